@@ -1,0 +1,174 @@
+/*
+ * engine.c - the packet pipeline (see engine.h).
+ */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "engine.h"
+#include "output-flow.h"
+#include "util-json.h"
+
+struct engine {
+	const struct ew_conf *conf;
+	struct output_sink *out;
+	struct flow_table *flows;
+	struct dpi *dpi;
+	struct json_buf jb;
+	ew_usec_t now_us; /* latest packet time seen */
+	bool silent;      /* being destroyed: end flows without events */
+	struct decode_stats decode;
+	struct engine_counters c;
+};
+
+/* Bucket placement only: a random seed resists crafted collisions. */
+static uint64_t hash_seed(void)
+{
+	uint64_t seed = 0x9e3779b97f4a7c15ULL;
+
+	if (getrandom(&seed, sizeof(seed), GRND_NONBLOCK) != (ssize_t)sizeof(seed))
+		seed ^= (uint64_t)(uintptr_t)&seed;
+	return seed;
+}
+
+static void emit(struct engine *e)
+{
+	if (e->jb.err) {
+		e->c.events_dropped++;
+		return;
+	}
+	if (e->out->ops->write_line(e->out, e->jb.data, e->jb.len) != 0)
+		e->c.output_errors++;
+	else
+		e->c.events_written++;
+}
+
+/* Flow-table callback: finish detection, log the flow. */
+static void on_flow_end(void *ctx, struct flow *f, enum flow_end_reason why)
+{
+	struct engine *e = ctx;
+	uint16_t app;
+
+	dpi_flow_end(e->dpi, f);
+	if (e->silent)
+		return;
+	app = f->master_proto ? f->master_proto : f->app_proto;
+	e->c.flows_by_app[app < ENGINE_APP_SLOTS ? app : 0]++;
+	if (output_flow_format(&e->jb, f, why, e->dpi) != 0) {
+		e->c.events_dropped++;
+		return;
+	}
+	emit(e);
+}
+
+struct engine *engine_create(const struct ew_conf *conf, struct output_sink *out,
+			     char *err, size_t errlen)
+{
+	struct engine *e = calloc(1, sizeof(*e));
+	struct flow_timeouts to;
+
+	if (e == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	e->conf = conf;
+	e->out = out;
+	json_init(&e->jb);
+	e->dpi = dpi_create(conf->dpi_max_packets, conf->dpi_max_active, err, errlen);
+	if (e->dpi == NULL)
+		goto fail;
+	to.tcp_new_s = conf->tcp_new_timeout_s;
+	to.tcp_s = conf->tcp_timeout_s;
+	to.tcp_closed_s = conf->tcp_closed_timeout_s;
+	to.udp_s = conf->udp_timeout_s;
+	to.icmp_s = conf->icmp_timeout_s;
+	to.other_s = conf->other_timeout_s;
+	e->flows = flow_table_create(conf->max_flows, &to, hash_seed(), on_flow_end, e);
+	if (e->flows == NULL) {
+		snprintf(err, errlen, "cannot allocate a flow table for %u flows", conf->max_flows);
+		goto fail;
+	}
+	return e;
+fail:
+	dpi_destroy(e->dpi);
+	json_free(&e->jb);
+	free(e);
+	return NULL;
+}
+
+void engine_packet(struct engine *e, int dlt, ew_usec_t ts_us, const uint8_t *data,
+		   uint32_t caplen, uint32_t wirelen)
+{
+	struct ew_packet pkt;
+	enum decode_event ev;
+	enum flow_dir dir;
+	struct flow *f;
+
+	e->c.packets++;
+	e->c.bytes += wirelen;
+	if (e->c.first_ts == 0 || ts_us < e->c.first_ts)
+		e->c.first_ts = ts_us;
+	if (ts_us > e->now_us) {
+		e->now_us = ts_us;
+		e->c.last_ts = ts_us;
+		flow_table_expire(e->flows, ts_us);
+	}
+	ev = decode_packet(dlt, data, caplen, wirelen, ts_us, &pkt, &e->decode);
+	if (ev != DE_NONE) {
+		e->c.decode_errors++;
+		return;
+	}
+	if (pkt.kind == EW_PKT_ARP) {
+		e->c.arp_packets++;
+		return;
+	}
+	if (pkt.kind != EW_PKT_IP) {
+		e->c.other_packets++;
+		return;
+	}
+	e->c.ip_packets++;
+	f = flow_table_packet(e->flows, &pkt, &dir);
+	if (f != NULL)
+		dpi_packet(e->dpi, f, &pkt, dir);
+}
+
+void engine_finish(struct engine *e)
+{
+	flow_table_flush(e->flows);
+	if (e->out->ops->flush(e->out) != 0)
+		e->c.output_errors++;
+}
+
+void engine_destroy(struct engine *e)
+{
+	if (e == NULL)
+		return;
+	/* Flows still held end silently: the output may be gone already. */
+	e->silent = true;
+	flow_table_destroy(e->flows);
+	dpi_destroy(e->dpi);
+	json_free(&e->jb);
+	free(e);
+}
+
+const struct engine_counters *engine_counters(const struct engine *e)
+{
+	return &e->c;
+}
+
+const struct decode_stats *engine_decode_stats(const struct engine *e)
+{
+	return &e->decode;
+}
+
+const struct flow_table_stats *engine_flow_stats(const struct engine *e)
+{
+	return flow_table_stats(e->flows);
+}
+
+const struct dpi *engine_dpi(const struct engine *e)
+{
+	return e->dpi;
+}

@@ -1,0 +1,60 @@
+/*
+ * engine.h - one packet's path through the pipeline.
+ *
+ * decode -> flow table -> nDPI -> (flow ends) -> flow event -> outputs.
+ * The engine owns the stages' state for one packet-processing thread and
+ * the counters an operator needs to trust the result.  It keeps time from
+ * packet timestamps only (the latest seen), so offline runs are
+ * deterministic.
+ *
+ * Ownership: the engine owns its flow table, nDPI module and JSON buffer;
+ * it borrows the configuration and the output sink, which must outlive it.
+ */
+#ifndef EW_ENGINE_H
+#define EW_ENGINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "conf.h"
+#include "decode.h"
+#include "dpi.h"
+#include "flow-table.h"
+#include "output.h"
+
+#define ENGINE_APP_SLOTS 1024 /* nDPI 4.2 has about 300 protocol ids */
+
+struct engine;
+
+struct engine_counters {
+	uint64_t packets;         /* frames read */
+	uint64_t bytes;           /* their length on the wire */
+	uint64_t ip_packets, arp_packets, other_packets;
+	uint64_t decode_errors;   /* frames skipped as malformed */
+	uint64_t events_written;  /* lines handed to the output */
+	uint64_t events_dropped;  /* events that could not be built */
+	uint64_t output_errors;   /* lines the output failed to write */
+	uint64_t flows_by_app[ENGINE_APP_SLOTS]; /* by nDPI id (master, else app) */
+	ew_usec_t first_ts, last_ts;
+};
+
+/* NULL with a message in err when a stage cannot be created. */
+struct engine *engine_create(const struct ew_conf *conf, struct output_sink *out,
+			     char *err, size_t errlen);
+
+/* Processes one captured frame of link type dlt. */
+void engine_packet(struct engine *e, int dlt, ew_usec_t ts_us, const uint8_t *data,
+		   uint32_t caplen, uint32_t wirelen);
+
+/* End of input: ends every flow (reason shutdown) and flushes the output. */
+void engine_finish(struct engine *e);
+
+/* Accepts NULL.  Does not end flows: call engine_finish() first to keep them. */
+void engine_destroy(struct engine *e);
+
+const struct engine_counters *engine_counters(const struct engine *e);
+const struct decode_stats *engine_decode_stats(const struct engine *e);
+const struct flow_table_stats *engine_flow_stats(const struct engine *e);
+const struct dpi *engine_dpi(const struct engine *e);
+
+#endif /* EW_ENGINE_H */

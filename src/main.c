@@ -1,0 +1,265 @@
+/*
+ * main.c - the edgewatch command: options, configuration, and the run.
+ *
+ * Offline analysis: every -r input is read in order through one engine,
+ * so flows that span consecutive files stay whole.  Problems with one
+ * input are reported and the others still read; the exit status says
+ * what went wrong (see docs/edgewatch.8).
+ */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "capture-file.h"
+#include "conf.h"
+#include "dpi.h"
+#include "engine.h"
+#include "log.h"
+#include "output.h"
+#include "stats.h"
+#include "util-progress.h"
+
+#include "config.h"
+
+/* Exit statuses, documented in docs/edgewatch.8. */
+enum {
+	EXIT_OK = 0,
+	EXIT_RUNTIME = 1, /* output could not be written, or out of memory */
+	EXIT_USAGE = 2,
+	EXIT_CONFIG = 3,  /* configuration file or BPF filter invalid */
+	EXIT_INPUT = 4,   /* an input could not be read at all */
+	EXIT_DAMAGED = 5, /* an input was damaged; read up to the damage */
+};
+
+#define MAX_INPUTS 256
+
+struct options {
+	const char *inputs[MAX_INPUTS];
+	size_t ninputs;
+	const char *filter;
+	const char *config;
+	const char *output;
+	bool quiet;
+	bool check_only;
+};
+
+struct run {
+	struct engine *engine;
+	struct progress progress;
+	uint64_t packets;
+	struct run_info info;
+	int status;
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: edgewatch -r FILE [-r FILE ...] [-f BPF] [-c CONFIG] [-o FILE] [-q]\n"
+		"       edgewatch -n [-c CONFIG]\n"
+		"       edgewatch --dump-config | --version | --help\n"
+		"\n"
+		"  -r, --read FILE      read a pcap/pcapng capture; a directory means its\n"
+		"                       capture files in name order; - reads stdin\n"
+		"  -f, --filter BPF     only packets matching this BPF filter\n"
+		"  -c, --config FILE    YAML configuration (default: built in)\n"
+		"  -o, --output FILE    write JSON lines here (default: stdout)\n"
+		"  -q, --quiet          no progress bar and no summary\n"
+		"  -n, --check-config   check the configuration and exit\n"
+		"      --dump-config    print the documented default configuration\n"
+		"      --version        print versions and exit\n"
+		"  -h, --help           this help\n"
+		"\n"
+		"Exit status: 0 ok, 1 output or runtime error, 2 usage, 3 bad configuration\n"
+		"or filter, 4 an input could not be read, 5 an input was damaged.\n");
+}
+
+/* Keeps the most serious status: runtime > input > damaged > ok. */
+static void run_status(struct run *r, int st)
+{
+	static const int rank[] = { [EXIT_OK] = 0, [EXIT_DAMAGED] = 1, [EXIT_INPUT] = 2,
+				    [EXIT_RUNTIME] = 3 };
+	if (rank[st] > rank[r->status])
+		r->status = st;
+}
+
+static void on_packet(void *ctx, int dlt, ew_usec_t ts, const uint8_t *data, uint32_t caplen,
+		      uint32_t wirelen)
+{
+	struct run *r = ctx;
+
+	engine_packet(r->engine, dlt, ts, data, caplen, wirelen);
+	r->packets++;
+}
+
+static void on_progress(void *ctx, uint64_t pos, uint64_t size)
+{
+	struct run *r = ctx;
+
+	progress_update(&r->progress, pos, size, r->packets);
+}
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	capture_request_stop();
+}
+
+static void read_one(struct run *r, const char *path, const char *filter)
+{
+	struct capture_file_result res;
+	char err[CAPTURE_ERRLEN];
+	enum capture_status st;
+
+	progress_set_label(&r->progress, path);
+	st = capture_file_run(path, filter, on_packet, on_progress, r, &res, err);
+	if (st == CAPTURE_OK || st == CAPTURE_TRUNCATED)
+		r->info.files_ok++;
+	else
+		r->info.files_failed++;
+	if (st == CAPTURE_OK)
+		return;
+	progress_clear(&r->progress);
+	log_warnx("%s", err);
+	run_status(r, st == CAPTURE_TRUNCATED ? EXIT_DAMAGED : EXIT_INPUT);
+}
+
+static void read_inputs(struct run *r, const struct options *o, const char *filter)
+{
+	for (size_t i = 0; i < o->ninputs && !capture_stop_requested(); i++) {
+		char err[CAPTURE_ERRLEN];
+		char **paths;
+		size_t n;
+
+		if (capture_expand_path(o->inputs[i], &paths, &n, err) != 0) {
+			log_warnx("%s", err);
+			r->info.files_failed++;
+			run_status(r, EXIT_INPUT);
+			continue;
+		}
+		for (size_t k = 0; k < n && !capture_stop_requested(); k++)
+			read_one(r, paths[k], filter);
+		capture_paths_free(paths, n);
+	}
+}
+
+static double mono_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int parse_options(int argc, char **argv, struct options *o)
+{
+	static const struct option longopts[] = {
+		{ "read", required_argument, NULL, 'r' },
+		{ "filter", required_argument, NULL, 'f' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "check-config", no_argument, NULL, 'n' },
+		{ "dump-config", no_argument, NULL, 'D' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int ch;
+
+	while ((ch = getopt_long(argc, argv, "r:f:c:o:qnh", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'r':
+			if (o->ninputs == MAX_INPUTS)
+				fatalx(EXIT_USAGE, "too many -r inputs (at most %d)", MAX_INPUTS);
+			o->inputs[o->ninputs++] = optarg;
+			break;
+		case 'f': o->filter = optarg; break;
+		case 'c': o->config = optarg; break;
+		case 'o': o->output = optarg; break;
+		case 'q': o->quiet = true; break;
+		case 'n': o->check_only = true; break;
+		case 'D':
+			fputs(conf_default_yaml(), stdout);
+			exit(EXIT_OK);
+		case 'V':
+			printf("edgewatch %s (nDPI %s)\n", PACKAGE_VERSION, dpi_version());
+			exit(EXIT_OK);
+		case 'h':
+			usage(stdout);
+			exit(EXIT_OK);
+		default:
+			usage(stderr);
+			return -1;
+		}
+	}
+	if (optind < argc) {
+		log_warnx("unexpected argument '%s'", argv[optind]);
+		return -1;
+	}
+	return 0;
+}
+
+static void load_config(struct ew_conf *conf, const struct options *o)
+{
+	char err[EW_CONF_ERRLEN];
+
+	conf_init_defaults(conf);
+	if (o->config && conf_load_file(conf, o->config, err) != 0)
+		fatalx(EXIT_CONFIG, "%s", err);
+}
+
+int main(int argc, char **argv)
+{
+	struct options o = { 0 };
+	struct run r = { 0 };
+	struct ew_conf conf;
+	struct output_sink *out;
+	char err[CAPTURE_ERRLEN];
+	const char *filter;
+	double t0;
+
+	log_init("edgewatch", 1);
+	if (parse_options(argc, argv, &o) != 0)
+		return EXIT_USAGE;
+	load_config(&conf, &o);
+	filter = o.filter ? o.filter : conf.bpf_filter;
+	if (filter && capture_check_filter(filter, err) != 0)
+		fatalx(EXIT_CONFIG, "%s", err);
+	if (o.check_only) {
+		if (!o.quiet)
+			printf("%s: configuration OK\n", o.config ? o.config : "built-in defaults");
+		conf_free(&conf);
+		return EXIT_OK;
+	}
+	if (o.ninputs == 0) {
+		usage(stderr);
+		fatalx(EXIT_USAGE, "no input: give a capture with -r FILE");
+	}
+	out = output_file_open(o.output ? o.output : conf.output_file, err, sizeof(err));
+	if (out == NULL)
+		fatalx(EXIT_RUNTIME, "%s", err);
+	r.engine = engine_create(&conf, out, err, sizeof(err));
+	if (r.engine == NULL)
+		fatalx(EXIT_RUNTIME, "%s", err);
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	progress_init(&r.progress, !o.quiet);
+
+	t0 = mono_s();
+	read_inputs(&r, &o, filter);
+	engine_finish(r.engine);
+	progress_clear(&r.progress);
+	r.info.wall_s = mono_s() - t0;
+	if (out->ops->close(out, err, sizeof(err)) != 0) {
+		log_warnx("output %s: %s", o.output ? o.output : conf.output_file, err);
+		run_status(&r, EXIT_RUNTIME);
+	}
+	stats_fill_rusage(&r.info);
+	if (!o.quiet)
+		stats_write_summary(stderr, "edgewatch", r.engine, &r.info);
+	engine_destroy(r.engine);
+	conf_free(&conf);
+	return r.status;
+}

@@ -1,0 +1,96 @@
+# lib.sh - shared helpers for the shell tests (sourced, not run).
+#
+# The harness exports EDGEWATCH, PCAPGEN, EW_SRCDIR and EW_DATASETS.
+# Exit 77 means "skipped" to automake's test driver.
+
+set -u
+: "${EDGEWATCH:?run through make check}"
+: "${EW_SRCDIR:?run through make check}"
+PCAPS="$EW_SRCDIR/pcaps"
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/ewtest.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+FAILS=0
+
+fail() {
+	echo "FAIL: $*" >&2
+	FAILS=$((FAILS + 1))
+}
+
+pass() {
+	echo "ok: $*"
+}
+
+skip() {
+	echo "SKIP: $*"
+	exit 77
+}
+
+finish() {
+	if [ "$FAILS" -ne 0 ]; then
+		echo "$FAILS check(s) failed" >&2
+		exit 1
+	fi
+	exit 0
+}
+
+# expect_eq WHAT GOT WANT
+expect_eq() {
+	if [ "$2" = "$3" ]; then pass "$1 = $3"; else fail "$1: got '$2', want '$3'"; fi
+}
+
+# Runs edgewatch; sets RC and leaves stdout/stderr in $TMP/out and $TMP/err.
+run_ew() {
+	"$EDGEWATCH" "$@" >"$TMP/out" 2>"$TMP/err"
+	RC=$?
+}
+
+# flows_tsv FILE: one tab-separated line per flow event, in the ground
+# truth's column order: proto src_ip src_port dest_ip dest_port vlan
+# pkts_toserver pkts_toclient bytes_toserver bytes_toclient app server_name.
+# Values are taken by key from each JSON line (edgewatch writes no spaces).
+flows_tsv() {
+	awk '
+	function val(key,    i, rest, v) {
+		i = index($0, "\"" key "\":")
+		if (i == 0) return "-"
+		rest = substr($0, i + length(key) + 3)
+		if (substr(rest, 1, 1) == "\"") {
+			rest = substr(rest, 2)
+			match(rest, /^([^"\\]|\\.)*/)
+			return substr(rest, 1, RLENGTH)
+		}
+		if (substr(rest, 1, 1) == "[") {
+			match(rest, /^\[[^]]*\]/)
+			v = substr(rest, 2, RLENGTH - 2)
+			sub(/,.*/, "", v)
+			return v
+		}
+		match(rest, /^[^,}]*/)
+		return substr(rest, 1, RLENGTH)
+	}
+	/"event_type":"flow"/ {
+		v = val("vlan"); if (v == "-") v = 0
+		sp = val("src_port"); if (sp == "-") sp = 0
+		dp = val("dest_port"); if (dp == "-") dp = 0
+		printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
+		       val("proto"), val("src_ip"), sp, val("dest_ip"), dp, v,
+		       val("pkts_toserver"), val("pkts_toclient"),
+		       val("bytes_toserver"), val("bytes_toclient"),
+		       val("app_proto"), val("server_name")
+	}' "$1" | LC_ALL=C sort
+}
+
+# truth_tsv FILE: the flow lines of a generator .truth file, sorted.
+truth_tsv() {
+	grep -v '^#' "$1" | LC_ALL=C sort
+}
+
+# truth_header FILE KEY: a "# key value" header value.
+truth_header() {
+	sed -n "s/^# $2 //p" "$1"
+}
+
+# summary_num TEXT: the first number after TEXT in the stderr summary.
+summary_num() {
+	sed -n "s/.*$1 \\([0-9][0-9]*\\).*/\\1/p" "$TMP/err" | head -n 1
+}

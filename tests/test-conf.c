@@ -1,0 +1,642 @@
+/*
+ * test-conf.c - unit tests of the configuration loader (src/conf.c).
+ *
+ * The defaults, the embedded default file, valid files, and a table of
+ * bad inputs each with the exact one-line message expected, its line and
+ * column worked out by hand from the text.  Every failed load must leave
+ * the configuration exactly as it was.  Run under ASan to catch leaks.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "conf.h"
+
+#define NAME "t.yaml"
+
+static int load(struct ew_conf *c, const char *text, char *err)
+{
+	return conf_load_buffer(c, NAME, text, strlen(text), err);
+}
+
+/* NULL-safe string comparison for the string fields. */
+static void assert_str_same(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		assert_ptr_equal(a, b);
+	else
+		assert_string_equal(a, b);
+}
+
+static void assert_conf_equal(const struct ew_conf *a, const struct ew_conf *b)
+{
+	assert_int_equal(a->max_flows, b->max_flows);
+	assert_int_equal(a->tcp_timeout_s, b->tcp_timeout_s);
+	assert_int_equal(a->tcp_new_timeout_s, b->tcp_new_timeout_s);
+	assert_int_equal(a->tcp_closed_timeout_s, b->tcp_closed_timeout_s);
+	assert_int_equal(a->udp_timeout_s, b->udp_timeout_s);
+	assert_int_equal(a->icmp_timeout_s, b->icmp_timeout_s);
+	assert_int_equal(a->other_timeout_s, b->other_timeout_s);
+	assert_int_equal(a->dpi_max_packets, b->dpi_max_packets);
+	assert_int_equal(a->dpi_max_active, b->dpi_max_active);
+	assert_str_same(a->bpf_filter, b->bpf_filter);
+	assert_str_same(a->output_file, b->output_file);
+}
+
+/* A configuration that differs from the defaults in every field. */
+static void init_perturbed(struct ew_conf *c)
+{
+	conf_init_defaults(c);
+	c->max_flows = 7;
+	c->tcp_timeout_s = 7;
+	c->tcp_new_timeout_s = 7;
+	c->tcp_closed_timeout_s = 7;
+	c->udp_timeout_s = 7;
+	c->icmp_timeout_s = 7;
+	c->other_timeout_s = 7;
+	c->dpi_max_packets = 7;
+	c->dpi_max_active = 7;
+	c->bpf_filter = strdup("port 7");
+	free(c->output_file);
+	c->output_file = strdup("seven.json");
+	assert_non_null(c->bpf_filter);
+	assert_non_null(c->output_file);
+}
+
+/* ------------------------------------------------------------ defaults */
+
+static void test_defaults(void **state)
+{
+	struct ew_conf c;
+
+	(void)state;
+	conf_init_defaults(&c);
+	assert_int_equal(c.max_flows, EW_DEFAULT_MAX_FLOWS);
+	assert_int_equal(c.tcp_timeout_s, EW_DEFAULT_TCP_TIMEOUT_S);
+	assert_int_equal(c.tcp_new_timeout_s, EW_DEFAULT_TCP_NEW_TIMEOUT_S);
+	assert_int_equal(c.tcp_closed_timeout_s, EW_DEFAULT_TCP_CLOSED_TIMEOUT_S);
+	assert_int_equal(c.udp_timeout_s, EW_DEFAULT_UDP_TIMEOUT_S);
+	assert_int_equal(c.icmp_timeout_s, EW_DEFAULT_ICMP_TIMEOUT_S);
+	assert_int_equal(c.other_timeout_s, EW_DEFAULT_OTHER_TIMEOUT_S);
+	assert_int_equal(c.dpi_max_packets, EW_DEFAULT_DPI_MAX_PACKETS);
+	assert_int_equal(c.dpi_max_active, EW_DEFAULT_DPI_MAX_ACTIVE);
+	assert_null(c.bpf_filter);
+	assert_string_equal(c.output_file, EW_DEFAULT_OUTPUT_FILE);
+	conf_free(&c);
+}
+
+/* Starting from values that differ everywhere proves every key is in the text. */
+static void test_default_yaml_equals_table(void **state)
+{
+	struct ew_conf c, ref;
+	char err[EW_CONF_ERRLEN];
+
+	(void)state;
+	init_perturbed(&c);
+	conf_init_defaults(&ref);
+	assert_int_equal(load(&c, conf_default_yaml(), err), 0);
+	assert_string_equal(err, "");
+	assert_conf_equal(&c, &ref);
+	conf_free(&c);
+	conf_free(&ref);
+}
+
+static void test_free_null_and_twice(void **state)
+{
+	struct ew_conf c;
+
+	(void)state;
+	conf_free(NULL);
+	conf_init_defaults(&c);
+	conf_free(&c);
+	conf_free(&c);
+	assert_null(c.output_file);
+	conf_init_defaults(&c); /* reusable after conf_free() */
+	assert_string_equal(c.output_file, "-");
+	conf_free(&c);
+}
+
+/* ---------------------------------------------------------- valid files */
+
+static const char full_file[] =
+	"# every key, none at its default\n"
+	"flow:\n"
+	"  max_flows: 1000\n"
+	"  timeouts:\n"
+	"    tcp: 1200\n"
+	"    tcp_new: 20\n"
+	"    tcp_closed: 0\n"
+	"    udp: 90\n"
+	"    icmp: 15\n"
+	"    other: 45\n"
+	"dpi:\n"
+	"  max_packets: \"8\"\n"
+	"  max_active: 0\n"
+	"capture:\n"
+	"  filter: 'not port 22'\n"
+	"output:\n"
+	"  file: /var/log/edgewatch/events.json\n";
+
+static void test_full_file(void **state)
+{
+	struct ew_conf c;
+	char err[EW_CONF_ERRLEN];
+
+	(void)state;
+	conf_init_defaults(&c);
+	assert_int_equal(load(&c, full_file, err), 0);
+	assert_string_equal(err, "");
+	assert_int_equal(c.max_flows, 1000);
+	assert_int_equal(c.tcp_timeout_s, 1200);
+	assert_int_equal(c.tcp_new_timeout_s, 20);
+	assert_int_equal(c.tcp_closed_timeout_s, 0);
+	assert_int_equal(c.udp_timeout_s, 90);
+	assert_int_equal(c.icmp_timeout_s, 15);
+	assert_int_equal(c.other_timeout_s, 45);
+	assert_int_equal(c.dpi_max_packets, 8);
+	assert_int_equal(c.dpi_max_active, 0);
+	assert_string_equal(c.bpf_filter, "not port 22");
+	assert_string_equal(c.output_file, "/var/log/edgewatch/events.json");
+	conf_free(&c);
+}
+
+static void test_flow_style_and_markers(void **state)
+{
+	struct ew_conf c;
+	char err[EW_CONF_ERRLEN];
+
+	(void)state;
+	conf_init_defaults(&c);
+	assert_int_equal(load(&c,
+			      "%YAML 1.1\n---\n"
+			      "flow: {max_flows: 16777216, timeouts: {tcp: 86400, tcp_closed: 3600}}\n"
+			      "dpi: {max_packets: 255, max_active: 16777216}\n"
+			      "...\n",
+			      err),
+			 0);
+	assert_int_equal(c.max_flows, 16777216);
+	assert_int_equal(c.tcp_timeout_s, 86400);
+	assert_int_equal(c.tcp_closed_timeout_s, 3600);
+	assert_int_equal(c.udp_timeout_s, EW_DEFAULT_UDP_TIMEOUT_S);
+	assert_int_equal(c.dpi_max_packets, 255);
+	assert_int_equal(c.dpi_max_active, 16777216);
+	conf_free(&c);
+}
+
+/* Texts with nothing to set: the defaults stand. */
+static void test_empty_inputs(void **state)
+{
+	static const char *const texts[] = {
+		"", "\n\n", "# only a comment\n# and another\n", "---\n", "--- ~\n", "{}\n",
+		"flow:\n  # max_flows: 5\n", "flow:\n  timeouts:\n", "\xef\xbb\xbf# BOM\n",
+	};
+	char err[EW_CONF_ERRLEN];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		struct ew_conf c, ref;
+
+		conf_init_defaults(&c);
+		conf_init_defaults(&ref);
+		assert_int_equal(load(&c, texts[i], err), 0);
+		assert_conf_equal(&c, &ref);
+		conf_free(&c);
+		conf_free(&ref);
+	}
+	/* A NULL text of length 0 is an empty file too. */
+	{
+		struct ew_conf c;
+
+		conf_init_defaults(&c);
+		assert_int_equal(conf_load_buffer(&c, NAME, NULL, 0, err), 0);
+		conf_free(&c);
+	}
+}
+
+/* An empty or null filter means none; the previous value is released. */
+static void test_filter_unset(void **state)
+{
+	static const char *const texts[] = {
+		"capture:\n  filter: \"\"\n", "capture:\n  filter: ''\n", "capture:\n  filter:\n",
+		"capture:\n  filter: ~\n", "capture:\n  filter: null\n",
+	};
+	char err[EW_CONF_ERRLEN];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		struct ew_conf c;
+
+		conf_init_defaults(&c);
+		assert_int_equal(load(&c, "capture:\n  filter: tcp\n", err), 0);
+		assert_string_equal(c.bpf_filter, "tcp");
+		assert_int_equal(load(&c, texts[i], err), 0);
+		assert_null(c.bpf_filter);
+		conf_free(&c);
+	}
+}
+
+static void test_string_limits(void **state)
+{
+	struct ew_conf c;
+	char err[EW_CONF_ERRLEN];
+	size_t head = strlen("capture:\n  filter: ");
+	char *text = malloc(head + EW_CONF_MAX_STRING + 3);
+
+	(void)state;
+	assert_non_null(text);
+	memcpy(text, "capture:\n  filter: ", head);
+	memset(text + head, 'a', EW_CONF_MAX_STRING);
+	strcpy(text + head + EW_CONF_MAX_STRING, "\n");
+	conf_init_defaults(&c);
+	assert_int_equal(load(&c, text, err), 0);
+	assert_int_equal(strlen(c.bpf_filter), EW_CONF_MAX_STRING);
+	/* One byte more is refused, and the previous value stays. */
+	strcpy(text + head + EW_CONF_MAX_STRING, "a\n");
+	assert_int_equal(load(&c, text, err), -1);
+	assert_string_equal(err, NAME ":2:11: capture.filter: string is longer than 4096 bytes");
+	assert_int_equal(strlen(c.bpf_filter), EW_CONF_MAX_STRING);
+	/* Escapes and non-ASCII text pass through as bytes. */
+	assert_int_equal(load(&c, "output:\n  file: \"caf\\u00e9\\tx.json\"\n", err), 0);
+	assert_string_equal(c.output_file, "caf\xc3\xa9\tx.json");
+	conf_free(&c);
+	free(text);
+}
+
+/* Later loads override earlier ones key by key; ASan checks nothing leaks. */
+static void test_load_twice(void **state)
+{
+	struct ew_conf c;
+	char err[EW_CONF_ERRLEN];
+
+	(void)state;
+	conf_init_defaults(&c);
+	assert_int_equal(load(&c,
+			      "flow:\n  max_flows: 100\n  timeouts:\n    udp: 5\n"
+			      "capture:\n  filter: udp\noutput:\n  file: a.json\n",
+			      err),
+			 0);
+	assert_int_equal(load(&c, "flow:\n  max_flows: 200\noutput:\n  file: b.json\n", err),
+			 0);
+	assert_int_equal(c.max_flows, 200);
+	assert_int_equal(c.udp_timeout_s, 5);
+	assert_string_equal(c.bpf_filter, "udp");
+	assert_string_equal(c.output_file, "b.json");
+	conf_free(&c);
+}
+
+/* --------------------------------------------------- failures change nothing */
+
+static void test_failed_load_keeps_conf(void **state)
+{
+	struct ew_conf c, ref;
+	char err[EW_CONF_ERRLEN];
+	const char *filter, *file;
+
+	(void)state;
+	init_perturbed(&c);
+	init_perturbed(&ref);
+	filter = c.bpf_filter;
+	file = c.output_file;
+	/* The strings and numbers before the bad line were already applied to the copy. */
+	assert_int_equal(load(&c,
+			      "capture:\n  filter: icmp\noutput:\n  file: other.json\n"
+			      "flow:\n  timeouts:\n    udp: 1\n  max_flows: 0\n",
+			      err),
+			 -1);
+	assert_string_equal(err, NAME ":8:14: flow.max_flows: 0 is out of range 1..16777216");
+	assert_conf_equal(&c, &ref);
+	assert_ptr_equal(c.bpf_filter, filter);
+	assert_ptr_equal(c.output_file, file);
+	conf_free(&c);
+	conf_free(&ref);
+}
+
+/* ------------------------------------------------------------- bad input */
+
+struct bad_case {
+	const char *name;
+	const char *text;
+	size_t len; /* 0: strlen(text) */
+	const char *err;
+};
+
+#define BAD(n, t, e) { n, t, 0, e }
+#define BAD_LEN(n, t, e) { n, t, sizeof(t) - 1, e }
+#define D41 "12345678901234567890123456789012345678901"
+
+/* Not const: cmocka hands each test its case through a void * state. */
+static struct bad_case bad_cases[] = {
+	/* YAML syntax: libyaml's own words at its own place. */
+	BAD("syntax_tab_indent", "flow:\n\tmax_flows: 5\n",
+	    NAME ":2:1: found character that cannot start any token"),
+	BAD("syntax_bad_indent", "flow:\n  max_flows: 5\n   tcp: 2\n",
+	    NAME ":3:7: mapping values are not allowed in this context"),
+	BAD("syntax_unclosed_flow", "flow:\n  max_flows: 5\n  timeouts: {tcp: 5\n",
+	    NAME ":4:1: did not find expected ',' or '}'"),
+	BAD("syntax_unclosed_quote", "output:\n  file: \"x\n",
+	    NAME ":3:1: found unexpected end of stream"),
+	BAD("syntax_bad_utf8", "output:\n  file: \xff\n",
+	    NAME ":2:9: invalid leading UTF-8 octet"),
+	BAD("syntax_control_char", "flow:\n  max_flows: 5\x01\n",
+	    NAME ":2:15: control characters are not allowed"),
+	BAD_LEN("nul_byte", "flow:\n  max_flows: 5\0\n", NAME ":2:15: NUL byte in input"),
+	BAD_LEN("nul_byte_after_utf8", "output:\n  file: \"\xc3\xa9\"\0\n",
+		NAME ":2:12: NUL byte in input"),
+	/* Shape of the document. */
+	BAD("top_sequence", "- flow\n- dpi\n", NAME ":1:1: the top level must be a mapping"),
+	BAD("top_scalar", "# comment\nflow\n", NAME ":2:1: the top level must be a mapping"),
+	BAD("two_documents", "flow:\n  max_flows: 5\n---\ndpi:\n  max_packets: 3\n",
+	    NAME ":3:1: only one YAML document is allowed"),
+	/* Keys. */
+	BAD("unknown_top", "flwo:\n  max_flows: 1\n", NAME ":1:1: unknown key 'flwo'"),
+	BAD("unknown_nested", "flow:\n  foo: 1\n", NAME ":2:3: unknown key 'flow.foo'"),
+	BAD("unknown_deep", "flow:\n  timeouts:\n    tcpp: 5\n",
+	    NAME ":3:5: unknown key 'flow.timeouts.tcpp'"),
+	BAD("unknown_empty", "\"\": 1\n", NAME ":1:1: unknown key ''"),
+	BAD("unknown_long", "dpi:\n  " D41 D41 ": 1\n",
+	    NAME ":2:3: unknown key 'dpi.1234567890123456789012345678901234567890...'"),
+	BAD("unknown_control_chars", "\"a\\nb\\0c\": 1\n", NAME ":1:1: unknown key 'a?b?c'"),
+	BAD("dotted_key", "flow.max_flows: 5\n",
+	    NAME ":1:1: '.' in key 'flow.max_flows'; nest mappings instead"),
+	BAD("key_sequence", "[a]: 1\n", NAME ":1:1: a key must be a scalar, not a sequence"),
+	BAD("key_mapping", "? {a: 1}\n: 2\n", NAME ":1:3: a key must be a scalar, not a mapping"),
+	BAD("duplicate_leaf", "flow:\n  max_flows: 1\n  max_flows: 2\n",
+	    NAME ":3:3: duplicate key 'flow.max_flows'"),
+	BAD("duplicate_section", "dpi:\n  max_packets: 3\ndpi:\n  max_active: 4\n",
+	    NAME ":3:1: duplicate key 'dpi'"),
+	BAD("duplicate_flow_style", "flow: {timeouts: {udp: 1, udp: 1}}\n",
+	    NAME ":1:27: duplicate key 'flow.timeouts.udp'"),
+	/* Node kinds. */
+	BAD("mapping_for_integer", "flow:\n  max_flows:\n    a: 1\n",
+	    NAME ":3:5: flow.max_flows: expected an integer, found a mapping"),
+	BAD("mapping_for_string", "output:\n  file: {a: 1}\n",
+	    NAME ":2:9: output.file: expected a string, found a mapping"),
+	BAD("scalar_for_section", "flow: 5\n", NAME ":1:7: flow: expected a mapping, found a scalar"),
+	BAD("scalar_for_subsection", "flow:\n  timeouts: 30\n",
+	    NAME ":2:13: flow.timeouts: expected a mapping, found a scalar"),
+	BAD("sequence_for_integer", "flow:\n  max_flows: [1, 2]\n",
+	    NAME ":2:14: flow.max_flows: expected an integer, found a sequence"),
+	BAD("sequence_for_string", "capture:\n  filter:\n    - tcp\n",
+	    NAME ":3:5: capture.filter: expected a string, found a sequence"),
+	BAD("sequence_for_section", "dpi: []\n", NAME ":1:6: dpi: expected a mapping, found a sequence"),
+	/* Integers. */
+	BAD("int_word", "dpi:\n  max_packets: abc\n",
+	    NAME ":2:16: dpi.max_packets: 'abc' is not a plain decimal integer"),
+	BAD("int_hex", "dpi:\n  max_packets: 0x10\n",
+	    NAME ":2:16: dpi.max_packets: '0x10' is not a plain decimal integer"),
+	BAD("int_leading_zero", "dpi:\n  max_packets: 010\n",
+	    NAME ":2:16: dpi.max_packets: '010' is not a plain decimal integer"),
+	BAD("int_plus", "dpi:\n  max_packets: +5\n",
+	    NAME ":2:16: dpi.max_packets: '+5' is not a plain decimal integer"),
+	BAD("int_underscore", "dpi:\n  max_packets: 1_0\n",
+	    NAME ":2:16: dpi.max_packets: '1_0' is not a plain decimal integer"),
+	BAD("int_fraction", "dpi:\n  max_packets: 5.0\n",
+	    NAME ":2:16: dpi.max_packets: '5.0' is not a plain decimal integer"),
+	BAD("int_minus_zero", "dpi:\n  max_active: -0\n",
+	    NAME ":2:15: dpi.max_active: '-0' is not a plain decimal integer"),
+	BAD("int_quoted_space", "dpi:\n  max_packets: \" 5\"\n",
+	    NAME ":2:16: dpi.max_packets: ' 5' is not a plain decimal integer"),
+	BAD("int_null", "flow:\n  max_flows:\n", NAME ":2:13: flow.max_flows: a value is required"),
+	BAD("int_tilde", "flow:\n  max_flows: ~\n", NAME ":2:14: flow.max_flows: a value is required"),
+	BAD("int_negative", "flow:\n  max_flows: -1\n",
+	    NAME ":2:14: flow.max_flows: -1 is out of range 1..16777216"),
+	BAD("int_overflow_u32", "flow:\n  max_flows: 4294967296\n",
+	    NAME ":2:14: flow.max_flows: 4294967296 is out of range 1..16777216"),
+	BAD("int_overflow_u64", "flow:\n  max_flows: 99999999999999999999999\n",
+	    NAME ":2:14: flow.max_flows: 99999999999999999999999 is out of range 1..16777216"),
+	BAD("int_overflow_huge", "flow:\n  max_flows: " D41 "\n",
+	    NAME ":2:14: flow.max_flows: 1234567890123456789012345678901234567890..."
+		 " is out of range 1..16777216"),
+	BAD("int_zero", "flow:\n  max_flows: 0\n",
+	    NAME ":2:14: flow.max_flows: 0 is out of range 1..16777216"),
+	BAD("int_above_max", "flow:\n  max_flows: 16777217\n",
+	    NAME ":2:14: flow.max_flows: 16777217 is out of range 1..16777216"),
+	BAD("timeout_zero", "flow:\n  timeouts:\n    tcp: 0\n",
+	    NAME ":3:10: flow.timeouts.tcp: 0 is out of range 1..86400"),
+	BAD("timeout_above_day", "flow:\n  timeouts:\n    icmp: 86401\n",
+	    NAME ":3:11: flow.timeouts.icmp: 86401 is out of range 1..86400"),
+	BAD("closed_above_hour", "flow:\n  timeouts:\n    tcp_closed: 3601\n",
+	    NAME ":3:17: flow.timeouts.tcp_closed: 3601 is out of range 0..3600"),
+	BAD("dpi_packets_256", "dpi:\n  max_packets: 256\n",
+	    NAME ":2:16: dpi.max_packets: 256 is out of range 1..255"),
+	BAD("dpi_active_above", "dpi: {max_active: 16777217}\n",
+	    NAME ":1:19: dpi.max_active: 16777217 is out of range 0..16777216"),
+	/* Strings. */
+	BAD("string_empty", "output:\n  file: \"\"\n", NAME ":2:9: output.file: a value is required"),
+	BAD("string_null", "output:\n  file:\n", NAME ":2:8: output.file: a value is required"),
+	BAD("string_nul_escape", "output:\n  file: \"a\\0b\"\n",
+	    NAME ":2:9: output.file: NUL byte in string"),
+	/* What could make a small file expensive, or mean something we do not do. */
+	BAD("anchor", "flow:\n  max_flows: &n 5\n", NAME ":2:14: anchors are not allowed"),
+	BAD("anchor_mapping", "flow: &f\n  max_flows: 5\n", NAME ":1:7: anchors are not allowed"),
+	BAD("alias", "flow:\n  max_flows: *n\n", NAME ":2:14: aliases are not allowed"),
+	BAD("billion_laughs", "a: &a [x, x, x]\nb: &b [*a, *a, *a]\nc: [*b, *b, *b]\n",
+	    NAME ":1:4: anchors are not allowed"),
+	BAD("tag", "flow:\n  max_flows: !!int 5\n", NAME ":2:14: tags are not allowed"),
+	BAD("local_tag", "output: !file\n  file: x\n", NAME ":1:9: tags are not allowed"),
+	BAD("nesting_9", "[[[[[[[[[1]]]]]]]]]\n", NAME ":1:9: nesting is deeper than 8 levels"),
+	BAD("nesting_9_in_mapping", "a: [[[[[[[[1]]]]]]]]\n",
+	    NAME ":1:11: nesting is deeper than 8 levels"),
+};
+
+static void test_bad_case(void **state)
+{
+	const struct bad_case *bc = *state;
+	size_t len = bc->len ? bc->len : strlen(bc->text);
+	struct ew_conf c, ref;
+	char err[EW_CONF_ERRLEN];
+
+	init_perturbed(&c);
+	init_perturbed(&ref);
+	assert_int_equal(conf_load_buffer(&c, NAME, bc->text, len, err), -1);
+	assert_string_equal(err, bc->err);
+	assert_conf_equal(&c, &ref);
+	conf_free(&c);
+	conf_free(&ref);
+}
+
+/* 100000 '[' stop at the ninth, quickly and without growing. */
+static void test_deep_nesting_flood(void **state)
+{
+	size_t n = 100000;
+	char *text = malloc(n + 1);
+	struct ew_conf c;
+	char err[EW_CONF_ERRLEN];
+
+	(void)state;
+	assert_non_null(text);
+	memset(text, '[', n);
+	text[n] = '\0';
+	conf_init_defaults(&c);
+	assert_int_equal(conf_load_buffer(&c, NAME, text, n, err), -1);
+	assert_string_equal(err, NAME ":1:9: nesting is deeper than 8 levels");
+	conf_free(&c);
+	free(text);
+}
+
+static void test_long_name_truncated(void **state)
+{
+	char name[600];
+	struct ew_conf c;
+	char err[EW_CONF_ERRLEN];
+
+	(void)state;
+	memset(name, 'n', sizeof(name) - 1);
+	name[sizeof(name) - 1] = '\0';
+	conf_init_defaults(&c);
+	assert_int_equal(conf_load_buffer(&c, name, "x: 1\n", 5, err), -1);
+	assert_int_equal(strlen(err), EW_CONF_ERRLEN - 1);
+	assert_int_equal(conf_load_buffer(&c, NULL, "x: 1\n", 5, err), -1);
+	assert_string_equal(err, "(config):1:1: unknown key 'x'");
+	conf_free(&c);
+}
+
+/* ---------------------------------------------------------------- files */
+
+static char tmpdir[] = "/tmp/test-conf-XXXXXX";
+
+static const char *tmp_path(const char *base)
+{
+	static char path[256];
+
+	snprintf(path, sizeof(path), "%s/%s", tmpdir, base);
+	return path;
+}
+
+static void write_file(const char *path, const char *data, size_t len)
+{
+	FILE *fp = fopen(path, "wb");
+
+	assert_non_null(fp);
+	assert_int_equal(fwrite(data, 1, len, fp), len);
+	assert_int_equal(fclose(fp), 0);
+}
+
+static int files_setup(void **state)
+{
+	(void)state;
+	return mkdtemp(tmpdir) == NULL ? -1 : 0;
+}
+
+static int files_teardown(void **state)
+{
+	static const char *const names[] = { "good.yaml", "bad.yaml", "big.yaml", "limit.yaml" };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		unlink(tmp_path(names[i]));
+	return rmdir(tmpdir);
+}
+
+static void test_file_missing(void **state)
+{
+	struct ew_conf c;
+	char err[EW_CONF_ERRLEN];
+
+	(void)state;
+	conf_init_defaults(&c);
+	assert_int_equal(conf_load_file(&c, "/nonexistent/edgewatch.yaml", err), -1);
+	assert_string_equal(err, "/nonexistent/edgewatch.yaml: No such file or directory");
+	assert_int_equal(conf_load_file(&c, tmpdir, err), -1);
+	assert_int_equal(strncmp(err, tmpdir, strlen(tmpdir)), 0);
+	assert_string_equal(err + strlen(tmpdir), ": Is a directory");
+	conf_free(&c);
+}
+
+static void test_file_good_and_bad(void **state)
+{
+	struct ew_conf c;
+	char err[EW_CONF_ERRLEN], want[EW_CONF_ERRLEN];
+	const char *bad = "dpi:\n  max_packets: 0\n";
+
+	(void)state;
+	conf_init_defaults(&c);
+	write_file(tmp_path("good.yaml"), full_file, strlen(full_file));
+	assert_int_equal(conf_load_file(&c, tmp_path("good.yaml"), err), 0);
+	assert_int_equal(c.max_flows, 1000);
+	assert_string_equal(c.bpf_filter, "not port 22");
+	write_file(tmp_path("bad.yaml"), bad, strlen(bad));
+	assert_int_equal(conf_load_file(&c, tmp_path("bad.yaml"), err), -1);
+	snprintf(want, sizeof(want), "%s:2:16: dpi.max_packets: 0 is out of range 1..255",
+		 tmp_path("bad.yaml"));
+	assert_string_equal(err, want);
+	assert_int_equal(c.dpi_max_packets, 8);
+	conf_free(&c);
+}
+
+/* 1 MiB of comments loads; one byte more is refused before parsing. */
+static void test_file_size_limit(void **state)
+{
+	size_t limit = 1024 * 1024;
+	char *data = malloc(limit + 1);
+	struct ew_conf c;
+	char err[EW_CONF_ERRLEN], want[EW_CONF_ERRLEN];
+
+	(void)state;
+	assert_non_null(data);
+	memset(data, ' ', limit + 1);
+	data[0] = '#';
+	data[limit - 1] = '\n';
+	data[limit] = '\n';
+	conf_init_defaults(&c);
+	write_file(tmp_path("limit.yaml"), data, limit);
+	assert_int_equal(conf_load_file(&c, tmp_path("limit.yaml"), err), 0);
+	write_file(tmp_path("big.yaml"), data, limit + 1);
+	assert_int_equal(conf_load_file(&c, tmp_path("big.yaml"), err), -1);
+	snprintf(want, sizeof(want), "%s: file is larger than 1048576 bytes",
+		 tmp_path("big.yaml"));
+	assert_string_equal(err, want);
+	conf_free(&c);
+	free(data);
+}
+
+/* ----------------------------------------------------------------- main */
+
+#define NBAD (sizeof(bad_cases) / sizeof(bad_cases[0]))
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_default_yaml_equals_table),
+		cmocka_unit_test(test_free_null_and_twice),
+		cmocka_unit_test(test_full_file),
+		cmocka_unit_test(test_flow_style_and_markers),
+		cmocka_unit_test(test_empty_inputs),
+		cmocka_unit_test(test_filter_unset),
+		cmocka_unit_test(test_string_limits),
+		cmocka_unit_test(test_load_twice),
+		cmocka_unit_test(test_failed_load_keeps_conf),
+		cmocka_unit_test(test_deep_nesting_flood),
+		cmocka_unit_test(test_long_name_truncated),
+	};
+	const struct CMUnitTest file_tests[] = {
+		cmocka_unit_test(test_file_missing),
+		cmocka_unit_test(test_file_good_and_bad),
+		cmocka_unit_test(test_file_size_limit),
+	};
+	struct CMUnitTest bad_tests[NBAD];
+	int failed = 0;
+
+	for (size_t i = 0; i < NBAD; i++) {
+		struct CMUnitTest t = { bad_cases[i].name, test_bad_case, NULL, NULL,
+					&bad_cases[i] };
+
+		bad_tests[i] = t;
+	}
+	failed += cmocka_run_group_tests_name("conf", tests, NULL, NULL);
+	failed += cmocka_run_group_tests_name("conf_bad_input", bad_tests, NULL, NULL);
+	failed += cmocka_run_group_tests_name("conf_files", file_tests, files_setup,
+					      files_teardown);
+	return failed == 0 ? 0 : 1;
+}

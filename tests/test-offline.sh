@@ -1,0 +1,86 @@
+#!/bin/sh
+# test-offline.sh - offline analysis of the generated captures against the
+# generator's own ground truth: every flow (endpoints, VLAN, per-direction
+# packets and bytes, application, server name), totals, link types,
+# pcapng, stdin, directories, BPF and determinism.
+. "${EW_SRCDIR:?}/tests/lib.sh"
+
+# check_against_truth CAPTURE TRUTH
+check_against_truth() {
+	cap=$1
+	truth=$2
+	name=$(basename "$cap")
+	run_ew -r "$cap" -o "$TMP/$name.json"
+	expect_eq "$name: exit status" "$RC" 0
+	expect_eq "$name: packets" "$(summary_num 'failed;')" "$(truth_header "$truth" packets)"
+	expect_eq "$name: bytes" "$(summary_num 'packets,')" "$(truth_header "$truth" bytes)"
+	expect_eq "$name: arp frames" "$(summary_num 'arp')" "$(truth_header "$truth" arp)"
+	expect_eq "$name: malformed" "$(summary_num 'malformed')" 0
+	expect_eq "$name: flow events" "$(grep -c '"event_type":"flow"' "$TMP/$name.json")" \
+		"$(truth_header "$truth" flows)"
+	flows_tsv "$TMP/$name.json" > "$TMP/$name.got"
+	truth_tsv "$truth" > "$TMP/$name.want"
+	if cmp -s "$TMP/$name.got" "$TMP/$name.want"; then
+		pass "$name: every flow matches the ground truth"
+	else
+		fail "$name: flows differ from the ground truth (< edgewatch, > truth):"
+		diff "$TMP/$name.got" "$TMP/$name.want" | head -n 20 >&2
+	fi
+}
+
+[ -f "$PCAPS/smart-home.pcap" ] || { fail "pcaps/smart-home.pcap missing"; finish; }
+
+check_against_truth "$PCAPS/smart-home.pcap" "$PCAPS/smart-home.truth"
+check_against_truth "$PCAPS/smart-home-v6.pcap" "$PCAPS/smart-home-v6.truth"
+for t in "$PCAPS"/linktypes/*.truth; do
+	check_against_truth "${t%.truth}.pcap" "$t"
+done
+
+# pcapng gives exactly the events of the same traffic in pcap.
+run_ew -q -r "$PCAPS/smart-home.pcapng" -o "$TMP/ng.json"
+expect_eq "pcapng exit status" "$RC" 0
+cmp -s "$TMP/ng.json" "$TMP/smart-home.pcap.json" && pass "pcapng output = pcap output" ||
+	fail "pcapng output differs from pcap output"
+
+# Deterministic: a second run is byte-identical.
+run_ew -q -r "$PCAPS/smart-home.pcap" -o "$TMP/again.json"
+cmp -s "$TMP/again.json" "$TMP/smart-home.pcap.json" && pass "same capture, same output" ||
+	fail "two runs over one capture differ"
+
+# stdin.
+"$EDGEWATCH" -q -r - < "$PCAPS/smart-home.pcap" > "$TMP/stdin.json"
+expect_eq "stdin exit status" "$?" 0
+cmp -s "$TMP/stdin.json" "$TMP/smart-home.pcap.json" && pass "stdin output = file output" ||
+	fail "stdin output differs"
+
+# -q prints nothing on stderr.
+run_ew -q -r "$PCAPS/smart-home.pcap" -o /dev/null
+expect_eq "-q stderr bytes" "$(wc -c < "$TMP/err" | tr -d ' ')" 0
+
+# A directory: its capture files in name order, other files ignored.
+mkdir "$TMP/dir"
+cp "$PCAPS/smart-home.pcap" "$TMP/dir/b.pcap"
+cp "$PCAPS/linktypes/smart-home-vlan.pcap" "$TMP/dir/a.pcap"
+echo "not a capture" > "$TMP/dir/notes.txt"
+run_ew -r "$TMP/dir" -o "$TMP/dir.json"
+expect_eq "directory exit status" "$RC" 0
+expect_eq "directory files read" "$(sed -n 's/.*: \([0-9]*\) file(s) read.*/\1/p' "$TMP/err")" 2
+want=$(( $(truth_header "$PCAPS/smart-home.truth" packets) +
+	 $(truth_header "$PCAPS/linktypes/smart-home-vlan.truth" packets) ))
+expect_eq "directory packets" "$(summary_num 'failed;')" "$want"
+# a.pcap (VLAN 10) is read before b.pcap: its first event is tagged.
+head -n 1 "$TMP/dir.json" | grep -q '"vlan":\[10\]' && pass "directory read in name order" ||
+	fail "first event of the directory run is not from a.pcap"
+
+# A BPF filter: only the DNS flows on port 53 remain.
+run_ew -q -r "$PCAPS/smart-home.pcap" -f 'udp port 53' -o "$TMP/dns.json"
+want=$(truth_tsv "$PCAPS/smart-home.truth" | awk -F '\t' '$1 == "UDP" && ($3 == 53 || $5 == 53)' | wc -l)
+expect_eq "BPF udp port 53 flows" "$(grep -c '"event_type":"flow"' "$TMP/dns.json")" "$want"
+expect_eq "BPF non-53 flows" "$(flows_tsv "$TMP/dns.json" | awk -F '\t' '$3 != 53 && $5 != 53' | wc -l)" 0
+
+# Every output line is a JSON object with the EVE header fields in order.
+bad=$(grep -v -c '^{"timestamp":"[0-9-]*T[0-9:.]*+0000","flow_id":[0-9]*,"event_type":"flow",.*}$' \
+	"$TMP/smart-home.pcap.json")
+expect_eq "lines without the EVE header" "$bad" 0
+
+finish
