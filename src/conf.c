@@ -480,7 +480,7 @@ static int conf_set_bool(struct conf_loader *ld, const struct conf_setting *s,
 	char q[CONF_QUOTE_MAX + 4];
 
 	/* A NUL inside ("yes\0junk") would fool the string comparisons. */
-	for (size_t i = 0; memchr(v, '\0', n) == NULL && i < 3; i++) {
+	for (size_t i = 0; i < 3 && memchr(v, '\0', n) == NULL; i++) {
 		if (strcasecmp(v, yes[i]) == 0 || strcasecmp(v, no[i]) == 0) {
 			*conf_bool(ld->work, s) = strcasecmp(v, yes[i]) == 0;
 			return 0;

@@ -50,6 +50,8 @@ struct dpi *dpi_create(uint32_t max_packets, uint32_t max_active, char *err, siz
 		free(d);
 		return NULL;
 	}
+	/* Zeroed now too: nDPI's free walks the pointers inside it. */
+	memset(d->scratch, 0, SIZEOF_FLOW_STRUCT);
 	d->max_packets = max_packets;
 	d->max_active = max_active;
 	return d;
@@ -59,7 +61,7 @@ void dpi_destroy(struct dpi *d)
 {
 	if (d == NULL)
 		return;
-	ndpi_flow_free(d->scratch);
+	ndpi_free_flow(d->scratch); /* its data, then itself */
 	ndpi_exit_detection_module(d->mod);
 	free(d);
 }

@@ -217,7 +217,7 @@ int main(int argc, char **argv)
 	struct ew_conf conf;
 	struct output_sink *out;
 	char err[CAPTURE_ERRLEN];
-	const char *filter;
+	const char *filter, *output_path;
 	double t0;
 
 	log_init("edgewatch", 1);
@@ -237,7 +237,9 @@ int main(int argc, char **argv)
 		usage(stderr);
 		fatalx(EXIT_USAGE, "no input: give a capture with -r FILE");
 	}
-	out = output_file_open(o.output ? o.output : conf.output_file, err, sizeof(err));
+	/* conf.output_file is NULL only if start-up ran out of memory: stdout then. */
+	output_path = o.output ? o.output : conf.output_file ? conf.output_file : "-";
+	out = output_file_open(output_path, err, sizeof(err));
 	if (out == NULL)
 		fatalx(EXIT_RUNTIME, "%s", err);
 	r.engine = engine_create(&conf, out, err, sizeof(err));
@@ -253,7 +255,7 @@ int main(int argc, char **argv)
 	progress_clear(&r.progress);
 	r.info.wall_s = mono_s() - t0;
 	if (out->ops->close(out, err, sizeof(err)) != 0) {
-		log_warnx("output %s: %s", o.output ? o.output : conf.output_file, err);
+		log_warnx("output %s: %s", output_path, err);
 		run_status(&r, EXIT_RUNTIME);
 	}
 	stats_fill_rusage(&r.info);

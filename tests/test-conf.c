@@ -507,7 +507,7 @@ static char tmpdir[] = "/tmp/test-conf-XXXXXX";
 
 static const char *tmp_path(const char *base)
 {
-	static char path[256];
+	static char path[64];
 
 	snprintf(path, sizeof(path), "%s/%s", tmpdir, base);
 	return path;

@@ -15,7 +15,7 @@
 
 #include "util-json.h"
 
-static char *escape(const void *s, size_t len)
+static const char *escape(const void *s, size_t len)
 {
 	static struct json_buf jb;
 
@@ -23,7 +23,7 @@ static char *escape(const void *s, size_t len)
 	json_init(&jb);
 	json_escape_into(&jb, s, len);
 	assert_false(jb.err);
-	return jb.data ? jb.data : (char *)"";
+	return jb.data ? jb.data : "";
 }
 
 struct esc_case {
@@ -63,7 +63,7 @@ static void test_escape_table(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(esc_cases) / sizeof(esc_cases[0]); i++) {
 		const struct esc_case *c = &esc_cases[i];
-		char *got = escape(c->in, c->len);
+		const char *got = escape(c->in, c->len);
 		if (strcmp(got, c->want) != 0)
 			fail_msg("case '%s': got '%s', want '%s'", c->name, got, c->want);
 	}
@@ -75,7 +75,7 @@ static void test_every_byte(void **state)
 	(void)state;
 	for (int b = 0; b < 256; b++) {
 		uint8_t in = (uint8_t)b;
-		char *got = escape(&in, 1);
+		const char *got = escape(&in, 1);
 		for (const char *p = got; *p; p++)
 			assert_true((unsigned char)*p >= 0x20 && (unsigned char)*p != 0x7f);
 		if (b >= 0x20 && b < 0x7f && b != '"' && b != '\\') {
