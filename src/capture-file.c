@@ -89,7 +89,8 @@ static enum capture_status read_all(pcap_t *p, const char *path, capture_packet_
 		if (on_progress && res->packets % CAPTURE_PROGRESS_EVERY == 0)
 			on_progress(ctx, (uint64_t)file_pos(p), size);
 	}
-	if (rc == PCAP_ERROR_BREAK)
+	/* A stop request may interrupt a blocked read: that is not damage. */
+	if (rc == PCAP_ERROR_BREAK || capture_stop)
 		return CAPTURE_OK;
 	if (rc == PCAP_ERROR) {
 		int64_t pos = file_pos(p);
@@ -116,6 +117,8 @@ enum capture_status capture_file_run(const char *path, const char *bpf,
 
 	memset(res, 0, sizeof(*res));
 	p = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_MICRO, errbuf);
+	if (p == NULL && capture_stop)
+		return CAPTURE_OK; /* interrupted while waiting for the file header */
 	if (p == NULL) {
 		/* libpcap's messages already name the file for open errors. */
 		if (strncmp(errbuf, path, strlen(path)) == 0)

@@ -113,7 +113,7 @@ static const struct conf_setting conf_table[] = {
 		 CONF_DPI_MAX_PACKETS_LIMIT, true, "packets per flow given to nDPI"),
 	CONF_U32("dpi.max_active", dpi_max_active, EW_DEFAULT_DPI_MAX_ACTIVE, 0,
 		 CONF_DPI_MAX_ACTIVE_LIMIT, false,
-		 "flows holding nDPI state at once; 0 disables detection"),
+		 "flows holding nDPI state at once; 0 disables inspection"),
 	CONF_STR("capture.filter", bpf_filter, NULL, 0, false,
 		 "BPF filter on the capture; unset captures everything"),
 	CONF_STR("output.file", output_file, EW_DEFAULT_OUTPUT_FILE, 1, false,

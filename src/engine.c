@@ -130,8 +130,11 @@ void engine_packet(struct engine *e, int dlt, ew_usec_t ts_us, const uint8_t *da
 	}
 	e->c.ip_packets++;
 	f = flow_table_packet(e->flows, &pkt, &dir);
-	if (f != NULL)
-		dpi_packet(e->dpi, f, &pkt, dir);
+	if (f == NULL) {
+		e->c.untracked++;
+		return;
+	}
+	dpi_packet(e->dpi, f, &pkt, dir);
 }
 
 void engine_finish(struct engine *e)

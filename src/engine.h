@@ -31,6 +31,7 @@ struct engine_counters {
 	uint64_t bytes;           /* their length on the wire */
 	uint64_t ip_packets, arp_packets, other_packets;
 	uint64_t decode_errors;   /* frames skipped as malformed */
+	uint64_t untracked;       /* IP packets not tracked: flow or nDPI allocation failed */
 	uint64_t events_written;  /* lines handed to the output */
 	uint64_t events_dropped;  /* events that could not be built */
 	uint64_t output_errors;   /* lines the output failed to write */

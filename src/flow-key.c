@@ -40,7 +40,8 @@ int flow_key_from_packet(struct flow_key *key, const struct ew_packet *pkt)
 
 bool flow_key_equal(const struct flow_key *a, const struct flow_key *b)
 {
-	return a->proto == b->proto && a->port[0] == b->port[0] &&
+	/* The family matters: ::ffff:a.b.c.d in IPv6 is not IPv4's a.b.c.d. */
+	return a->proto == b->proto && a->family == b->family && a->port[0] == b->port[0] &&
 	       a->port[1] == b->port[1] && a->vlan[0] == b->vlan[0] &&
 	       a->vlan[1] == b->vlan[1] &&
 	       memcmp(a->addr, b->addr, sizeof(a->addr)) == 0;
@@ -57,16 +58,18 @@ static uint64_t mix64(uint64_t x)
 	return x;
 }
 
+/* Little-endian load whatever the host: flow ids must not depend on the CPU. */
 static uint64_t load64(const uint8_t *p)
 {
-	uint64_t v;
-	memcpy(&v, p, 8);
+	uint64_t v = 0;
+	for (int i = 7; i >= 0; i--)
+		v = (v << 8) | p[i];
 	return v;
 }
 
 uint64_t flow_key_hash(const struct flow_key *key, uint64_t seed)
 {
-	uint64_t h = seed ^ ((uint64_t)key->proto << 56);
+	uint64_t h = seed ^ ((uint64_t)key->proto << 56) ^ ((uint64_t)key->family << 48);
 
 	h = mix64(h ^ load64(key->addr[0]));
 	h = mix64(h ^ load64(key->addr[0] + 8));

@@ -168,6 +168,9 @@ uint64_t flow_id_of(const struct flow_key *key, ew_usec_t first_ts)
 
 static enum timeout_class class_of(const struct flow *f)
 {
+	/* Fragments carry no TCP state: the TCP classes would mislead. */
+	if (f->fragmented)
+		return TC_OTHER;
 	switch (f->key.proto) {
 	case EW_IPPROTO_TCP:
 		if (f->tcp_close & FLOW_TCP_RST)

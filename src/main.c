@@ -32,6 +32,7 @@ enum {
 	EXIT_CONFIG = 3,  /* configuration file or BPF filter invalid */
 	EXIT_INPUT = 4,   /* an input could not be read at all */
 	EXIT_DAMAGED = 5, /* an input was damaged; read up to the damage */
+	EXIT_INTERRUPTED = 6, /* stopped by SIGINT/SIGTERM; what was read is written */
 };
 
 #define MAX_INPUTS 256
@@ -73,14 +74,15 @@ static void usage(FILE *out)
 		"  -h, --help           this help\n"
 		"\n"
 		"Exit status: 0 ok, 1 output or runtime error, 2 usage, 3 bad configuration\n"
-		"or filter, 4 an input could not be read, 5 an input was damaged.\n");
+		"or filter, 4 an input could not be read, 5 an input was damaged,\n"
+		"6 interrupted by a signal.\n");
 }
 
-/* Keeps the most serious status: runtime > input > damaged > ok. */
+/* Keeps the most serious status: runtime > input > damaged > interrupted > ok. */
 static void run_status(struct run *r, int st)
 {
-	static const int rank[] = { [EXIT_OK] = 0, [EXIT_DAMAGED] = 1, [EXIT_INPUT] = 2,
-				    [EXIT_RUNTIME] = 3 };
+	static const int rank[] = { [EXIT_OK] = 0, [EXIT_INTERRUPTED] = 1, [EXIT_DAMAGED] = 2,
+				    [EXIT_INPUT] = 3, [EXIT_RUNTIME] = 4 };
 	if (rank[st] > rank[r->status])
 		r->status = st;
 }
@@ -105,6 +107,26 @@ static void on_signal(int sig)
 {
 	(void)sig;
 	capture_request_stop();
+}
+
+/*
+ * SIGINT/SIGTERM stop the reading after the current packet; the handler is
+ * installed without SA_RESTART so a read blocked on an idle pipe returns,
+ * and resets itself so a second signal ends the process at once.
+ * SIGPIPE is ignored: a closed output becomes a write error, reported with
+ * the summary, instead of a silent death.
+ */
+static void install_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sa.sa_flags = SA_RESETHAND;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
 }
 
 static void read_one(struct run *r, const char *path, const char *filter)
@@ -134,6 +156,7 @@ static void read_inputs(struct run *r, const struct options *o, const char *filt
 		size_t n;
 
 		if (capture_expand_path(o->inputs[i], &paths, &n, err) != 0) {
+			progress_clear(&r->progress);
 			log_warnx("%s", err);
 			r->info.files_failed++;
 			run_status(r, EXIT_INPUT);
@@ -245,14 +268,22 @@ int main(int argc, char **argv)
 	r.engine = engine_create(&conf, out, err, sizeof(err));
 	if (r.engine == NULL)
 		fatalx(EXIT_RUNTIME, "%s", err);
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
+	install_signals();
 	progress_init(&r.progress, !o.quiet);
 
 	t0 = mono_s();
 	read_inputs(&r, &o, filter);
 	engine_finish(r.engine);
 	progress_clear(&r.progress);
+	if (capture_stop_requested()) {
+		log_warnx("interrupted: stopped reading early; everything read so far was written");
+		run_status(&r, EXIT_INTERRUPTED);
+	}
+	if (engine_counters(r.engine)->untracked) {
+		log_warnx("out of memory: %llu packets were not tracked in flows",
+			  (unsigned long long)engine_counters(r.engine)->untracked);
+		run_status(&r, EXIT_RUNTIME);
+	}
 	r.info.wall_s = mono_s() - t0;
 	if (out->ops->close(out, err, sizeof(err)) != 0) {
 		log_warnx("output %s: %s", output_path, err);

@@ -179,7 +179,7 @@ int output_flow_format(struct json_buf *jb, const struct flow *f, enum flow_end_
 	output_flow_app_proto(d, f, app, sizeof(app));
 	json_string(jb, "app_proto", app);
 	put_flow_object(jb, f, why);
-	if (f->key.proto == EW_IPPROTO_TCP)
+	if (f->key.proto == EW_IPPROTO_TCP && !f->fragmented)
 		put_tcp(jb, f);
 	put_ndpi(jb, f, d);
 	if (f->server_name)

@@ -22,8 +22,7 @@ void stats_fill_rusage(struct run_info *ri)
 	ri->peak_rss_kb = (uint64_t)ru.ru_maxrss; /* Linux reports KiB */
 }
 
-static void write_decode(FILE *out, const char *prog, const struct decode_stats *ds,
-			 int errors)
+static void write_decode(FILE *out, const struct decode_stats *ds, int errors)
 {
 	int n = 0;
 
@@ -37,7 +36,6 @@ static void write_decode(FILE *out, const char *prog, const struct decode_stats 
 		fputc('\n', out);
 	else if (errors)
 		fprintf(out, "decode errors: none\n");
-	(void)prog;
 }
 
 /* Prints the most frequent applications, most flows first (ties by id). */
@@ -79,8 +77,8 @@ void stats_write_summary(FILE *out, const char *prog, const struct engine *e,
 	fprintf(out, "packets: ip %" PRIu64 ", arp %" PRIu64 ", other %" PRIu64
 		", malformed %" PRIu64 "\n",
 		c->ip_packets, c->arp_packets, c->other_packets, c->decode_errors);
-	write_decode(out, prog, engine_decode_stats(e), 1);
-	write_decode(out, prog, engine_decode_stats(e), 0);
+	write_decode(out, engine_decode_stats(e), 1);
+	write_decode(out, engine_decode_stats(e), 0);
 	fprintf(out, "flows: %" PRIu64 " (peak %" PRIu64 " at once); ended by timeout %" PRIu64
 		", evicted %" PRIu64 ", reused %" PRIu64 ", end of input %" PRIu64 "\n",
 		fs->created, fs->peak_active, fs->ended[FLOW_END_TIMEOUT],
@@ -88,8 +86,13 @@ void stats_write_summary(FILE *out, const char *prog, const struct engine *e,
 		fs->ended[FLOW_END_SHUTDOWN]);
 	write_apps(out, e);
 	fprintf(out, "dpi: %" PRIu64 " flows inspected, %" PRIu64 " detected, %" PRIu64
-		" undecided, peak %" PRIu64 " states, %" PRIu64 " not inspected (cap)\n",
-		ds->started, ds->detected, ds->gave_up, ds->peak_active, ds->cap_reached);
+		" undecided, peak %" PRIu64 " states, %" PRIu64 " not inspected (cap), %" PRIu64
+		" not inspected (out of memory)\n",
+		ds->started, ds->detected, ds->gave_up, ds->peak_active, ds->cap_reached,
+		ds->alloc_failed);
+	if (c->untracked)
+		fprintf(out, "untracked: %" PRIu64 " IP packets (flow table out of memory)\n",
+			c->untracked);
 	fprintf(out, "events: %" PRIu64 " written, %" PRIu64 " dropped, %" PRIu64
 		" output errors\n",
 		c->events_written, c->events_dropped, c->output_errors);

@@ -18,6 +18,12 @@
 #include "flow-table.h"
 
 #define SEC EW_USEC_PER_SEC
+/*
+ * The id of 192.168.1.10:40000 -> 52.89.0.1:443/TCP first seen at
+ * 2026-03-02T08:00:00Z, recorded when ids were made byte-order
+ * independent: a change here changes every id users may have stored.
+ */
+#define FLOW_ID_GOLDEN 0x3954f1bcc2304ULL
 
 struct ended {
 	uint64_t count;
@@ -339,6 +345,33 @@ static void test_ipv6_key(void **state)
 	assert_string_equal(buf, "ff02::1:2");
 }
 
+/* IPv6 packets with IPv4-mapped addresses are not the IPv4 flow. */
+static void test_mapped_v6_is_not_v4(void **state)
+{
+	struct ew_packet v4 = pkt4(EW_IPPROTO_UDP, CAM, 1000, CLOUD, 53, 0, 0);
+	struct ew_packet v6 = v4;
+	struct flow_key k4, k6;
+
+	(void)state;
+	v6.src.family = EW_AF_INET6; /* same 16 bytes: ::ffff:192.168.1.10 */
+	v6.dst.family = EW_AF_INET6;
+	flow_key_from_packet(&k4, &v4);
+	flow_key_from_packet(&k6, &v6);
+	assert_false(flow_key_equal(&k4, &k6));
+	assert_true(flow_id_of(&k4, 0) != flow_id_of(&k6, 0));
+}
+
+/* Flow ids are fixed numbers, the same on every machine and run. */
+static void test_flow_id_golden(void **state)
+{
+	struct ew_packet p = pkt4(EW_IPPROTO_TCP, CAM, 40000, CLOUD, 443, 0, 0);
+	struct flow_key k;
+
+	(void)state;
+	flow_key_from_packet(&k, &p);
+	assert_int_equal(flow_id_of(&k, 1772438400000000ULL), FLOW_ID_GOLDEN);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -353,6 +386,8 @@ int main(void)
 		cmocka_unit_test(test_flush_order),
 		cmocka_unit_test(test_flow_id),
 		cmocka_unit_test(test_ipv6_key),
+		cmocka_unit_test(test_mapped_v6_is_not_v4),
+		cmocka_unit_test(test_flow_id_golden),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
