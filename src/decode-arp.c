@@ -32,8 +32,10 @@ enum decode_event decode_arp(struct ew_packet *pkt, struct decode_stats *stats,
 	if (c.bad)
 		return DE_ARP_TRUNCATED;
 
-	/* The sizes are checked, not assumed: they say how long the
-	 * addresses that follow are. */
+	/*
+	 * The sizes are checked, not assumed: they say how long the
+	 * addresses that follow are.
+	 */
 	if (htype != ARP_HTYPE_ETHER || ptype != EW_ETHERTYPE_IPV4 ||
 	    hlen != ARP_HLEN_ETHER || plen != ARP_PLEN_IPV4) {
 		decode_note(stats, DE_ARP_UNSUPPORTED);

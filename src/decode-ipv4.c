@@ -95,18 +95,24 @@ enum decode_event decode_ipv4(struct ew_packet *pkt, struct decode_stats *stats,
 		return ev;
 	ipv4_fill(pkt, &h, p, len);
 
-	/* From here on nothing reads past the datagram: padding after it
-	 * must not be mistaken for payload. */
+	/*
+	 * From here on nothing reads past the datagram: padding after it
+	 * must not be mistaken for payload.
+	 */
 	ew_cursor_init(&c, p, pkt->l3_len);
 	ew_skip(&c, IPV4_MIN_HDR_LEN);
-	/* A malformed option is worth counting, but addresses and ports
-	 * are still right, so the packet stays usable. */
+	/*
+	 * A malformed option is worth counting, but addresses and ports
+	 * are still right, so the packet stays usable.
+	 */
 	if (!decode_options_well_formed(c.p, h.hdr_len - IPV4_MIN_HDR_LEN))
 		decode_note(stats, DE_IPV4_BAD_OPTION);
 	ew_skip(&c, h.hdr_len - IPV4_MIN_HDR_LEN);
 
-	/* Only the first fragment has the transport header, and none can
-	 * be trusted to have its ports: keep fragments out of port flows. */
+	/*
+	 * Only the first fragment has the transport header, and none can
+	 * be trusted to have its ports: keep fragments out of port flows.
+	 */
 	if ((h.frag & (IPV4_FLAG_MF | IPV4_FRAG_OFFSET_MASK)) != 0) {
 		decode_note(stats, DE_IPV4_FRAGMENT);
 		pkt->is_fragment = true;

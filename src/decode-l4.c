@@ -60,8 +60,10 @@ static enum decode_event decode_tcp(struct ew_packet *pkt, struct decode_stats *
 	ew_cursor_init(&c, p, len);
 	if (!tcp_read_fixed(&c, &h))
 		return DE_TCP_TRUNCATED;
-	/* An offset the datagram cannot hold is a lie; one the capture
-	 * does not hold is a snaplen cut through the options. */
+	/*
+	 * An offset the datagram cannot hold is a lie; one the capture
+	 * does not hold is a snaplen cut through the options.
+	 */
 	if (h.hdr_len < TCP_MIN_HDR_LEN || h.hdr_len > ip_payload_len)
 		return DE_TCP_BAD_OFFSET;
 	if (h.hdr_len > len)
@@ -100,8 +102,10 @@ static enum decode_event decode_udp(struct ew_packet *pkt, const uint8_t *p, siz
 	pkt->has_l4 = true;
 	pkt->sport = sport;
 	pkt->dport = dport;
-	/* The UDP length, not the IP one, ends the payload; then clamp to
-	 * the capture.  len >= UDP_HDR_LEN here. */
+	/*
+	 * The UDP length, not the IP one, ends the payload; then clamp to
+	 * the capture.  len >= UDP_HDR_LEN here.
+	 */
 	pkt->payload = c.p;
 	pkt->payload_len = (uint32_t)((udp_len < len ? udp_len : len) - UDP_HDR_LEN);
 	return DE_NONE;
@@ -124,8 +128,10 @@ static enum decode_event decode_icmp(struct ew_packet *pkt, const uint8_t *p, si
 	pkt->has_l4 = true;
 	pkt->icmp_type = type;
 	pkt->icmp_code = code;
-	/* The body (echo data, the quoted datagram of an error) follows
-	 * the type-specific word, when that was captured. */
+	/*
+	 * The body (echo data, the quoted datagram of an error) follows
+	 * the type-specific word, when that was captured.
+	 */
 	if (ew_skip(&c, ICMP_HDR_LEN - ICMP_MIN_LEN))
 		set_payload(pkt, &c);
 	return DE_NONE;

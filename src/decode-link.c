@@ -45,8 +45,10 @@ static enum decode_event decode_network(struct ew_packet *pkt, struct decode_sta
 					uint16_t type, const uint8_t *p, size_t len)
 {
 	if (type <= ETH_MAX_PAYLOAD_LEN) {
-		/* An 802.3 length: LLC follows, and pkt->ethertype stays 0
-		 * because this number is not an ethertype. */
+		/*
+		 * An 802.3 length: LLC follows, and pkt->ethertype stays 0
+		 * because this number is not an ethertype.
+		 */
 		decode_note(stats, DE_ETHERTYPE_OTHER);
 		return DE_NONE;
 	}

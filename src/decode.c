@@ -82,8 +82,7 @@ static const struct {
 
 const char *decode_event_name(enum decode_event ev)
 {
-	/* The enum is a parameter type, not a promise: callers may pass
-	 * a value read from elsewhere. */
+	/* An enum parameter is not a promise: the value may come from anywhere. */
 	if ((unsigned)ev >= DE_MAX || event_table[ev].name == NULL)
 		return "unknown";
 	return event_table[ev].name;
