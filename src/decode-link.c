@@ -23,6 +23,12 @@
 #define ETHERTYPE_8021AD 0x88a8
 #define ETHERTYPE_QINQ_OLD 0x9100 /* pre-802.1ad vendor QinQ */
 
+/* PPPoE session stage (RFC 2516), as ISP uplinks and some gateways send it. */
+#define ETHERTYPE_PPPOE_SESSION 0x8864
+#define PPPOE_VER_TYPE 0x11
+#define PPP_PROTO_IPV4 0x0021
+#define PPP_PROTO_IPV6 0x0057
+
 #define ETH_ADDR_LEN 6
 #define VLAN_ID_MASK 0x0fff
 
@@ -36,6 +42,44 @@
 #define NULL_AF_INET6_BSD 24     /* OpenBSD, NetBSD */
 #define NULL_AF_INET6_FREEBSD 28
 #define NULL_AF_INET6_DARWIN 30
+
+static enum decode_event decode_network(struct ew_packet *pkt, struct decode_stats *stats,
+					uint16_t type, const uint8_t *p, size_t len);
+
+/*
+ * PPPoE session header (version/type, code, session id, length) and the
+ * PPP protocol field.  The PPPoE length bounds the PPP frame: bytes past
+ * it are Ethernet padding.  PPP control traffic (LCP, IPCP) is counted,
+ * not decoded.
+ */
+static enum decode_event decode_pppoe(struct ew_packet *pkt, struct decode_stats *stats,
+				      const uint8_t *p, size_t len)
+{
+	struct ew_cursor c;
+	uint16_t plen, proto;
+	size_t left;
+
+	ew_cursor_init(&c, p, len);
+	uint8_t vertype = ew_u8(&c);
+	ew_skip(&c, 3); /* code, session id */
+	plen = ew_be16(&c);
+	proto = ew_be16(&c);
+	if (c.bad || vertype != PPPOE_VER_TYPE || plen < 2)
+		return DE_PPPOE_TRUNCATED;
+	left = ew_cursor_left(&c);
+	if ((size_t)plen - 2 < left)
+		left = (size_t)plen - 2;
+	switch (proto) {
+	case PPP_PROTO_IPV4:
+		return decode_network(pkt, stats, EW_ETHERTYPE_IPV4, c.p, left);
+	case PPP_PROTO_IPV6:
+		return decode_network(pkt, stats, EW_ETHERTYPE_IPV6, c.p, left);
+	default:
+		pkt->ethertype = ETHERTYPE_PPPOE_SESSION;
+		decode_note(stats, DE_PPPOE_OTHER);
+		return DE_NONE;
+	}
+}
 
 /*
  * Dispatches on the network-layer type.  An unknown type is not an error:
@@ -60,6 +104,8 @@ static enum decode_event decode_network(struct ew_packet *pkt, struct decode_sta
 		return decode_ipv6(pkt, stats, p, len);
 	case EW_ETHERTYPE_ARP:
 		return decode_arp(pkt, stats, p, len);
+	case ETHERTYPE_PPPOE_SESSION:
+		return decode_pppoe(pkt, stats, p, len);
 	default:
 		decode_note(stats, DE_ETHERTYPE_OTHER);
 		return DE_NONE;

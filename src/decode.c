@@ -38,6 +38,8 @@ static const struct {
 	[DE_NULL_TRUNCATED] = { "null.truncated", true },
 	[DE_NULL_UNKNOWN_FAMILY] = { "null.unknown_family", true },
 	[DE_ETHERTYPE_OTHER] = { "ethertype.other", false },
+	[DE_PPPOE_TRUNCATED] = { "pppoe.truncated", true },
+	[DE_PPPOE_OTHER] = { "pppoe.other", false },
 	[DE_ARP_TRUNCATED] = { "arp.truncated", true },
 	[DE_ARP_UNSUPPORTED] = { "arp.unsupported", false },
 	[DE_IPV4_TRUNCATED] = { "ipv4.truncated", true },

@@ -1,7 +1,8 @@
 /*
  * decode.h - turn captured bytes into a struct ew_packet.
  *
- * The decoder understands Ethernet (with up to two 802.1Q/802.1ad tags),
+ * The decoder understands Ethernet (with up to two 802.1Q/802.1ad tags,
+ * and PPPoE sessions inside),
  * Linux cooked capture v1 and v2, raw IP and BSD null/loopback link types;
  * IPv4 with options, IPv6 with extension headers, TCP, UDP, ICMP, ICMPv6
  * and ARP.  Every read is bounds-checked against the captured length.
@@ -49,6 +50,8 @@ enum decode_event {
 	DE_NULL_TRUNCATED,
 	DE_NULL_UNKNOWN_FAMILY,
 	DE_ETHERTYPE_OTHER, /* not an error: a protocol we do not decode */
+	DE_PPPOE_TRUNCATED,
+	DE_PPPOE_OTHER, /* not an error: PPP carrying neither IPv4 nor IPv6 */
 	/* ARP */
 	DE_ARP_TRUNCATED,
 	DE_ARP_UNSUPPORTED, /* not Ethernet/IPv4 ARP */

@@ -77,6 +77,14 @@ static const char eth_qinq_ipv6_udp[] = ETH_HDR("88a8") "2005 8100 00c8 86dd"
 	"60000000 000c 11 ff fe800000000000000000000000000001 ff0200000000000000000000000000fb"
 	"14e9 14e9 000c 0000" "01020304";
 
+/*
+ * Ethernet/PPPoE session/PPP/IPv4/UDP, 53 bytes: PPPoE length 31 (2 PPP
+ * protocol bytes + the 29-byte datagram) so the 2 trailing pad bytes are
+ * cut off; IPv4 at 22, payload at 50.
+ */
+static const char eth_pppoe_ipv4_udp[] = ETH_HDR("8864") "11 00 0001 001f 0021"
+	RAW_IPV4_UDP "0000";
+
 /* Three stacked tags: one more than EW_MAX_VLAN_TAGS. */
 static const char eth_three_tags[] = ETH_HDR("88a8") "0001 8100 0002 8100 0003 0800"
 	RAW_IPV4_UDP;
@@ -364,6 +372,8 @@ struct good_case {
 
 static const struct good_case good[] = {
 	G("eth ipv4 tcp", EN, ALL(eth_ipv4_tcp), NOP, IP4, 14, 48, 48, 64, 6, 49152, 80, 58, 4),
+	G("pppoe ipv4 udp", EN, ALL(eth_pppoe_ipv4_udp), NOP, IP4, 22, 29, 29, 128, 17, 12345, 123,
+	  50, 1),
 	{ IN("802.1q ipv4 udp", EN, ALL(eth_vlan_ipv4_udp), NOP),
 	  IP4, 1, { 100, 0 }, 18, 32, 32, 64, 17, 53000, 53, 46, 4 },
 	{ IN("802.1ad+802.1q ipv6 udp", EN, ALL(eth_qinq_ipv6_udp), NOP),
@@ -582,6 +592,13 @@ static const struct hostile_case hostile[] = {
 	H("icmpv6 3 bytes", SLL2, CUT(sll2_ipv6_icmpv6, 63), NOP, ERR(DE_ICMPV6_TRUNCATED)),
 	/* Link layer. */
 	H("three vlan tags", EN, ALL(eth_three_tags), NOP, ERR(DE_VLAN_TOO_DEEP)),
+	H("pppoe 7 bytes", EN, CUT(eth_pppoe_ipv4_udp, 14 + 7), NOP, ERR(DE_PPPOE_TRUNCATED)),
+	H("pppoe version 2", EN, ALL(eth_pppoe_ipv4_udp), P({ 14, 0x21 }), ERR(DE_PPPOE_TRUNCATED)),
+	H("pppoe length 1", EN, ALL(eth_pppoe_ipv4_udp), P({ 19, 1 }), ERR(DE_PPPOE_TRUNCATED)),
+	H("pppoe length cuts ipv4", EN, ALL(eth_pppoe_ipv4_udp), P({ 19, 12 }),
+	  ERR(DE_IPV4_TRUNCATED)),
+	H("ppp lcp", EN, ALL(eth_pppoe_ipv4_udp), P({ 20, 0xc0 }, { 21, 0x21 }),
+	  NOTE(DE_PPPOE_OTHER)),
 	H("null family 7", NUL, ALL(null_le_ipv4), P({ 0, 7 }), ERR(DE_NULL_UNKNOWN_FAMILY)),
 	H("loop family 2 << 24", LOOP, ALL(loop_ipv4), P({ 0, 2 }, { 3, 0 }),
 	  ERR(DE_NULL_UNKNOWN_FAMILY)),
@@ -695,7 +712,8 @@ static const struct {
 	EV(DE_NONE, 0), EV(DE_LINK_UNSUPPORTED, 1), EV(DE_ETH_TRUNCATED, 1),
 	EV(DE_VLAN_TRUNCATED, 1), EV(DE_VLAN_TOO_DEEP, 1), EV(DE_SLL_TRUNCATED, 1),
 	EV(DE_SLL2_TRUNCATED, 1), EV(DE_NULL_TRUNCATED, 1), EV(DE_NULL_UNKNOWN_FAMILY, 1),
-	EV(DE_ETHERTYPE_OTHER, 0), EV(DE_ARP_TRUNCATED, 1), EV(DE_ARP_UNSUPPORTED, 0),
+	EV(DE_ETHERTYPE_OTHER, 0), EV(DE_PPPOE_TRUNCATED, 1), EV(DE_PPPOE_OTHER, 0),
+	EV(DE_ARP_TRUNCATED, 1), EV(DE_ARP_UNSUPPORTED, 0),
 	EV(DE_IPV4_TRUNCATED, 1), EV(DE_IPV4_BAD_VERSION, 1), EV(DE_IPV4_BAD_IHL, 1),
 	EV(DE_IPV4_BAD_TOTAL_LEN, 1), EV(DE_IPV4_BAD_OPTION, 0), EV(DE_IPV4_FRAGMENT, 0),
 	EV(DE_IPV6_TRUNCATED, 1), EV(DE_IPV6_BAD_VERSION, 1), EV(DE_IPV6_BAD_PAYLOAD_LEN, 1),
