@@ -15,6 +15,7 @@
 #include "decode.h"
 
 #define CAPTURE_PROGRESS_EVERY 8192 /* packets between progress callbacks */
+#define CAPTURE_READ_BUFFER_BYTES (1u << 20) /* fewer read(2) calls than stdio's 4 KiB */
 
 static volatile sig_atomic_t capture_stop;
 
@@ -106,6 +107,30 @@ static enum capture_status read_all(pcap_t *p, const char *path, capture_packet_
 	return CAPTURE_OK;
 }
 
+/*
+ * Opens the file with our own stdio buffer (libpcap reads records with
+ * fread); "-" is standard input.  On failure errbuf holds the reason.
+ */
+static pcap_t *open_file(const char *path, char *errbuf)
+{
+	static char buffer[CAPTURE_READ_BUFFER_BYTES];
+	FILE *fp;
+	pcap_t *p;
+
+	if (strcmp(path, "-") == 0)
+		fp = stdin;
+	else if ((fp = fopen(path, "rb")) == NULL) {
+		snprintf(errbuf, PCAP_ERRBUF_SIZE, "%s", strerror(errno));
+		return NULL;
+	}
+	/* One file is open at a time, so one static buffer serves them all. */
+	setvbuf(fp, buffer, _IOFBF, sizeof(buffer));
+	p = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_MICRO, errbuf);
+	if (p == NULL && fp != stdin)
+		fclose(fp);
+	return p;
+}
+
 enum capture_status capture_file_run(const char *path, const char *bpf,
 				     capture_packet_fn on_packet, capture_progress_fn on_progress,
 				     void *ctx, struct capture_file_result *res,
@@ -116,7 +141,7 @@ enum capture_status capture_file_run(const char *path, const char *bpf,
 	pcap_t *p;
 
 	memset(res, 0, sizeof(*res));
-	p = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_MICRO, errbuf);
+	p = open_file(path, errbuf);
 	if (p == NULL && capture_stop)
 		return CAPTURE_OK; /* interrupted while waiting for the file header */
 	if (p == NULL) {

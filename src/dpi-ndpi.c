@@ -71,6 +71,19 @@ static bool is_tls_like(uint16_t id)
 	return id == NDPI_PROTOCOL_TLS || id == NDPI_PROTOCOL_DTLS || id == NDPI_PROTOCOL_QUIC;
 }
 
+/*
+ * nDPI's host_server_name holds the client's own name for DHCP and
+ * NetBIOS; in a field called server_name that would mislead.  Those
+ * names are device identity, parsed by the device stage instead.
+ */
+static bool name_is_server(ndpi_protocol proto)
+{
+	uint16_t id = proto.master_protocol ? proto.master_protocol : proto.app_protocol;
+
+	return id != NDPI_PROTOCOL_DHCP && id != NDPI_PROTOCOL_DHCPV6 &&
+	       id != NDPI_PROTOCOL_NETBIOS;
+}
+
 /* Copies what is worth keeping out of the nDPI state into the flow. */
 static void copy_results(struct flow *f, const struct ndpi_flow_struct *nf,
 			 ndpi_protocol proto)
@@ -79,7 +92,7 @@ static void copy_results(struct flow *f, const struct ndpi_flow_struct *nf,
 	f->app_proto = proto.app_protocol;
 	f->category = (uint16_t)proto.category;
 	f->risk = nf->risk;
-	if (f->server_name == NULL && nf->host_server_name[0] != '\0') {
+	if (f->server_name == NULL && nf->host_server_name[0] != '\0' && name_is_server(proto)) {
 		/* nDPI bounds the field at 80 bytes; strnlen guards a missing NUL. */
 		size_t n = strnlen(nf->host_server_name, sizeof(nf->host_server_name));
 		f->server_name = malloc(n + 1);

@@ -2,6 +2,7 @@
  * flow-key.c - canonical bidirectional flow keys (see flow-key.h).
  */
 #include <arpa/inet.h>
+#include <endian.h>
 #include <string.h>
 
 #include "flow-key.h"
@@ -61,10 +62,9 @@ static uint64_t mix64(uint64_t x)
 /* Little-endian load whatever the host: flow ids must not depend on the CPU. */
 static uint64_t load64(const uint8_t *p)
 {
-	uint64_t v = 0;
-	for (int i = 7; i >= 0; i--)
-		v = (v << 8) | p[i];
-	return v;
+	uint64_t v;
+	memcpy(&v, p, 8);
+	return le64toh(v); /* free on little-endian hosts */
 }
 
 uint64_t flow_key_hash(const struct flow_key *key, uint64_t seed)
