@@ -11,13 +11,14 @@ TMP=$(mktemp -d "${TMPDIR:-/tmp}/ewtest.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
 FAILS=0
 
+# printf, not echo: dash's echo would interpret backslashes in the values.
 fail() {
-	echo "FAIL: $*" >&2
+	printf 'FAIL: %s\n' "$*" >&2
 	FAILS=$((FAILS + 1))
 }
 
 pass() {
-	echo "ok: $*"
+	printf 'ok: %s\n' "$*"
 }
 
 skip() {
@@ -93,4 +94,27 @@ truth_header() {
 # summary_num TEXT: the first number after TEXT in the stderr summary.
 summary_num() {
 	sed -n "s/.*$1 \\([0-9][0-9]*\\).*/\\1/p" "$TMP/err" | head -n 1
+}
+
+# pcap_from_hex OUT FRAME_HEX...: writes a little-endian Ethernet pcap with
+# one record per argument (hex digits, spaces ignored), timestamps 1 s apart
+# from 2026-03-02T08:00:00Z (1772438400).
+pcap_from_hex() {
+	out=$1
+	shift
+	for frame in "$@"; do echo "$frame"; done | LC_ALL=C awk '
+	function b(v) { printf "%c", v }
+	function le32(v) { b(v % 256); b(int(v / 256) % 256); b(int(v / 65536) % 256); b(int(v / 16777216) % 256) }
+	function le16(v) { b(v % 256); b(int(v / 256) % 256) }
+	BEGIN {
+		for (i = 0; i < 16; i++) hexval[substr("0123456789abcdef", i + 1, 1)] = i
+		le32(2712847316); le16(2); le16(4); le32(0); le32(0); le32(65535); le32(1)
+		t = 1772438400
+	}
+	{
+		h = tolower($0); gsub(/[^0-9a-f]/, "", h)
+		n = length(h) / 2
+		le32(t + NR - 1); le32(0); le32(n); le32(n)
+		for (i = 0; i < n; i++) b(hexval[substr(h, 2 * i + 1, 1)] * 16 + hexval[substr(h, 2 * i + 2, 1)])
+	}' > "$out"
 }

@@ -68,6 +68,39 @@ expect_eq "truncated data packets" "$(summary_num 'failed;')" 1000
 grep -q "cut-data.pcap: damaged capture at byte offset .* after 1000 packets" "$TMP/err" &&
 	pass "data truncation reported" || fail "data truncation message: $(grep damaged "$TMP/err")"
 
+# Malformed packets inside a good capture: each counted by its reason and
+# skipped, the good packets still tracked.  Frames written by hand:
+E=00112233445566778899aabb
+IP_HDR_UDP="45000020 0001 0000 4011 0000 c0a80102 c0a80101"
+pcap_from_hex "$TMP/malformed.pcap" \
+	"0011223344" \
+	"$E 0800 44000020 0001 0000 4011 0000 c0a80102 c0a80101 cf080035000c0000 deadbeef" \
+	"$E 0800 $IP_HDR_UDP cf08 0035 0003 0000 deadbeef" \
+	"$E 88a8 0001 8100 0002 8100 0003 0800 $IP_HDR_UDP cf080035000c0000 deadbeef" \
+	"$E 0800 45000028 0001 0000 4006 0000 c0a80102 c0a80101 c3500050 00000001 00000000 f002ffff 00000000" \
+	"$E 0800 $IP_HDR_UDP cf08 0035 000c 0000 deadbeef" \
+	"$E 0800 45000020 0001 2000 4011 0000 c0a80102 c0a80103 0102030405060708090a0b0c"
+run_ew -r "$TMP/malformed.pcap" -o "$TMP/malformed.json"
+expect_eq "malformed capture status" "$RC" 0
+expect_eq "malformed frames" "$(summary_num 'malformed')" 5
+expect_eq "decode errors by reason" "$(sed -n 's/^decode errors: //p' "$TMP/err")" \
+	"eth.truncated 1, vlan.too_deep 1, ipv4.bad_ihl 1, tcp.bad_offset 1, udp.bad_len 1"
+expect_eq "decode notes" "$(sed -n 's/^decode notes: //p' "$TMP/err")" "ipv4.fragment 1"
+expect_eq "flows from the good frames" "$(grep -c '"event_type":"flow"' "$TMP/malformed.json")" 2
+expect_eq "fragment flow" "$(grep -c '"fragmented":true' "$TMP/malformed.json")" 1
+
+# Hostile bytes in a string taken from a packet (an HTTP Host header with a
+# control character, a quote, a byte that is not UTF-8 and a backslash)
+# come out escaped, so the line stays valid JSON.
+pay=$(printf 'GET / HTTP/1.1\r\nHost: ev\001il"x\377\\y\r\nUser-Agent: t\r\n\r\n' |
+	od -An -v -tx1 | tr -d ' \n')
+tot=$(printf '%04x' $((40 + ${#pay} / 2)))
+tcp_hdr="c3500050 00000001 00000001 5018ffff 00000000"
+pcap_from_hex "$TMP/host.pcap" "$E 0800 4500$tot 0001 0000 4006 0000 c0a80102 c0a80101 $tcp_hdr $pay"
+run_ew -q -r "$TMP/host.pcap" -o "$TMP/host.json"
+expect_eq "escaped server_name" "$(grep -o '"server_name":"[^}]*' "$TMP/host.json")" \
+	'"server_name":"ev\u0001il\"x\ufffd\\y"'
+
 # Output that cannot be opened, and output that cannot be written.
 run_ew -r "$CAP" -o "$TMP/no/such/dir/out.json"
 expect_eq "unopenable output status" "$RC" 1
