@@ -15,6 +15,8 @@ void log_init(const char *progname, int verbose)
 	log_verbose = verbose;
 }
 
+static void log_vline(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+
 static void log_vline(const char *fmt, va_list ap)
 {
 	fprintf(stderr, "%s: ", log_progname);

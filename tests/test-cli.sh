@@ -57,4 +57,18 @@ grep -q "invalid BPF filter 'tcp port nonsense'" "$TMP/err" && pass "bad BPF mes
 	fail "bad BPF message: $(cat "$TMP/err")"
 [ ! -s "$TMP/f.json" ] && pass "no output after bad BPF" || fail "output written after bad BPF"
 
+# On a terminal, a progress bar is drawn while a large file is read, and
+# cleared before the summary; -q draws none.  script(1) provides the tty.
+if command -v script >/dev/null 2>&1 && [ -n "${PCAPGEN:-}" ]; then
+	"$PCAPGEN" flood --flows 20000 -o "$TMP/20k.pcap"
+	script -qec "$EDGEWATCH -r $TMP/20k.pcap -o /dev/null" /dev/null > "$TMP/tty.txt" 2>&1
+	grep -q '\[#*\.*\] *[0-9]*% [0-9]* packets' "$TMP/tty.txt" && pass "progress bar drawn on a tty" ||
+		fail "no progress bar on a tty: $(head -c 300 "$TMP/tty.txt")"
+	grep -q '20000 packets' "$TMP/tty.txt" && pass "summary after the bar" || fail "no summary on the tty"
+	script -qec "$EDGEWATCH -q -r $TMP/20k.pcap -o /dev/null" /dev/null > "$TMP/tty-q.txt" 2>&1
+	expect_eq "-q output on a tty" "$(wc -c < "$TMP/tty-q.txt" | tr -d ' ')" 0
+else
+	echo "note: script(1) or the generator missing; progress bar not checked"
+fi
+
 finish
