@@ -15,7 +15,7 @@
  *
  * This is test tooling: a request that cannot be built (payload larger
  * than the MTU, an unknown link type) is a bug in the generator itself
- * and aborts with a message.  Nothing here reads untrusted input.
+ * and stops in gen_bug().  Nothing here reads untrusted input.
  */
 #ifndef EW_GEN_BUILD_H
 #define EW_GEN_BUILD_H
@@ -24,20 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* ------------------------------------------------------------ randomness */
-
-/* splitmix64: tiny, fast and good enough to vary test traffic. */
-struct gen_rng {
-	uint64_t state;
-};
-
-void gen_rng_seed(struct gen_rng *rng, uint64_t seed);
-uint64_t gen_rng_next(struct gen_rng *rng);
-/* Uniform in [0, n); n > 0. */
-uint32_t gen_rng_below(struct gen_rng *rng, uint32_t n);
-/* Uniform in [lo, hi]. */
-uint64_t gen_rng_range(struct gen_rng *rng, uint64_t lo, uint64_t hi);
-void gen_rng_fill(struct gen_rng *rng, uint8_t *buf, size_t len);
+#include "gen-rng.h"
 
 /* ------------------------------------------------------------ link layer */
 
@@ -58,7 +45,8 @@ enum gen_link {
 /* Returns 0 and sets *link, or -1 for an unknown name. */
 int gen_link_from_name(const char *name, enum gen_link *link);
 const char *gen_link_name(enum gen_link link);
-int gen_link_dlt(enum gen_link link);
+int gen_link_dlt(enum gen_link link);      /* for pcap_open_dead() */
+int gen_link_linktype(enum gen_link link); /* LINKTYPE_ value, for pcapng */
 /* False for raw/null/loop, which have no place for ARP. */
 bool gen_link_has_arp(enum gen_link link);
 /* The outer VLAN id frames carry, 0 for none: the truth's vlan column. */
@@ -119,6 +107,13 @@ struct gen_sink {
 #define GEN_TCP_PSH 0x08
 #define GEN_TCP_ACK 0x10
 
+/* Which options a stack puts in its SYN (the SYN-ACK answers in kind). */
+enum gen_syn_style {
+	GEN_SYN_LINUX,   /* MSS, SACK_PERM, TS (if negotiated), NOP, WS */
+	GEN_SYN_WINDOWS, /* MSS, NOP, WS, NOP, NOP, SACK_PERM */
+	GEN_SYN_MINIMAL, /* MSS only, as lwIP sends */
+};
+
 /*
  * One conversation.  Index 0 is the client (the side that speaks first),
  * 1 the server.  mac[i] is the link-layer address side i's frames carry on
@@ -146,7 +141,7 @@ struct gen_conv {
 	uint16_t mss[2];     /* MSS side i announces */
 	uint8_t wscale[2];
 	bool tcp_ts;         /* RFC 7323 timestamps negotiated */
-	bool win_style;      /* Windows option layout in the SYN */
+	uint8_t syn_style[2]; /* enum gen_syn_style of each side */
 	uint32_t ts_base[2]; /* each side's timestamp clock at time 0 */
 };
 
@@ -197,74 +192,5 @@ enum gen_close { GEN_CLOSE_CLIENT, GEN_CLOSE_SERVER, GEN_CLOSE_RST, GEN_CLOSE_NO
  */
 uint64_t gen_tcp_exchange(const struct gen_sink *s, struct gen_conv *c, uint64_t ts_us,
 			  const struct gen_msg *msgs, size_t n, enum gen_close close);
-
-/* ------------------------------------------------------------ messages */
-
-/* A bounded writer; writes past cap are dropped and set overflow. */
-struct gen_buf {
-	uint8_t *p;
-	size_t len, cap;
-	bool overflow;
-};
-
-void gen_buf_init(struct gen_buf *b, uint8_t *mem, size_t cap);
-void gen_put8(struct gen_buf *b, uint8_t v);
-void gen_put16(struct gen_buf *b, uint16_t v);
-void gen_put24(struct gen_buf *b, uint32_t v);
-void gen_put32(struct gen_buf *b, uint32_t v);
-void gen_putn(struct gen_buf *b, const void *data, size_t len);
-void gen_putstr(struct gen_buf *b, const char *s);
-void gen_putf(struct gen_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Overwrites a big-endian length written earlier at off. */
-void gen_patch16(struct gen_buf *b, size_t off, uint16_t v);
-void gen_patch24(struct gen_buf *b, size_t off, uint32_t v);
-/* Aborts if the message did not fit: a generator bug. */
-size_t gen_buf_done(const struct gen_buf *b);
-
-/* DNS (also mDNS): names in wire form, 0xC00C-style pointers. */
-void gen_dns_header(struct gen_buf *b, uint16_t id, uint16_t flags, uint16_t qd, uint16_t an,
-		    uint16_t ns, uint16_t ar);
-void gen_dns_name(struct gen_buf *b, const char *name);
-void gen_dns_ptr(struct gen_buf *b, uint16_t offset);
-void gen_dns_question(struct gen_buf *b, const char *name, uint16_t type, uint16_t cls);
-/* Starts a record; name NULL uses ptr. Returns the rdlength offset for
- * gen_dns_rr_end(). */
-size_t gen_dns_rr(struct gen_buf *b, const char *name, uint16_t ptr, uint16_t type,
-		  uint16_t cls, uint32_t ttl_s);
-void gen_dns_rr_end(struct gen_buf *b, size_t rdlen_off);
-
-/* TLS client behaviour: which cipher suites and extensions a stack sends. */
-enum gen_tls_stack {
-	GEN_TLS_OPENSSL, /* Linux devices, Python, curl */
-	GEN_TLS_MBEDTLS, /* small embedded devices, TLS 1.2 only */
-	GEN_TLS_BORING,  /* Android / Google devices */
-	GEN_TLS_APPLE,   /* iOS network stack */
-	GEN_TLS_SCHANNEL,/* Windows */
-};
-
-struct gen_tls_hello {
-	enum gen_tls_stack stack;
-	bool tls13;          /* offer TLS 1.3 (ignored for mbedTLS) */
-	const char *sni;
-	const char *alpn;    /* NULL for none */
-	uint8_t session_id[32];
-	bool resume;         /* send a session ticket (TLS 1.2 resumption) */
-};
-
-/* Record with a ClientHello; returns its length. */
-size_t gen_tls_client_hello(uint8_t *out, size_t cap, const struct gen_tls_hello *h,
-			    struct gen_rng *rng);
-/* Server's first flight: ServerHello and, for TLS 1.3, CCS and encrypted
- * handshake records of extra bytes; for TLS 1.2 resumption CCS+Finished. */
-size_t gen_tls_server_flight(uint8_t *out, size_t cap, const struct gen_tls_hello *h,
-			     size_t extra, struct gen_rng *rng);
-/* Client's CCS + Finished (as the record types its version uses). */
-size_t gen_tls_client_finish(uint8_t *out, size_t cap, const struct gen_tls_hello *h,
-			     struct gen_rng *rng);
-/* application_data records carrying len bytes of (random) ciphertext. */
-size_t gen_tls_app_data(uint8_t *out, size_t cap, size_t len, struct gen_rng *rng);
-
-/* A pool of pseudo-random bytes for bulk payloads (read-only). */
-const uint8_t *gen_random_bytes(size_t len);
 
 #endif /* EW_GEN_BUILD_H */
