@@ -36,6 +36,19 @@ for t in "$PCAPS"/linktypes/*.truth; do
 	check_against_truth "${t%.truth}.pcap" "$t"
 done
 
+# JA3 of every TLS client, against tshark's own computation
+# (tests/expected/NAME.ja3, recorded by tests/expected/make-ja3.sh).
+for name in smart-home smart-home-v6; do
+	sed -n 's/.*"src_ip":"\([^"]*\)","src_port":\([0-9]*\),.*"ja3":{"hash":"\([0-9a-f]*\)"}.*/\1 \2 \3/p' \
+		"$TMP/$name.pcap.json" | LC_ALL=C sort > "$TMP/$name.ja3"
+	if cmp -s "$TMP/$name.ja3" "$EW_SRCDIR/tests/expected/$name.ja3"; then
+		pass "$name: JA3 of $(wc -l < "$TMP/$name.ja3" | tr -d ' ') TLS clients = tshark's"
+	else
+		fail "$name: JA3 differs from tshark's (< edgewatch, > tshark)"
+		diff "$TMP/$name.ja3" "$EW_SRCDIR/tests/expected/$name.ja3" | head -n 10 >&2
+	fi
+done
+
 # pcapng gives exactly the events of the same traffic in pcap.
 run_ew -q -r "$PCAPS/smart-home.pcapng" -o "$TMP/ng.json"
 expect_eq "pcapng exit status" "$RC" 0
