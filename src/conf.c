@@ -62,6 +62,8 @@
 #define CONF_CLOSED_TIMEOUT_MAX_S 3600u /* a closed TCP flow has nothing left to say */
 #define CONF_DPI_MAX_PACKETS_LIMIT 255u /* struct flow counts them in 8 bits */
 #define CONF_DPI_MAX_ACTIVE_LIMIT CONF_MAX_FLOWS_LIMIT /* never more than flows */
+#define CONF_MAX_DEVICES_LIMIT 1048576u /* 2^20 devices: a very large site, ~1 GiB worst case */
+#define CONF_GONE_AFTER_MAX_S 31536000u /* a year */
 
 /*
  * Value types.  Scalars only for now; a list type (CIDR lists) would be
@@ -114,6 +116,11 @@ static const struct conf_setting conf_table[] = {
 	CONF_U32("dpi.max_active", dpi_max_active, EW_DEFAULT_DPI_MAX_ACTIVE, 0,
 		 CONF_DPI_MAX_ACTIVE_LIMIT, false,
 		 "flows holding nDPI state at once; 0 disables inspection"),
+	CONF_U32("device.max_devices", max_devices, EW_DEFAULT_MAX_DEVICES, 1,
+		 CONF_MAX_DEVICES_LIMIT, false,
+		 "devices tracked at once; the longest unseen is evicted beyond this"),
+	CONF_U32("device.gone_after", gone_after_s, EW_DEFAULT_DEVICE_GONE_AFTER_S, 0,
+		 CONF_GONE_AFTER_MAX_S, true, "seconds unseen before a device is reported gone"),
 	CONF_STR("capture.filter", bpf_filter, NULL, 0, false,
 		 "BPF filter on the capture; unset captures everything"),
 	CONF_STR("output.file", output_file, EW_DEFAULT_OUTPUT_FILE, 1, false,

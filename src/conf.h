@@ -33,6 +33,8 @@
 #define EW_DEFAULT_DPI_MAX_PACKETS 32u
 #define EW_DEFAULT_DPI_MAX_ACTIVE 65536u
 #define EW_DEFAULT_OUTPUT_FILE "-" /* stdout */
+#define EW_DEFAULT_MAX_DEVICES 4096u
+#define EW_DEFAULT_DEVICE_GONE_AFTER_S 3600u
 
 struct ew_conf {
 	/* flow: the flow table */
@@ -47,6 +49,10 @@ struct ew_conf {
 	/* dpi: nDPI protocol detection */
 	uint32_t dpi_max_packets; /* dpi.max_packets: give up after this many per flow */
 	uint32_t dpi_max_active;  /* dpi.max_active: flows with detection state at once */
+
+	/* device: the device table */
+	uint32_t max_devices;      /* device.max_devices */
+	uint32_t gone_after_s;     /* device.gone_after: unseen this long is "gone"; 0 never */
 
 	/* capture / output */
 	char *bpf_filter;  /* capture.filter, NULL when unset; -f overrides */

@@ -7,7 +7,9 @@
 #include <string.h>
 #include <sys/random.h>
 
+#include "device-observe.h"
 #include "engine.h"
+#include "output-device.h"
 #include "output-flow.h"
 #include "util-json.h"
 
@@ -16,6 +18,7 @@ struct engine {
 	struct output_sink *out;
 	struct flow_table *flows;
 	struct dpi *dpi;
+	struct device_table *devices;
 	struct json_buf jb;
 	ew_usec_t now_us; /* latest packet time seen */
 	bool silent;      /* being destroyed: end flows without events */
@@ -45,15 +48,33 @@ static void emit(struct engine *e)
 		e->c.events_written++;
 }
 
-/* Flow-table callback: finish detection, log the flow. */
+/* Device-table callback: log the event. */
+static void on_device_event(void *ctx, const struct device *d, const struct device_change *ch)
+{
+	struct engine *e = ctx;
+
+	if (e->silent)
+		return;
+	if (output_device_event(&e->jb, d, ch) != 0) {
+		e->c.events_dropped++;
+		return;
+	}
+	e->c.device_events++;
+	emit(e);
+}
+
+/* Flow-table callback: finish detection, feed the devices, log the flow. */
 static void on_flow_end(void *ctx, struct flow *f, enum flow_end_reason why)
 {
 	struct engine *e = ctx;
+	char app_name[64];
 	uint16_t app;
 
 	dpi_flow_end(e->dpi, f);
 	if (e->silent)
 		return;
+	output_flow_app_proto(e->dpi, f, app_name, sizeof(app_name));
+	device_observe_flow(e->devices, f, app_name);
 	app = f->master_proto ? f->master_proto : f->app_proto;
 	e->c.flows_by_app[app < ENGINE_APP_SLOTS ? app : 0]++;
 	if (output_flow_format(&e->jb, f, why, e->dpi) != 0) {
@@ -64,7 +85,7 @@ static void on_flow_end(void *ctx, struct flow *f, enum flow_end_reason why)
 }
 
 struct engine *engine_create(const struct ew_conf *conf, struct output_sink *out,
-			     char *err, size_t errlen)
+			     const struct oui_db *oui, char *err, size_t errlen)
 {
 	struct engine *e = calloc(1, sizeof(*e));
 	struct flow_timeouts to;
@@ -79,6 +100,13 @@ struct engine *engine_create(const struct ew_conf *conf, struct output_sink *out
 	e->dpi = dpi_create(conf->dpi_max_packets, conf->dpi_max_active, err, errlen);
 	if (e->dpi == NULL)
 		goto fail;
+	e->devices = device_table_create(conf->max_devices, conf->gone_after_s, oui,
+					 on_device_event, e);
+	if (e->devices == NULL) {
+		snprintf(err, errlen, "cannot allocate a device table for %u devices",
+			 conf->max_devices);
+		goto fail;
+	}
 	to.tcp_new_s = conf->tcp_new_timeout_s;
 	to.tcp_s = conf->tcp_timeout_s;
 	to.tcp_closed_s = conf->tcp_closed_timeout_s;
@@ -92,6 +120,7 @@ struct engine *engine_create(const struct ew_conf *conf, struct output_sink *out
 	}
 	return e;
 fail:
+	device_table_destroy(e->devices);
 	dpi_destroy(e->dpi);
 	json_free(&e->jb);
 	free(e);
@@ -114,6 +143,7 @@ void engine_packet(struct engine *e, int dlt, ew_usec_t ts_us, const uint8_t *da
 		e->now_us = ts_us;
 		e->c.last_ts = ts_us;
 		flow_table_expire(e->flows, ts_us);
+		device_table_expire(e->devices, ts_us);
 	}
 	ev = decode_packet(dlt, data, caplen, wirelen, ts_us, &pkt, &e->decode);
 	if (ev != DE_NONE) {
@@ -121,6 +151,7 @@ void engine_packet(struct engine *e, int dlt, ew_usec_t ts_us, const uint8_t *da
 		return;
 	}
 	if (pkt.kind == EW_PKT_ARP) {
+		device_observe_packet(e->devices, &pkt);
 		e->c.arp_packets++;
 		return;
 	}
@@ -133,6 +164,10 @@ void engine_packet(struct engine *e, int dlt, ew_usec_t ts_us, const uint8_t *da
 	if (f == NULL) {
 		e->c.untracked++;
 		return;
+	}
+	if (device_packet_wanted(f, &pkt, dir)) {
+		device_observe_packet(e->devices, &pkt);
+		f->dev_seen_ts[dir] = pkt.ts_us;
 	}
 	dpi_packet(e->dpi, f, &pkt, dir);
 }
@@ -151,6 +186,7 @@ void engine_destroy(struct engine *e)
 	/* Flows still held end silently: the output may be gone already. */
 	e->silent = true;
 	flow_table_destroy(e->flows);
+	device_table_destroy(e->devices);
 	dpi_destroy(e->dpi);
 	json_free(&e->jb);
 	free(e);
@@ -174,4 +210,9 @@ const struct flow_table_stats *engine_flow_stats(const struct engine *e)
 const struct dpi *engine_dpi(const struct engine *e)
 {
 	return e->dpi;
+}
+
+const struct device_table *engine_devices(const struct engine *e)
+{
+	return e->devices;
 }

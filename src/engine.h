@@ -1,7 +1,8 @@
 /*
  * engine.h - one packet's path through the pipeline.
  *
- * decode -> flow table -> nDPI -> (flow ends) -> flow event -> outputs.
+ * decode -> device table (identity from ARP, DHCP, mDNS, SSDP) ->
+ * flow table -> nDPI -> (flow ends) -> device signals, flow event -> outputs.
  * The engine owns the stages' state for one packet-processing thread and
  * the counters an operator needs to trust the result.  It keeps time from
  * packet timestamps only (the latest seen), so offline runs are
@@ -18,6 +19,7 @@
 
 #include "conf.h"
 #include "decode.h"
+#include "device-table.h"
 #include "dpi.h"
 #include "flow-table.h"
 #include "output.h"
@@ -33,15 +35,19 @@ struct engine_counters {
 	uint64_t decode_errors;   /* frames skipped as malformed */
 	uint64_t untracked;       /* IP packets not tracked: flow or nDPI allocation failed */
 	uint64_t events_written;  /* lines handed to the output */
+	uint64_t device_events;   /* of which device events */
 	uint64_t events_dropped;  /* events that could not be built */
 	uint64_t output_errors;   /* lines the output failed to write */
 	uint64_t flows_by_app[ENGINE_APP_SLOTS]; /* by nDPI id (master, else app) */
 	ew_usec_t first_ts, last_ts;
 };
 
-/* NULL with a message in err when a stage cannot be created. */
+/*
+ * NULL with a message in err when a stage cannot be created.  oui (MAC
+ * vendor names) may be NULL; it is borrowed and must outlive the engine.
+ */
 struct engine *engine_create(const struct ew_conf *conf, struct output_sink *out,
-			     char *err, size_t errlen);
+			     const struct oui_db *oui, char *err, size_t errlen);
 
 /* Processes one captured frame of link type dlt. */
 void engine_packet(struct engine *e, int dlt, ew_usec_t ts_us, const uint8_t *data,
@@ -57,5 +63,6 @@ const struct engine_counters *engine_counters(const struct engine *e);
 const struct decode_stats *engine_decode_stats(const struct engine *e);
 const struct flow_table_stats *engine_flow_stats(const struct engine *e);
 const struct dpi *engine_dpi(const struct engine *e);
+const struct device_table *engine_devices(const struct engine *e);
 
 #endif /* EW_ENGINE_H */

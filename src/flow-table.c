@@ -232,6 +232,10 @@ static void flow_account(struct flow *f, const struct ew_packet *pkt, enum flow_
 {
 	f->pkts[dir]++;
 	f->bytes[dir] += pkt->wirelen;
+	if (pkt->has_mac && !(f->has_mac & (1u << dir))) {
+		memcpy(f->mac[dir], pkt->src_mac, 6);
+		f->has_mac |= (uint8_t)(1u << dir);
+	}
 	if (pkt->ts_us > f->last_ts)
 		f->last_ts = pkt->ts_us;
 	if (pkt->is_fragment)

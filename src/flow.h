@@ -79,6 +79,11 @@ struct flow {
 
 	void *dpi; /* nDPI state while detection runs; owned by dpi-ndpi.c */
 
+	/* Source MAC of each direction's first packet (client, server), when known. */
+	uint8_t mac[2][6];
+	uint8_t has_mac; /* bit per enum flow_dir */
+	ew_usec_t dev_seen_ts[2]; /* when each end last refreshed its device */
+
 	/* Table links, private to flow-table.c. */
 	struct flow *hash_next;
 	struct flow *lru_prev, *lru_next;

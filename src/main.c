@@ -6,6 +6,7 @@
  * input are reported and the others still read; the exit status says
  * what went wrong (see docs/edgewatch.8).
  */
+#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -15,10 +16,12 @@
 
 #include "capture-file.h"
 #include "conf.h"
+#include "device-oui.h"
 #include "dpi.h"
 #include "engine.h"
 #include "log.h"
 #include "output.h"
+#include "output-device.h"
 #include "stats.h"
 #include "util-progress.h"
 
@@ -43,6 +46,8 @@ struct options {
 	const char *filter;
 	const char *config;
 	const char *output;
+	const char *inventory_json; /* --inventory-json FILE */
+	bool inventory;             /* --inventory: table on stdout at the end */
 	bool quiet;
 	bool check_only;
 };
@@ -68,6 +73,9 @@ static void usage(FILE *out)
 		"  -c, --config FILE    YAML configuration (default: built in)\n"
 		"  -o, --output FILE    write JSON lines here (default: stdout)\n"
 		"  -q, --quiet          no progress bar and no summary\n"
+		"      --inventory      print the device inventory as a table at the end\n"
+		"      --inventory-json FILE\n"
+		"                       write the device inventory as JSON lines to FILE\n"
 		"  -n, --check-config   check the configuration and exit\n"
 		"      --dump-config    print the documented default configuration\n"
 		"      --version        print versions and exit\n"
@@ -168,6 +176,70 @@ static void read_inputs(struct run *r, const struct options *o, const char *filt
 	}
 }
 
+struct inventory_ctx {
+	FILE *fp;
+	struct json_buf jb;
+	bool first;
+	int failed;
+};
+
+static void inventory_row(void *ctx, const struct device *d)
+{
+	struct inventory_ctx *ic = ctx;
+
+	output_device_table_row(ic->fp, d, ic->first);
+	ic->first = false;
+}
+
+static void inventory_line(void *ctx, const struct device *d)
+{
+	struct inventory_ctx *ic = ctx;
+
+	if (output_device_inventory(&ic->jb, d) != 0 ||
+	    fprintf(ic->fp, "%s\n", ic->jb.data) < 0)
+		ic->failed = 1;
+}
+
+/* --inventory and --inventory-json, after the run; 0 or -1 (logged). */
+static int write_inventory(const struct options *o, const struct engine *e)
+{
+	struct inventory_ctx ic = { .first = true };
+	int rc = 0;
+
+	if (o->inventory) {
+		ic.fp = stdout;
+		device_table_foreach(engine_devices(e), inventory_row, &ic);
+		if (ic.first)
+			printf("no devices seen\n");
+		fflush(stdout);
+	}
+	if (o->inventory_json == NULL)
+		return 0;
+	if ((ic.fp = fopen(o->inventory_json, "w")) == NULL) {
+		log_warnx("%s: %s", o->inventory_json, strerror(errno));
+		return -1;
+	}
+	json_init(&ic.jb);
+	device_table_foreach(engine_devices(e), inventory_line, &ic);
+	json_free(&ic.jb);
+	if (fclose(ic.fp) != 0 || ic.failed) {
+		log_warnx("%s: could not write the inventory", o->inventory_json);
+		rc = -1;
+	}
+	return rc;
+}
+
+/* MAC vendor names; without them the sensor still runs (vendors unknown). */
+static struct oui_db *load_vendors(void)
+{
+	char err[256];
+	struct oui_db *db = oui_db_load(IEEE_DATA_DIR, err, sizeof(err));
+
+	if (db == NULL)
+		log_warnx("MAC vendors unknown: %s (install the Debian package ieee-data)", err);
+	return db;
+}
+
 static double mono_s(void)
 {
 	struct timespec ts;
@@ -185,6 +257,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "check-config", no_argument, NULL, 'n' },
 		{ "dump-config", no_argument, NULL, 'D' },
+		{ "inventory", no_argument, NULL, 'I' },
+		{ "inventory-json", required_argument, NULL, 'J' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -202,6 +276,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case 'c': o->config = optarg; break;
 		case 'o': o->output = optarg; break;
 		case 'q': o->quiet = true; break;
+		case 'I': o->inventory = true; break;
+		case 'J': o->inventory_json = optarg; break;
 		case 'n': o->check_only = true; break;
 		case 'D':
 			fputs(conf_default_yaml(), stdout);
@@ -241,6 +317,7 @@ int main(int argc, char **argv)
 	struct output_sink *out;
 	char err[CAPTURE_ERRLEN];
 	const char *filter, *output_path;
+	struct oui_db *vendors;
 	double t0;
 
 	log_init("edgewatch", 1);
@@ -265,7 +342,8 @@ int main(int argc, char **argv)
 	out = output_file_open(output_path, err, sizeof(err));
 	if (out == NULL)
 		fatalx(EXIT_RUNTIME, "%s", err);
-	r.engine = engine_create(&conf, out, err, sizeof(err));
+	vendors = load_vendors();
+	r.engine = engine_create(&conf, out, vendors, err, sizeof(err));
 	if (r.engine == NULL)
 		fatalx(EXIT_RUNTIME, "%s", err);
 	install_signals();
@@ -289,10 +367,13 @@ int main(int argc, char **argv)
 		log_warnx("output %s: %s", output_path, err);
 		run_status(&r, EXIT_RUNTIME);
 	}
+	if (write_inventory(&o, r.engine) != 0)
+		run_status(&r, EXIT_RUNTIME);
 	stats_fill_rusage(&r.info);
 	if (!o.quiet)
 		stats_write_summary(stderr, "edgewatch", r.engine, &r.info);
 	engine_destroy(r.engine);
+	oui_db_free(vendors);
 	conf_free(&conf);
 	return r.status;
 }

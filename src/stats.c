@@ -85,6 +85,12 @@ void stats_write_summary(FILE *out, const char *prog, const struct engine *e,
 		fs->ended[FLOW_END_EVICTED], fs->ended[FLOW_END_REUSED],
 		fs->ended[FLOW_END_SHUTDOWN]);
 	write_apps(out, e);
+	{
+		const struct device_table_stats *dv = device_table_stats(engine_devices(e));
+		fprintf(out, "devices: %" PRIu64 " seen (peak %" PRIu64 " at once), %" PRIu64
+			" gone, %" PRIu64 " evicted; %" PRIu64 " device events\n",
+			dv->created, dv->peak_active, dv->gone, dv->evicted, c->device_events);
+	}
 	fprintf(out, "dpi: %" PRIu64 " flows inspected, %" PRIu64 " detected, %" PRIu64
 		" undecided, peak %" PRIu64 " states, %" PRIu64 " not inspected (cap), %" PRIu64
 		" not inspected (out of memory)\n",

@@ -49,6 +49,8 @@ static void assert_conf_equal(const struct ew_conf *a, const struct ew_conf *b)
 	assert_int_equal(a->other_timeout_s, b->other_timeout_s);
 	assert_int_equal(a->dpi_max_packets, b->dpi_max_packets);
 	assert_int_equal(a->dpi_max_active, b->dpi_max_active);
+	assert_int_equal(a->max_devices, b->max_devices);
+	assert_int_equal(a->gone_after_s, b->gone_after_s);
 	assert_str_same(a->bpf_filter, b->bpf_filter);
 	assert_str_same(a->output_file, b->output_file);
 }
@@ -66,6 +68,8 @@ static void init_perturbed(struct ew_conf *c)
 	c->other_timeout_s = 7;
 	c->dpi_max_packets = 7;
 	c->dpi_max_active = 7;
+	c->max_devices = 7;
+	c->gone_after_s = 7;
 	c->bpf_filter = strdup("port 7");
 	free(c->output_file);
 	c->output_file = strdup("seven.json");
@@ -90,6 +94,8 @@ static void test_defaults(void **state)
 	assert_int_equal(c.other_timeout_s, EW_DEFAULT_OTHER_TIMEOUT_S);
 	assert_int_equal(c.dpi_max_packets, EW_DEFAULT_DPI_MAX_PACKETS);
 	assert_int_equal(c.dpi_max_active, EW_DEFAULT_DPI_MAX_ACTIVE);
+	assert_int_equal(c.max_devices, EW_DEFAULT_MAX_DEVICES);
+	assert_int_equal(c.gone_after_s, EW_DEFAULT_DEVICE_GONE_AFTER_S);
 	assert_null(c.bpf_filter);
 	assert_string_equal(c.output_file, EW_DEFAULT_OUTPUT_FILE);
 	conf_free(&c);

@@ -81,8 +81,8 @@ expect_eq "directory files read" "$(sed -n 's/.*: \([0-9]*\) file(s) read.*/\1/p
 want=$(( $(truth_header "$PCAPS/smart-home.truth" packets) +
 	 $(truth_header "$PCAPS/linktypes/smart-home-vlan.truth" packets) ))
 expect_eq "directory packets" "$(summary_num 'failed;')" "$want"
-# a.pcap (VLAN 10) is read before b.pcap: its first event is tagged.
-head -n 1 "$TMP/dir.json" | grep -q '"vlan":\[10\]' && pass "directory read in name order" ||
+# a.pcap (VLAN 10) is read before b.pcap: its first flow event is tagged.
+grep -m 1 '"event_type":"flow"' "$TMP/dir.json" | grep -q '"vlan":\[10\]' && pass "directory read in name order" ||
 	fail "first event of the directory run is not from a.pcap"
 
 # A BPF filter: only the DNS flows on port 53 remain.
@@ -92,8 +92,22 @@ expect_eq "BPF udp port 53 flows" "$(grep -c '"event_type":"flow"' "$TMP/dns.jso
 expect_eq "BPF non-53 flows" "$(flows_tsv "$TMP/dns.json" | awk -F '\t' '$3 != 53 && $5 != 53' | wc -l)" 0
 
 # Every output line is a JSON object with the EVE header fields in order.
-bad=$(grep -v -c '^{"timestamp":"[0-9-]*T[0-9:.]*+0000","flow_id":[0-9]*,"event_type":"flow",.*}$' \
+bad=$(grep -v -c -e '^{"timestamp":"[0-9-]*T[0-9:.]*+0000","flow_id":[0-9]*,"event_type":"flow",.*}$' \
+	-e '^{"timestamp":"[0-9-]*T[0-9:.]*+0000","event_type":"device","event":"[a-z]*","mac":"[0-9a-f:]*",.*}$' \
 	"$TMP/smart-home.pcap.json")
 expect_eq "lines without the EVE header" "$bad" 0
+
+# Devices: one "new" event per unicast MAC that sent IP or ARP, as tshark
+# counts them (tests/expected/NAME.macs, by tests/expected/make-devices.sh).
+for name in smart-home smart-home-v6; do
+	sed -n 's/.*"event_type":"device","event":"new","mac":"\([0-9a-f:]*\)".*/\1/p' \
+		"$TMP/$name.pcap.json" | LC_ALL=C sort > "$TMP/$name.macs"
+	if cmp -s "$TMP/$name.macs" "$EW_SRCDIR/tests/expected/$name.macs"; then
+		pass "$name: $(wc -l < "$TMP/$name.macs" | tr -d ' ') devices = tshark's source MACs"
+	else
+		fail "$name: devices differ from tshark's source MACs (< edgewatch, > tshark)"
+		diff "$TMP/$name.macs" "$EW_SRCDIR/tests/expected/$name.macs" | head -n 10 >&2
+	fi
+done
 
 finish

@@ -1,0 +1,202 @@
+/*
+ * device-observe.c - device signals from packets and flows (see device-observe.h).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "device-observe.h"
+#include "fingerprint-dhcp.h"
+
+bool ew_addr_is_local(const struct ew_addr *a)
+{
+	const uint8_t *b = a->bytes;
+
+	if (a->family == EW_AF_INET) {
+		const uint8_t *v4 = b + 12;
+		return v4[0] == 10 || (v4[0] == 172 && (v4[1] & 0xf0) == 16) ||
+		       (v4[0] == 192 && v4[1] == 168) || (v4[0] == 169 && v4[1] == 254);
+	}
+	return (b[0] == 0xfe && (b[1] & 0xc0) == 0x80) || (b[0] & 0xfe) == 0xfc;
+}
+
+static bool addr_is_unspecified(const struct ew_addr *a)
+{
+	static const uint8_t zero[16];
+
+	if (a->family == EW_AF_INET)
+		return memcmp(a->bytes + 12, zero, 4) == 0;
+	return memcmp(a->bytes, zero, 16) == 0;
+}
+
+static void observe_arp(struct device_table *dt, const struct ew_packet *pkt)
+{
+	struct device *d = device_table_touch(dt, pkt->arp.sha, pkt->ts_us, true);
+	struct ew_addr a;
+
+	if (d == NULL)
+		return;
+	d->pkts_out++;
+	d->bytes_out += pkt->wirelen;
+	ew_addr_set_v4(&a, pkt->arp.spa);
+	/* 0.0.0.0 is an ARP probe (RFC 5227): the sender has no address yet. */
+	if (!addr_is_unspecified(&a))
+		device_table_bind_addr(dt, d, &a, ADDR_FROM_ARP, pkt->ts_us);
+	device_table_announce(dt, d);
+}
+
+#define DHCP_MSG_ACK 5
+
+/*
+ * DHCP names the client by its hardware address (chaddr), which is right
+ * even when a relay agent forwarded the message; a client's own messages
+ * carry its fingerprints, the server's ACK binds the leased address.
+ */
+static void observe_dhcp(struct device_table *dt, const struct ew_packet *pkt)
+{
+	struct dhcp_info info;
+	enum dhcp_result r = dhcp_parse(pkt->payload, pkt->payload_len, &info);
+	ew_usec_t ts = pkt->ts_us;
+	struct device *d;
+	struct ew_addr a;
+
+	if ((r != DHCP_OK && r != DHCP_BAD_VALUE && r != DHCP_BAD_OPTION) || !info.has_chaddr)
+		return;
+	if ((d = device_table_touch(dt, info.chaddr, ts, true)) == NULL)
+		return;
+	if (info.op == 1) {
+		device_table_signal(dt, d, SIG_DHCP_HOSTNAME, info.hostname, info.hostname_len, ts);
+		device_table_signal(dt, d, SIG_DHCP_VENDOR, info.vendor_class,
+				    info.vendor_class_len, ts);
+		if (info.prl_len > 0)
+			device_table_signal(dt, d, SIG_DHCP_PRL, info.prl_text,
+					    strlen(info.prl_text), ts);
+		if (info.has_fqdn)
+			device_table_signal(dt, d, SIG_DHCP_FQDN, info.fqdn, info.fqdn_len, ts);
+	} else if (info.msg_type == DHCP_MSG_ACK) {
+		ew_addr_set_v4(&a, info.yiaddr);
+		if (!addr_is_unspecified(&a))
+			device_table_bind_addr(dt, d, &a, ADDR_FROM_DHCP, ts);
+	}
+	device_table_announce(dt, d);
+}
+
+static bool identity_port(uint16_t port)
+{
+	return port == 67 || port == 68 || port == 5353 || port == 1900 || port == 5355;
+}
+
+bool device_packet_wanted(const struct flow *f, const struct ew_packet *pkt, enum flow_dir dir)
+{
+	if (!pkt->has_mac)
+		return false;
+	if (f->pkts[dir] == 1 || pkt->ts_us - f->dev_seen_ts[dir] >= DEVICE_REFRESH_S * EW_USEC_PER_SEC)
+		return true;
+	return pkt->l4_proto == EW_IPPROTO_UDP && pkt->has_l4 &&
+	       (identity_port(pkt->sport) || identity_port(pkt->dport));
+}
+
+void device_observe_packet(struct device_table *dt, const struct ew_packet *pkt)
+{
+	struct device *src;
+
+	if (!pkt->has_mac)
+		return;
+	if (pkt->kind == EW_PKT_ARP) {
+		observe_arp(dt, pkt);
+		return;
+	}
+	if (pkt->kind != EW_PKT_IP)
+		return;
+	src = device_table_touch(dt, pkt->src_mac, pkt->ts_us, true);
+	if (src == NULL)
+		return;
+	if (ew_addr_is_local(&pkt->src))
+		device_table_bind_addr(dt, src, &pkt->src, ADDR_FROM_TRAFFIC, pkt->ts_us);
+	else if (!addr_is_unspecified(&pkt->src))
+		src->routed_pkts++;
+	device_table_announce(dt, src);
+	if (pkt->l4_proto != EW_IPPROTO_UDP || !pkt->has_l4 || pkt->payload_len == 0)
+		return;
+	if ((pkt->sport == 68 && pkt->dport == 67) || (pkt->sport == 67 && pkt->dport == 68))
+		observe_dhcp(dt, pkt);
+}
+
+static bool is_tls_app(const char *app)
+{
+	return strcmp(app, "tls") == 0 || strcmp(app, "quic") == 0 || strcmp(app, "dtls") == 0;
+}
+
+static struct ew_addr side_addr(const struct flow *f, int side)
+{
+	struct ew_addr a;
+
+	if (f->key.family == EW_AF_INET)
+		ew_addr_set_v4(&a, f->key.addr[side] + 12);
+	else
+		ew_addr_set_v6(&a, f->key.addr[side]);
+	return a;
+}
+
+/* What the client end tells: protocols, names it looked for, TLS stacks. */
+static void observe_client(struct device_table *dt, struct device *d, const struct flow *f,
+			   const char *app)
+{
+	ew_usec_t ts = f->last_ts;
+
+	d->flows_out++;
+	d->pkts_out += f->pkts[FLOW_TOSERVER];
+	d->bytes_out += f->bytes[FLOW_TOSERVER];
+	d->pkts_in += f->pkts[FLOW_TOCLIENT];
+	d->bytes_in += f->bytes[FLOW_TOCLIENT];
+	if (strcmp(app, "unknown") != 0)
+		device_table_signal(dt, d, SIG_APP_PROTO, app, strlen(app), ts);
+	if (f->server_name != NULL) {
+		if (is_tls_app(app))
+			device_table_signal(dt, d, SIG_TLS_SNI, f->server_name,
+					    strlen(f->server_name), ts);
+		else if (strcmp(app, "dns") == 0)
+			device_table_signal(dt, d, SIG_DNS_QUERY, f->server_name,
+					    strlen(f->server_name), ts);
+	}
+	if (f->ja3_client[0] != '\0')
+		device_table_signal(dt, d, SIG_TLS_JA3, f->ja3_client, strlen(f->ja3_client), ts);
+}
+
+/* A server end that answered offers a service on its port. */
+static void observe_server(struct device_table *dt, struct device *d, const struct flow *f)
+{
+	int ss = 1 - f->client_side;
+	char svc[16];
+
+	d->pkts_out += f->pkts[FLOW_TOCLIENT];
+	d->bytes_out += f->bytes[FLOW_TOCLIENT];
+	d->pkts_in += f->pkts[FLOW_TOSERVER];
+	d->bytes_in += f->bytes[FLOW_TOSERVER];
+	if (f->pkts[FLOW_TOCLIENT] == 0)
+		return;
+	if (f->key.proto == EW_IPPROTO_TCP &&
+	    (f->tcp_flags[FLOW_TOCLIENT] & (EW_TH_SYN | EW_TH_ACK)) != (EW_TH_SYN | EW_TH_ACK))
+		return; /* only a SYN+ACK proves the port accepts connections */
+	if (f->key.proto != EW_IPPROTO_TCP && f->key.proto != EW_IPPROTO_UDP)
+		return;
+	d->flows_in++;
+	snprintf(svc, sizeof(svc), "%s/%u", f->key.proto == EW_IPPROTO_TCP ? "tcp" : "udp",
+		 f->key.port[ss]);
+	device_table_signal(dt, d, SIG_SERVICE_PORT, svc, strlen(svc), f->last_ts);
+}
+
+void device_observe_flow(struct device_table *dt, const struct flow *f, const char *app)
+{
+	struct ew_addr client = side_addr(f, f->client_side);
+	struct ew_addr server = side_addr(f, 1 - f->client_side);
+	struct device *d;
+
+	/* A MAC behind a non-local address is the router's, not the host's. */
+	/* Touching refreshes last_seen to the flow's last packet, exact to the µs. */
+	if ((f->has_mac & (1u << FLOW_TOSERVER)) && ew_addr_is_local(&client) &&
+	    (d = device_table_touch(dt, f->mac[FLOW_TOSERVER], f->last_ts, false)) != NULL)
+		observe_client(dt, d, f, app);
+	if ((f->has_mac & (1u << FLOW_TOCLIENT)) && ew_addr_is_local(&server) &&
+	    (d = device_table_touch(dt, f->mac[FLOW_TOCLIENT], f->last_ts, false)) != NULL)
+		observe_server(dt, d, f);
+}

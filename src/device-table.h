@@ -1,0 +1,98 @@
+/*
+ * device-table.h - the bounded table of devices on the segment.
+ *
+ * Devices are keyed by MAC address (O(1) lookup).  Each packet that shows
+ * a device refreshes it; addresses and signals are bound through the
+ * table so that it can tell the caller what changed: a device's first
+ * sight ("new"), a second distinct value of an address or of a
+ * fingerprint (a new DHCP fingerprint, a new JA3: a firmware change or a
+ * spoofed MAC), and a device unseen for `gone_after_s` ("gone").  The
+ * first value of a signal is learning, not change, and raises no event.
+ *
+ * Bounded: at most max_devices records; a new device in a full table
+ * evicts the one unseen the longest (counted, no event).
+ *
+ * Time is packet time, passed in by the caller.
+ *
+ * Ownership: the table owns the records and every signal string; the
+ * vendor names belong to the OUI db, which must outlive the table.
+ * Event callbacks get records that stay valid until the next call that
+ * may evict (device_table_touch with create).
+ */
+#ifndef EW_DEVICE_TABLE_H
+#define EW_DEVICE_TABLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "device.h"
+#include "device-oui.h"
+
+struct device_table;
+
+enum device_event_kind { DEVICE_NEW = 0, DEVICE_CHANGED, DEVICE_GONE };
+
+struct device_change {
+	enum device_event_kind kind;
+	ew_usec_t ts;       /* packet time of the change */
+	const char *field;  /* DEVICE_CHANGED: "address", a signal kind name, or "presence" */
+	int sig_kind;       /* enum device_signal_kind for signal changes, else -1 */
+	const char *after;  /* the new value ("present" for presence) */
+	/*
+	 * The values before are the device's other values of that kind (its
+	 * other IPv4 addresses for "address"; "gone" for presence), read
+	 * from the record by the event writer.
+	 */
+};
+
+typedef void (*device_event_fn)(void *ctx, const struct device *d,
+				const struct device_change *ch);
+
+struct device_table_stats {
+	uint64_t active, peak_active, created, evicted, gone;
+};
+
+/* NULL on allocation failure.  oui may be NULL (no vendor names). */
+struct device_table *device_table_create(uint32_t max_devices, uint32_t gone_after_s,
+					 const struct oui_db *oui, device_event_fn on_event,
+					 void *ctx);
+void device_table_destroy(struct device_table *dt); /* accepts NULL */
+
+/*
+ * The device with this MAC, refreshed at ts; created when create is set
+ * and it is unknown.  NULL for multicast/broadcast MACs, unknown devices
+ * without create, or allocation failure.  A new device is announced
+ * (DEVICE_NEW) by device_table_announce(), so that the event can carry
+ * the address the same packet binds.
+ */
+struct device *device_table_touch(struct device_table *dt, const uint8_t mac[6], ew_usec_t ts,
+				  bool create);
+
+/* Emits DEVICE_NEW for a device not yet announced; no-op otherwise. */
+void device_table_announce(struct device_table *dt, struct device *d);
+
+/* The device with this MAC, or NULL; does not refresh it. */
+struct device *device_table_find(const struct device_table *dt, const uint8_t mac[6]);
+
+/* Binds an address to a device (DEVICE_CHANGED "address" when it is its second). */
+void device_table_bind_addr(struct device_table *dt, struct device *d,
+			    const struct ew_addr *a, enum device_addr_source src, ew_usec_t ts);
+
+/*
+ * Records a signal value (len bytes, need not be NUL-terminated; cut at
+ * DEVICE_SIGNAL_VALUE_MAX).  DEVICE_CHANGED when the kind already held a
+ * different value and the kind is one whose change matters (see .c).
+ */
+void device_table_signal(struct device_table *dt, struct device *d, enum device_signal_kind k,
+			 const char *value, size_t len, ew_usec_t ts);
+
+/* Emits DEVICE_GONE for devices unseen longer than gone_after_s at now. */
+void device_table_expire(struct device_table *dt, ew_usec_t now_us);
+
+/* Calls fn for every device, in order of first sight (then MAC). */
+void device_table_foreach(const struct device_table *dt,
+			  void (*fn)(void *ctx, const struct device *d), void *ctx);
+
+const struct device_table_stats *device_table_stats(const struct device_table *dt);
+
+#endif /* EW_DEVICE_TABLE_H */

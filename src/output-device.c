@@ -1,0 +1,227 @@
+/*
+ * output-device.c - device events, inventory JSON and the inventory table.
+ */
+#include <arpa/inet.h>
+#include <string.h>
+
+#include "output-device.h"
+#include "util-time.h"
+
+#define TABLE_NAME_WIDTH 24
+#define TABLE_VENDOR_WIDTH 22
+
+static const char *const event_names[] = {
+	[DEVICE_NEW] = "new", [DEVICE_CHANGED] = "changed", [DEVICE_GONE] = "gone",
+};
+
+static const char *const addr_source_names[] = {
+	[ADDR_FROM_TRAFFIC] = "traffic", [ADDR_FROM_ARP] = "arp", [ADDR_FROM_DHCP] = "dhcp",
+};
+
+void output_mac_text(const uint8_t mac[6], char buf[18])
+{
+	static const char hex[] = "0123456789abcdef";
+
+	for (int i = 0; i < 6; i++) {
+		buf[i * 3] = hex[mac[i] >> 4];
+		buf[i * 3 + 1] = hex[mac[i] & 15];
+		buf[i * 3 + 2] = i < 5 ? ':' : '\0';
+	}
+}
+
+static void addr_text(const struct ew_addr *a, char *buf, size_t len)
+{
+	if (a->family == EW_AF_INET)
+		inet_ntop(AF_INET, a->bytes + 12, buf, (socklen_t)len);
+	else
+		inet_ntop(AF_INET6, a->bytes, buf, (socklen_t)len);
+}
+
+static void put_time(struct json_buf *jb, const char *key, ew_usec_t ts)
+{
+	char buf[EW_TIMESTAMP_LEN];
+
+	ew_time_format(ts, buf);
+	json_string(jb, key, buf);
+}
+
+/* Identity common to every device line: MAC, vendor, addresses. */
+static void put_identity(struct json_buf *jb, const struct device *d)
+{
+	char mac[18], a[EW_ADDR_STRLEN];
+
+	output_mac_text(d->mac, mac);
+	json_string(jb, "mac", mac);
+	if (d->vendor)
+		json_string(jb, "vendor", d->vendor);
+	if (d->local_admin)
+		json_bool(jb, "local_admin_mac", true);
+	if (d->routed_pkts)
+		json_bool(jb, "router", true);
+	json_open_array(jb, "addresses");
+	for (int i = 0; i < d->naddr; i++) {
+		addr_text(&d->addr[i].addr, a, sizeof(a));
+		json_string(jb, NULL, a);
+	}
+	json_close_array(jb);
+}
+
+/* The values of a change before it: the other values of the same kind. */
+static void put_before(struct json_buf *jb, const struct device *d, const struct device_change *ch)
+{
+	char a[EW_ADDR_STRLEN];
+
+	json_open_array(jb, "before");
+	if (ch->sig_kind >= 0) {
+		const struct device_signal_set *s = &d->sig[ch->sig_kind];
+		for (int i = 0; i < s->n; i++)
+			if (strcmp(s->slot[i].value, ch->after) != 0)
+				json_string(jb, NULL, s->slot[i].value);
+	} else if (strcmp(ch->field, "address") == 0) {
+		for (int i = 0; i < d->naddr; i++) {
+			if (d->addr[i].addr.family != EW_AF_INET)
+				continue;
+			addr_text(&d->addr[i].addr, a, sizeof(a));
+			if (strcmp(a, ch->after) != 0)
+				json_string(jb, NULL, a);
+		}
+	} else {
+		json_string(jb, NULL, "gone");
+	}
+	json_close_array(jb);
+}
+
+int output_device_event(struct json_buf *jb, const struct device *d,
+			const struct device_change *ch)
+{
+	json_reset(jb);
+	json_open_object(jb, NULL);
+	put_time(jb, "timestamp", ch->ts);
+	json_string(jb, "event_type", "device");
+	json_string(jb, "event", event_names[ch->kind]);
+	put_identity(jb, d);
+	if (ch->kind == DEVICE_CHANGED) {
+		json_open_object(jb, "change");
+		json_string(jb, "field", ch->field);
+		put_before(jb, d, ch);
+		json_string(jb, "after", ch->after);
+		json_close_object(jb);
+	}
+	put_time(jb, "first_seen", d->first_ts);
+	put_time(jb, "last_seen", d->last_ts);
+	json_close_object(jb);
+	return jb->err || jb->depth != 0 ? -1 : 0;
+}
+
+static void put_signals(struct json_buf *jb, const struct device *d)
+{
+	json_open_object(jb, "signals");
+	for (int k = 0; k < SIG_KIND_MAX; k++) {
+		const struct device_signal_set *s = &d->sig[k];
+		if (s->n == 0)
+			continue;
+		json_open_array(jb, device_signal_kind_name((enum device_signal_kind)k));
+		for (int i = 0; i < s->n; i++) {
+			json_open_object(jb, NULL);
+			json_string(jb, "value", s->slot[i].value);
+			json_uint(jb, "count", s->slot[i].count);
+			put_time(jb, "first_seen", s->slot[i].first_ts);
+			put_time(jb, "last_seen", s->slot[i].last_ts);
+			json_close_object(jb);
+		}
+		if (s->dropped) {
+			json_open_object(jb, NULL);
+			json_uint(jb, "values_not_kept", s->dropped);
+			json_close_object(jb);
+		}
+		json_close_array(jb);
+	}
+	json_close_object(jb);
+}
+
+int output_device_inventory(struct json_buf *jb, const struct device *d)
+{
+	char a[EW_ADDR_STRLEN];
+
+	json_reset(jb);
+	json_open_object(jb, NULL);
+	json_string(jb, "event_type", "inventory");
+	put_identity(jb, d);
+	json_open_array(jb, "address_details");
+	for (int i = 0; i < d->naddr; i++) {
+		json_open_object(jb, NULL);
+		addr_text(&d->addr[i].addr, a, sizeof(a));
+		json_string(jb, "address", a);
+		json_string(jb, "source", addr_source_names[d->addr[i].source]);
+		put_time(jb, "first_seen", d->addr[i].first_ts);
+		put_time(jb, "last_seen", d->addr[i].last_ts);
+		json_close_object(jb);
+	}
+	json_close_array(jb);
+	put_time(jb, "first_seen", d->first_ts);
+	put_time(jb, "last_seen", d->last_ts);
+	json_uint(jb, "pkts_out", d->pkts_out);
+	json_uint(jb, "bytes_out", d->bytes_out);
+	json_uint(jb, "pkts_in", d->pkts_in);
+	json_uint(jb, "bytes_in", d->bytes_in);
+	json_uint(jb, "flows_out", d->flows_out);
+	json_uint(jb, "flows_in", d->flows_in);
+	put_signals(jb, d);
+	json_close_object(jb);
+	return jb->err || jb->depth != 0 ? -1 : 0;
+}
+
+/* A value for the table: control bytes and non-ASCII shown as '?', cut to width. */
+static void table_text(FILE *out, const char *s, int width)
+{
+	int n = 0;
+
+	for (; s && *s && n < width; s++, n++)
+		fputc((unsigned char)*s >= 0x20 && (unsigned char)*s < 0x7f ? *s : '?', out);
+	for (; n < width; n++)
+		fputc(' ', out);
+}
+
+static const char *first_value(const struct device *d, enum device_signal_kind k)
+{
+	return d->sig[k].n ? d->sig[k].slot[0].value : "";
+}
+
+/* The name an operator knows the device by: DHCP host name, else mDNS name. */
+static const char *device_name(const struct device *d)
+{
+	if (d->sig[SIG_DHCP_HOSTNAME].n)
+		return first_value(d, SIG_DHCP_HOSTNAME);
+	return first_value(d, SIG_MDNS_NAME);
+}
+
+void output_device_table_row(FILE *out, const struct device *d, bool header)
+{
+	char mac[18], a[EW_ADDR_STRLEN] = "", first[EW_TIMESTAMP_LEN], last[EW_TIMESTAMP_LEN];
+
+	if (header)
+		fprintf(out, "%-17s  %-15s  %-*s  %-*s  %-19s  %-19s  %s\n", "MAC", "IPv4",
+			TABLE_VENDOR_WIDTH, "VENDOR", TABLE_NAME_WIDTH, "NAME", "FIRST SEEN",
+			"LAST SEEN", "PROTOCOLS");
+	output_mac_text(d->mac, mac);
+	for (int i = 0; i < d->naddr; i++)
+		if (d->addr[i].addr.family == EW_AF_INET) {
+			addr_text(&d->addr[i].addr, a, sizeof(a));
+			break;
+		}
+	ew_time_format(d->first_ts, first);
+	ew_time_format(d->last_ts, last);
+	first[19] = last[19] = '\0'; /* to the second */
+	fprintf(out, "%-17s  %-15s  ", mac, a[0] ? a : "-");
+	table_text(out, d->vendor ? d->vendor : (d->local_admin ? "(random MAC)" : "-"),
+		   TABLE_VENDOR_WIDTH);
+	fputs("  ", out);
+	table_text(out, device_name(d)[0] ? device_name(d) : "-", TABLE_NAME_WIDTH);
+	fprintf(out, "  %-19s  %-19s  ", first, last);
+	for (int i = 0; i < d->sig[SIG_APP_PROTO].n; i++) {
+		fputs(i ? "," : "", out);
+		table_text(out, d->sig[SIG_APP_PROTO].slot[i].value,
+			   (int)strlen(d->sig[SIG_APP_PROTO].slot[i].value));
+	}
+	fputc('\n', out);
+}

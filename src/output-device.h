@@ -1,0 +1,30 @@
+/*
+ * output-device.h - `device` events and the inventory.
+ *
+ * A device event says what happened (new, changed, gone) and who the
+ * device is (MAC, vendor, addresses); a change names the field, the
+ * values before and the new value.  The inventory is the full record of
+ * every device with every signal and when it was first and last seen,
+ * as JSON (one object per device) or as a table for people.
+ */
+#ifndef EW_OUTPUT_DEVICE_H
+#define EW_OUTPUT_DEVICE_H
+
+#include <stdio.h>
+
+#include "device-table.h"
+#include "util-json.h"
+
+/* Formats a device event into jb (reset first); 0, or -1 when it could not be built. */
+int output_device_event(struct json_buf *jb, const struct device *d,
+			const struct device_change *ch);
+
+/* Formats one inventory record into jb (reset first). */
+int output_device_inventory(struct json_buf *jb, const struct device *d);
+
+/* Writes one row of the readable table (and the header first when header is set). */
+void output_device_table_row(FILE *out, const struct device *d, bool header);
+
+void output_mac_text(const uint8_t mac[6], char buf[18]);
+
+#endif /* EW_OUTPUT_DEVICE_H */
