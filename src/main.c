@@ -64,6 +64,7 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: edgewatch -r FILE [-r FILE ...] [-f BPF] [-c CONFIG] [-o FILE] [-q]\n"
+		"                [--inventory] [--inventory-json FILE]\n"
 		"       edgewatch -n [-c CONFIG]\n"
 		"       edgewatch --dump-config | --version | --help\n"
 		"\n"

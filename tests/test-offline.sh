@@ -49,6 +49,27 @@ for name in smart-home smart-home-v6; do
 	fi
 done
 
+# The inventory: one JSON line per device, with the DHCP host name and
+# fingerprint (option 55) each client sent, as tshark dissects them
+# (tests/expected/smart-home.dhcp, by tests/expected/make-devices.sh);
+# and a table with a header and one row per device.
+run_ew -q -r "$PCAPS/smart-home.pcap" -o /dev/null --inventory --inventory-json "$TMP/inv.json"
+expect_eq "inventory exit status" "$RC" 0
+expect_eq "inventory lines" "$(wc -l < "$TMP/inv.json" | tr -d ' ')" \
+	"$(wc -l < "$EW_SRCDIR/tests/expected/smart-home.macs" | tr -d ' ')"
+expect_eq "inventory table rows" "$(grep -c '^[0-9a-f][0-9a-f]:' "$TMP/out")" \
+	"$(wc -l < "$EW_SRCDIR/tests/expected/smart-home.macs" | tr -d ' ')"
+sed -n 's/.*"mac":"\([^"]*\)".*"dhcp_hostname":\[{"value":"\([^"]*\)".*"dhcp_fingerprint":\[{"value":"\([^"]*\)".*/\1 \2 \3/p' \
+	"$TMP/inv.json" | LC_ALL=C sort > "$TMP/dhcp.got"
+if cmp -s "$TMP/dhcp.got" "$EW_SRCDIR/tests/expected/smart-home.dhcp"; then
+	pass "DHCP host names and fingerprints of $(wc -l < "$TMP/dhcp.got" | tr -d ' ') clients = tshark's"
+else
+	fail "DHCP signals differ from tshark's (< edgewatch, > tshark)"
+	diff "$TMP/dhcp.got" "$EW_SRCDIR/tests/expected/smart-home.dhcp" >&2
+fi
+grep -q '"vendor":"Hangzhou Hikvision Digital Technology Co.,Ltd."' "$TMP/inv.json" &&
+	pass "camera vendor from the IEEE registry" || fail "camera vendor missing"
+
 # pcapng gives exactly the events of the same traffic in pcap.
 run_ew -q -r "$PCAPS/smart-home.pcapng" -o "$TMP/ng.json"
 expect_eq "pcapng exit status" "$RC" 0

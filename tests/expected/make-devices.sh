@@ -9,3 +9,13 @@ for name in smart-home smart-home-v6; do
 	tshark -r "pcaps/$name.pcap" -Y '(ip or ipv6 or arp) and not eth.src.ig == 1' \
 		-T fields -e eth.src | LC_ALL=C sort -u > "tests/expected/$name.macs"
 done
+
+# The DHCP host name and parameter request list (option 55, the DHCP
+# fingerprint) of each client, from its DISCOVER and REQUEST messages:
+# "mac hostname prl", one line per distinct combination, in NAME.dhcp.
+for name in smart-home; do
+	tshark -r "pcaps/$name.pcap" -Y 'dhcp.option.dhcp == 1 || dhcp.option.dhcp == 3' \
+		-T fields -E separator=' ' -e dhcp.hw.mac_addr -e dhcp.option.hostname \
+		-e dhcp.option.request_list_item |
+		sed 's/^\([^ ,]*\),[^ ]* /\1 /' | LC_ALL=C sort -u > "tests/expected/$name.dhcp"
+done
