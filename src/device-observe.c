@@ -6,6 +6,8 @@
 
 #include "device-observe.h"
 #include "fingerprint-dhcp.h"
+#include "fingerprint-dns.h"
+#include "fingerprint-ssdp.h"
 
 bool ew_addr_is_local(const struct ew_addr *a)
 {
@@ -80,6 +82,51 @@ static void observe_dhcp(struct device_table *dt, const struct ew_packet *pkt)
 	device_table_announce(dt, d);
 }
 
+static void signal_list(struct device_table *dt, struct device *d, enum device_signal_kind k,
+			const char *const *values, size_t n, ew_usec_t ts)
+{
+	for (size_t i = 0; i < n; i++)
+		device_table_signal(dt, d, k, values[i], strlen(values[i]), ts);
+}
+
+/*
+ * mDNS: the services, instance and host names and model TXT strings the
+ * sender vouches for (mdns_summarize reads only its own records).  The
+ * parse result is a few KiB: on the stack, for one packet.
+ */
+static void observe_mdns(struct device_table *dt, struct device *d, const struct ew_packet *pkt)
+{
+	struct dns_info info;
+	struct mdns_summary sum;
+
+	dns_parse(pkt->payload, pkt->payload_len, &info);
+	mdns_summarize(&info, &sum); /* a cut message still names what it got to */
+	signal_list(dt, d, SIG_MDNS_SERVICE, sum.services, sum.nservices, pkt->ts_us);
+	signal_list(dt, d, SIG_MDNS_NAME, sum.instances, sum.ninstances, pkt->ts_us);
+	signal_list(dt, d, SIG_MDNS_NAME, sum.hosts, sum.nhosts, pkt->ts_us);
+	signal_list(dt, d, SIG_MDNS_TXT, sum.txt, sum.ntxt, pkt->ts_us);
+}
+
+static void ssdp_signal(struct device_table *dt, struct device *d, enum device_signal_kind k,
+			const struct ssdp_value *v, ew_usec_t ts)
+{
+	if (v->present)
+		device_table_signal(dt, d, k, v->text, strlen(v->text), ts);
+}
+
+/* SSDP: what a device announces (NOTIFY, responses) or searches with. */
+static void observe_ssdp(struct device_table *dt, struct device *d, const struct ew_packet *pkt)
+{
+	struct ssdp_info info;
+
+	if (ssdp_parse(pkt->payload, pkt->payload_len, &info) != SSDP_OK)
+		return;
+	ssdp_signal(dt, d, SIG_SSDP_SERVER, &info.server, pkt->ts_us);
+	ssdp_signal(dt, d, SIG_SSDP_TYPE, info.kind == SSDP_KIND_NOTIFY ? &info.nt : &info.st,
+		    pkt->ts_us);
+	ssdp_signal(dt, d, SIG_SSDP_USER_AGENT, &info.user_agent, pkt->ts_us);
+}
+
 static bool identity_port(uint16_t port)
 {
 	return port == 67 || port == 68 || port == 5353 || port == 1900 || port == 5355;
@@ -119,6 +166,10 @@ void device_observe_packet(struct device_table *dt, const struct ew_packet *pkt)
 		return;
 	if ((pkt->sport == 68 && pkt->dport == 67) || (pkt->sport == 67 && pkt->dport == 68))
 		observe_dhcp(dt, pkt);
+	else if (pkt->sport == 5353)
+		observe_mdns(dt, src, pkt);
+	else if (pkt->sport == 1900 || pkt->dport == 1900)
+		observe_ssdp(dt, src, pkt);
 }
 
 static bool is_tls_app(const char *app)

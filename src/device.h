@@ -31,8 +31,10 @@ enum device_signal_kind {
 	SIG_DHCP_FQDN,         /* option 81 */
 	SIG_MDNS_SERVICE,      /* "_hue._tcp.local" */
 	SIG_MDNS_NAME,         /* instance and host names */
+	SIG_MDNS_TXT,          /* model/maker TXT strings: "md=BSB002" */
 	SIG_SSDP_SERVER,       /* SERVER: header */
 	SIG_SSDP_TYPE,         /* NT: / ST: */
+	SIG_SSDP_USER_AGENT,   /* USER-AGENT: of its M-SEARCHes */
 	SIG_TLS_SNI,           /* server names in its ClientHellos */
 	SIG_TLS_JA3,           /* its ClientHello fingerprints */
 	SIG_DNS_QUERY,         /* names it resolved */

@@ -67,6 +67,16 @@ else
 	fail "DHCP signals differ from tshark's (< edgewatch, > tshark)"
 	diff "$TMP/dhcp.got" "$EW_SRCDIR/tests/expected/smart-home.dhcp" >&2
 fi
+sed -n 's/.*"mac":"\([^"]*\)".*"ssdp_server":\[{"value":"\([^"]*\)".*/\1|\2/p' "$TMP/inv.json" |
+	LC_ALL=C sort > "$TMP/ssdp.got"
+if cmp -s "$TMP/ssdp.got" "$EW_SRCDIR/tests/expected/smart-home.ssdp"; then
+	pass "SSDP SERVER of $(wc -l < "$TMP/ssdp.got" | tr -d ' ') devices = tshark's"
+else
+	fail "SSDP SERVER values differ from tshark's (< edgewatch, > tshark)"
+	diff "$TMP/ssdp.got" "$EW_SRCDIR/tests/expected/smart-home.ssdp" >&2
+fi
+grep '"mac":"00:17:88:6a:2b:3c"' "$TMP/inv.json" | grep -q '"mdns_service":\[{"value":"_hue._tcp.local"' &&
+	pass "Hue bridge announces _hue._tcp.local over mDNS" || fail "Hue mDNS service missing"
 grep -q '"vendor":"Hangzhou Hikvision Digital Technology Co.,Ltd."' "$TMP/inv.json" &&
 	pass "camera vendor from the IEEE registry" || fail "camera vendor missing"
 

@@ -19,3 +19,10 @@ for name in smart-home; do
 		-e dhcp.option.request_list_item |
 		sed 's/^\([^ ,]*\),[^ ]* /\1 /' | LC_ALL=C sort -u > "tests/expected/$name.dhcp"
 done
+
+# The SSDP SERVER header each device sent ("mac|server"), in NAME.ssdp.
+for name in smart-home; do
+	tshark -r "pcaps/$name.pcap" -Y 'udp.srcport == 1900 || udp.dstport == 1900' \
+		-T fields -E separator='|' -e eth.src -e http.server |
+		awk -F'|' '$2 != ""' | LC_ALL=C sort -u > "tests/expected/$name.ssdp"
+done

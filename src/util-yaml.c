@@ -1,0 +1,308 @@
+/*
+ * util-yaml.c - safe YAML reading for the loaders (see util-yaml.h).
+ *
+ * The same checks as conf.c's loader, in a form another loader can use:
+ * the rule loader (device-rules-load.c) is the first.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util-yaml.h"
+
+#define YREAD_PREFIX_MAX 256
+
+void yread_init(struct yread *y, const char *name, const char *text, size_t len, char *err,
+		size_t errlen)
+{
+	memset(y, 0, sizeof(*y));
+	y->name = name != NULL ? name : "(input)";
+	y->text = (const unsigned char *)(text != NULL ? text : "");
+	y->len = text != NULL ? len : 0;
+	y->err = err;
+	y->errlen = errlen;
+	if (err != NULL && errlen > 0)
+		err[0] = '\0';
+}
+
+/* Control characters (a quoted "\n" in a key, say) would break the one line. */
+static void one_line(char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			*s = '?';
+}
+
+__attribute__((format(printf, 3, 0)))
+static int yread_verror(struct yread *y, const char *prefix, const char *fmt, va_list ap)
+{
+	int n;
+
+	if (y->err == NULL || y->errlen == 0)
+		return -1;
+	n = snprintf(y->err, y->errlen, "%s", prefix);
+	if (n >= 0 && (size_t)n < y->errlen)
+		vsnprintf(y->err + n, y->errlen - (size_t)n, fmt, ap);
+	one_line(y->err);
+	return -1;
+}
+
+int yread_error(struct yread *y, const char *fmt, ...)
+{
+	char prefix[YREAD_PREFIX_MAX];
+	va_list ap;
+
+	snprintf(prefix, sizeof(prefix), "%s: ", y->name);
+	va_start(ap, fmt);
+	yread_verror(y, prefix, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+__attribute__((format(printf, 4, 0)))
+static int yread_verror_at(struct yread *y, size_t line, size_t col, const char *fmt,
+			   va_list ap)
+{
+	char prefix[YREAD_PREFIX_MAX];
+
+	snprintf(prefix, sizeof(prefix), "%s:%zu:%zu: ", y->name, line, col);
+	return yread_verror(y, prefix, fmt, ap);
+}
+
+__attribute__((format(printf, 4, 5)))
+static int yread_error_line(struct yread *y, size_t line, size_t col, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	yread_verror_at(y, line, col, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int yread_error_at(struct yread *y, yaml_mark_t mark, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	yread_verror_at(y, mark.line + 1, mark.column + 1, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* Line and column of a byte offset, counting columns in characters as libyaml does. */
+static void offset_position(const struct yread *y, size_t offset, size_t *line, size_t *col)
+{
+	*line = 1;
+	*col = 1;
+	for (size_t i = 0; i < offset && i < y->len; i++) {
+		if (y->text[i] == '\n') {
+			(*line)++;
+			*col = 1;
+		} else if ((y->text[i] & 0xc0) != 0x80) { /* not a UTF-8 continuation */
+			(*col)++;
+		}
+	}
+}
+
+/* Reports the parser's error: its own words, at its own place. */
+static int parser_error(struct yread *y)
+{
+	const yaml_parser_t *p = &y->parser;
+	const char *problem = p->problem ? p->problem : "invalid YAML";
+	size_t line = p->problem_mark.line + 1, col = p->problem_mark.column + 1;
+
+	if (p->error == YAML_MEMORY_ERROR)
+		return yread_error(y, "out of memory");
+	/* The reader (encoding, control characters) leaves the mark unset. */
+	if (p->error == YAML_READER_ERROR)
+		offset_position(y, p->problem_offset, &line, &col);
+	return yread_error_line(y, line, col, "%s", problem);
+}
+
+int yread_next(struct yread *y, yaml_event_t *ev)
+{
+	if (!yaml_parser_parse(&y->parser, ev))
+		return parser_error(y);
+	return 0;
+}
+
+int yread_run(struct yread *y, int (*pass)(void *ctx), void *ctx)
+{
+	int rc;
+
+	if (!yaml_parser_initialize(&y->parser))
+		return yread_error(y, "out of memory");
+	yaml_parser_set_input_string(&y->parser, y->text, y->len);
+	yaml_parser_set_encoding(&y->parser, YAML_UTF8_ENCODING);
+	rc = pass(ctx);
+	yaml_parser_delete(&y->parser);
+	return rc;
+}
+
+/* Checks one event for what we refuse wherever it is; tracks depth. */
+static int check_event(struct yread *y, const yaml_event_t *ev, int *depth, int max_depth)
+{
+	const yaml_char_t *anchor = NULL, *tag = NULL;
+
+	switch (ev->type) {
+	case YAML_ALIAS_EVENT:
+		return yread_error_at(y, ev->start_mark, "aliases are not allowed");
+	case YAML_SCALAR_EVENT:
+		anchor = ev->data.scalar.anchor;
+		tag = ev->data.scalar.tag;
+		break;
+	case YAML_SEQUENCE_START_EVENT:
+		anchor = ev->data.sequence_start.anchor;
+		tag = ev->data.sequence_start.tag;
+		(*depth)++;
+		break;
+	case YAML_MAPPING_START_EVENT:
+		anchor = ev->data.mapping_start.anchor;
+		tag = ev->data.mapping_start.tag;
+		(*depth)++;
+		break;
+	case YAML_SEQUENCE_END_EVENT:
+	case YAML_MAPPING_END_EVENT:
+		(*depth)--;
+		return 0;
+	default:
+		return 0;
+	}
+	if (anchor != NULL)
+		return yread_error_at(y, ev->start_mark, "anchors are not allowed");
+	if (tag != NULL)
+		return yread_error_at(y, ev->start_mark, "tags are not allowed");
+	if (*depth > max_depth)
+		return yread_error_at(y, ev->start_mark, "nesting is deeper than %d levels",
+				      max_depth);
+	return 0;
+}
+
+struct check_ctx {
+	struct yread *y;
+	int max_depth;
+};
+
+static int check_pass(void *ctx)
+{
+	struct check_ctx *c = ctx;
+	int depth = 0;
+
+	for (;;) {
+		yaml_event_t ev;
+		int rc;
+		bool end;
+
+		if (yread_next(c->y, &ev) < 0)
+			return -1;
+		rc = check_event(c->y, &ev, &depth, c->max_depth);
+		end = ev.type == YAML_STREAM_END_EVENT;
+		yaml_event_delete(&ev);
+		if (rc < 0 || end)
+			return rc;
+	}
+}
+
+int yread_check(struct yread *y, int max_depth)
+{
+	struct check_ctx c = { y, max_depth };
+	const unsigned char *nul = memchr(y->text, '\0', y->len);
+
+	/* libyaml's reader stops at a NUL with a vaguer message; name it here. */
+	if (nul != NULL) {
+		size_t line, col;
+
+		offset_position(y, (size_t)(nul - y->text), &line, &col);
+		return yread_error_line(y, line, col, "NUL byte in input");
+	}
+	return yread_run(y, check_pass, &c);
+}
+
+const char *yread_node_kind(const yaml_event_t *ev)
+{
+	switch (ev->type) {
+	case YAML_MAPPING_START_EVENT:
+		return "a mapping";
+	case YAML_SEQUENCE_START_EVENT:
+		return "a sequence";
+	default:
+		return "a scalar";
+	}
+}
+
+bool yread_is_null(const yaml_event_t *ev)
+{
+	const char *v;
+
+	if (ev->type != YAML_SCALAR_EVENT || ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+		return false;
+	v = (const char *)ev->data.scalar.value;
+	return v[0] == '\0' || strcmp(v, "~") == 0 || strcmp(v, "null") == 0 ||
+	       strcmp(v, "Null") == 0 || strcmp(v, "NULL") == 0;
+}
+
+const char *yread_quote(char buf[YREAD_QUOTE_MAX + 4], const char *text, size_t len)
+{
+	size_t n = len < YREAD_QUOTE_MAX ? len : YREAD_QUOTE_MAX;
+
+	for (size_t i = 0; i < n; i++)
+		buf[i] = text[i] == '\0' ? '?' : text[i];
+	strcpy(buf + n, len > n ? "..." : "");
+	return buf;
+}
+
+/* Reads at most max bytes of fd into a new buffer; -1 (errno set) on error. */
+static int read_fd(int fd, size_t max, char **text, size_t *len)
+{
+	char *buf = malloc(max + 1);
+	size_t n = 0;
+
+	if (buf == NULL)
+		return -1;
+	/* One byte more than allowed tells "exactly the limit" from "too big". */
+	while (n <= max) {
+		ssize_t got = read(fd, buf + n, max + 1 - n);
+
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			int e = errno;
+
+			free(buf);
+			errno = e;
+			return -1;
+		}
+		if (got == 0)
+			break;
+		n += (size_t)got;
+	}
+	if (n > max) {
+		free(buf);
+		errno = EFBIG;
+		return -1;
+	}
+	*text = buf;
+	*len = n;
+	return 0;
+}
+
+int yread_file(const char *path, size_t max, char **text, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	int rc, e;
+
+	if (fd < 0)
+		return -1;
+	rc = read_fd(fd, max, text, len);
+	e = errno;
+	close(fd);
+	errno = e;
+	return rc;
+}
