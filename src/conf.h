@@ -54,6 +54,9 @@ struct ew_conf {
 	uint32_t max_devices;      /* device.max_devices */
 	uint32_t gone_after_s;     /* device.gone_after: unseen this long is "gone"; 0 never */
 
+	/* state: what survives restarts */
+	char *state_dir; /* state.directory, NULL when unset; --state-dir overrides */
+
 	/* capture / output */
 	char *bpf_filter;  /* capture.filter, NULL when unset; -f overrides */
 	char *output_file; /* output.file, "-" = stdout; -o overrides */

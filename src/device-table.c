@@ -51,6 +51,14 @@ const char *device_signal_kind_name(enum device_signal_kind k)
 	return k < SIG_KIND_MAX ? kind_names[k] : "unknown";
 }
 
+int device_signal_kind_from_name(const char *name)
+{
+	for (int k = 0; k < SIG_KIND_MAX; k++)
+		if (strcmp(kind_names[k], name) == 0)
+			return k;
+	return -1;
+}
+
 /* Kinds whose new value on a settled device suggests new firmware or a spoofed MAC. */
 static bool kind_change_matters(enum device_signal_kind k)
 {
@@ -315,13 +323,48 @@ void device_table_signal(struct device_table *dt, struct device *d, enum device_
 		emit(dt, d, DEVICE_CHANGED, ts, kind_names[k], (int)k, slot->value);
 }
 
+struct device *device_table_restore(struct device_table *dt, const uint8_t mac[6],
+				    ew_usec_t first_ts, ew_usec_t last_ts)
+{
+	struct device *d = device_table_touch(dt, mac, last_ts, true);
+
+	if (d == NULL)
+		return NULL;
+	d->reported |= REPORTED_NEW;
+	if (first_ts < d->first_ts)
+		d->first_ts = first_ts;
+	return d;
+}
+
+bool device_table_restore_signal(struct device *d, enum device_signal_kind k, const char *value,
+				 uint32_t count, ew_usec_t first_ts, ew_usec_t last_ts)
+{
+	struct device_signal_set *s;
+	size_t len = strlen(value);
+
+	if (k >= SIG_KIND_MAX || len == 0 || len > DEVICE_SIGNAL_VALUE_MAX)
+		return false;
+	s = &d->sig[k];
+	if (s->n >= DEVICE_SIGNAL_SLOTS)
+		return false;
+	if ((s->slot[s->n].value = strdup(value)) == NULL)
+		return false;
+	s->slot[s->n].count = count;
+	s->slot[s->n].first_ts = first_ts;
+	s->slot[s->n].last_ts = last_ts;
+	s->n++;
+	return true;
+}
+
 void device_table_expire(struct device_table *dt, ew_usec_t now_us)
 {
 	struct device *d;
 
 	if (dt->gone_after_us == 0)
 		return;
-	while ((d = dt->present.head) != NULL && now_us - d->last_ts > dt->gone_after_us) {
+	/* A restored inventory may be "later" than a replayed capture: no underflow. */
+	while ((d = dt->present.head) != NULL && now_us > d->last_ts &&
+	       now_us - d->last_ts > dt->gone_after_us) {
 		list_unlink(&dt->present, d);
 		list_append(&dt->gone, d);
 		d->reported |= REPORTED_GONE;

@@ -86,6 +86,17 @@ void device_table_bind_addr(struct device_table *dt, struct device *d,
 void device_table_signal(struct device_table *dt, struct device *d, enum device_signal_kind k,
 			 const char *value, size_t len, ew_usec_t ts);
 
+/*
+ * Restoring a saved inventory: a known device (no DEVICE_NEW), its
+ * addresses and signal values as they were, without events.  NULL when
+ * the MAC is not a device's or allocation fails; a MAC already present
+ * returns the existing record.
+ */
+struct device *device_table_restore(struct device_table *dt, const uint8_t mac[6],
+				    ew_usec_t first_ts, ew_usec_t last_ts);
+bool device_table_restore_signal(struct device *d, enum device_signal_kind k, const char *value,
+				 uint32_t count, ew_usec_t first_ts, ew_usec_t last_ts);
+
 /* Emits DEVICE_GONE for devices unseen longer than gone_after_s at now. */
 void device_table_expire(struct device_table *dt, ew_usec_t now_us);
 

@@ -91,5 +91,7 @@ struct device {
 };
 
 const char *device_signal_kind_name(enum device_signal_kind k);
+/* The kind with this name, or -1. */
+int device_signal_kind_from_name(const char *name);
 
 #endif /* EW_DEVICE_H */

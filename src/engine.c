@@ -19,6 +19,7 @@ struct engine {
 	struct flow_table *flows;
 	struct dpi *dpi;
 	struct device_table *devices;
+	const struct oui_db *oui;
 	struct json_buf jb;
 	ew_usec_t now_us; /* latest packet time seen */
 	bool silent;      /* being destroyed: end flows without events */
@@ -96,6 +97,7 @@ struct engine *engine_create(const struct ew_conf *conf, struct output_sink *out
 	}
 	e->conf = conf;
 	e->out = out;
+	e->oui = oui;
 	json_init(&e->jb);
 	e->dpi = dpi_create(conf->dpi_max_packets, conf->dpi_max_active, err, errlen);
 	if (e->dpi == NULL)
@@ -215,4 +217,29 @@ const struct dpi *engine_dpi(const struct engine *e)
 const struct device_table *engine_devices(const struct engine *e)
 {
 	return e->devices;
+}
+
+enum device_store_result engine_load_inventory(struct engine *e, const char *path,
+					       size_t *loaded, char *err, size_t errlen)
+{
+	enum device_store_result r = device_store_load(e->devices, path, loaded, err, errlen);
+	struct device_table *fresh;
+
+	if (r != STORE_CORRUPT)
+		return r;
+	/* Part of a damaged file may be in the table: start again empty. */
+	fresh = device_table_create(e->conf->max_devices, e->conf->gone_after_s, e->oui,
+				    on_device_event, e);
+	if (fresh != NULL) {
+		device_table_destroy(e->devices);
+		e->devices = fresh;
+	}
+	*loaded = 0;
+	return r;
+}
+
+enum device_store_result engine_save_inventory(const struct engine *e, const char *path,
+					       char *err, size_t errlen)
+{
+	return device_store_save(e->devices, path, err, errlen);
 }

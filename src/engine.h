@@ -19,6 +19,7 @@
 
 #include "conf.h"
 #include "decode.h"
+#include "device-store.h"
 #include "device-table.h"
 #include "dpi.h"
 #include "flow-table.h"
@@ -64,5 +65,14 @@ const struct decode_stats *engine_decode_stats(const struct engine *e);
 const struct flow_table_stats *engine_flow_stats(const struct engine *e);
 const struct dpi *engine_dpi(const struct engine *e);
 const struct device_table *engine_devices(const struct engine *e);
+
+/*
+ * The device inventory kept across runs (device-store.h).  A damaged file
+ * is set aside and the engine starts with an empty device table.
+ */
+enum device_store_result engine_load_inventory(struct engine *e, const char *path,
+					       size_t *loaded, char *err, size_t errlen);
+enum device_store_result engine_save_inventory(const struct engine *e, const char *path,
+					       char *err, size_t errlen);
 
 #endif /* EW_ENGINE_H */

@@ -47,6 +47,7 @@ struct options {
 	const char *config;
 	const char *output;
 	const char *inventory_json; /* --inventory-json FILE */
+	const char *state_dir;      /* --state-dir DIR */
 	bool inventory;             /* --inventory: table on stdout at the end */
 	bool quiet;
 	bool check_only;
@@ -77,6 +78,7 @@ static void usage(FILE *out)
 		"      --inventory      print the device inventory as a table at the end\n"
 		"      --inventory-json FILE\n"
 		"                       write the device inventory as JSON lines to FILE\n"
+		"      --state-dir DIR  keep the device inventory in DIR across runs\n"
 		"  -n, --check-config   check the configuration and exit\n"
 		"      --dump-config    print the documented default configuration\n"
 		"      --version        print versions and exit\n"
@@ -230,6 +232,38 @@ static int write_inventory(const struct options *o, const struct engine *e)
 	return rc;
 }
 
+/* DIR/inventory.state into buf; false when no state directory is set. */
+static bool state_path(const char *dir, char *buf, size_t len)
+{
+	if (dir == NULL)
+		return false;
+	if ((size_t)snprintf(buf, len, "%s/%s", dir, DEVICE_STORE_FILE) >= len)
+		fatalx(EXIT_CONFIG, "%s: state directory path too long", dir);
+	return true;
+}
+
+/* Loads the saved inventory; problems are reported, never fatal. */
+static void load_state(struct engine *e, const char *path, bool quiet)
+{
+	char err[512];
+	size_t n = 0;
+
+	switch (engine_load_inventory(e, path, &n, err, sizeof(err))) {
+	case STORE_OK:
+		if (!quiet)
+			log_info("inventory: %zu devices loaded from %s", n, path);
+		break;
+	case STORE_MISSING:
+		break;
+	case STORE_CORRUPT:
+		log_warnx("inventory damaged, rebuilding it from traffic: %s", err);
+		break;
+	case STORE_IO_ERROR:
+		log_warnx("inventory not loaded: %s", err);
+		break;
+	}
+}
+
 /* MAC vendor names; without them the sensor still runs (vendors unknown). */
 static struct oui_db *load_vendors(void)
 {
@@ -260,6 +294,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "dump-config", no_argument, NULL, 'D' },
 		{ "inventory", no_argument, NULL, 'I' },
 		{ "inventory-json", required_argument, NULL, 'J' },
+		{ "state-dir", required_argument, NULL, 'S' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -279,6 +314,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case 'q': o->quiet = true; break;
 		case 'I': o->inventory = true; break;
 		case 'J': o->inventory_json = optarg; break;
+		case 'S': o->state_dir = optarg; break;
 		case 'n': o->check_only = true; break;
 		case 'D':
 			fputs(conf_default_yaml(), stdout);
@@ -319,6 +355,7 @@ int main(int argc, char **argv)
 	char err[CAPTURE_ERRLEN];
 	const char *filter, *output_path;
 	struct oui_db *vendors;
+	char state_file[4096] = "";
 	double t0;
 
 	log_init("edgewatch", 1);
@@ -347,6 +384,8 @@ int main(int argc, char **argv)
 	r.engine = engine_create(&conf, out, vendors, err, sizeof(err));
 	if (r.engine == NULL)
 		fatalx(EXIT_RUNTIME, "%s", err);
+	if (state_path(o.state_dir ? o.state_dir : conf.state_dir, state_file, sizeof(state_file)))
+		load_state(r.engine, state_file, o.quiet);
 	install_signals();
 	progress_init(&r.progress, !o.quiet);
 
@@ -370,6 +409,11 @@ int main(int argc, char **argv)
 	}
 	if (write_inventory(&o, r.engine) != 0)
 		run_status(&r, EXIT_RUNTIME);
+	if (state_file[0] != '\0' &&
+	    engine_save_inventory(r.engine, state_file, err, sizeof(err)) != STORE_OK) {
+		log_warnx("inventory not saved: %s", err);
+		run_status(&r, EXIT_RUNTIME);
+	}
 	stats_fill_rusage(&r.info);
 	if (!o.quiet)
 		stats_write_summary(stderr, "edgewatch", r.engine, &r.info);

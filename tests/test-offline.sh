@@ -80,6 +80,28 @@ grep '"mac":"00:17:88:6a:2b:3c"' "$TMP/inv.json" | grep -q '"mdns_service":\[{"v
 grep -q '"vendor":"Hangzhou Hikvision Digital Technology Co.,Ltd."' "$TMP/inv.json" &&
 	pass "camera vendor from the IEEE registry" || fail "camera vendor missing"
 
+# The inventory survives a restart: a second run over the same traffic
+# with the same state directory reports no device as new; a damaged state
+# file is reported with file:line, set aside, and rebuilt from traffic.
+mkdir "$TMP/state"
+run_ew -q -r "$PCAPS/smart-home.pcap" --state-dir "$TMP/state" -o "$TMP/s1.json"
+expect_eq "first run with state: new devices" "$(grep -c '"event":"new"' "$TMP/s1.json")" \
+	"$(wc -l < "$EW_SRCDIR/tests/expected/smart-home.macs" | tr -d ' ')"
+run_ew -q -r "$PCAPS/smart-home.pcap" --state-dir "$TMP/state" -o "$TMP/s2.json"
+expect_eq "second run with state: status" "$RC" 0
+expect_eq "second run with state: new devices" "$(grep -c '"event":"new"' "$TMP/s2.json")" 0
+expect_eq "second run with state: device events" "$(grep -c '"event_type":"device"' "$TMP/s2.json")" 0
+printf 'edgewatch-inventory 1\nD 00:11:22:33:44:55 1 2 x 0 0 0 0 0 0\n' > "$TMP/state/inventory.state"
+run_ew -q -r "$PCAPS/smart-home.pcap" --state-dir "$TMP/state" -o "$TMP/s3.json"
+expect_eq "damaged state: status" "$RC" 0
+grep -q "inventory.state:2: bad number; set aside as .*inventory.state.corrupt" "$TMP/err" &&
+	pass "damaged state reported with file:line" || fail "damaged state message: $(cat "$TMP/err")"
+[ -f "$TMP/state/inventory.state.corrupt" ] && pass "damaged state set aside" || fail "not set aside"
+expect_eq "damaged state: devices rebuilt" "$(grep -c '"event":"new"' "$TMP/s3.json")" \
+	"$(wc -l < "$EW_SRCDIR/tests/expected/smart-home.macs" | tr -d ' ')"
+grep -q '^D 44:19:b6:3a:7c:01 ' "$TMP/state/inventory.state" && pass "state rewritten after rebuild" ||
+	fail "state not rewritten"
+
 # pcapng gives exactly the events of the same traffic in pcap.
 run_ew -q -r "$PCAPS/smart-home.pcapng" -o "$TMP/ng.json"
 expect_eq "pcapng exit status" "$RC" 0
