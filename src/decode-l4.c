@@ -70,6 +70,8 @@ static enum decode_event decode_tcp(struct ew_packet *pkt, struct decode_stats *
 		return DE_TCP_TRUNCATED;
 	if (!decode_options_well_formed(c.p, h.hdr_len - TCP_MIN_HDR_LEN))
 		decode_note(stats, DE_TCP_BAD_OPTION);
+	pkt->tcp_opts = c.p;
+	pkt->tcp_opts_len = (uint32_t)(h.hdr_len - TCP_MIN_HDR_LEN);
 	ew_skip(&c, h.hdr_len - TCP_MIN_HDR_LEN);
 
 	pkt->has_l4 = true;

@@ -8,6 +8,7 @@
 #include "fingerprint-dhcp.h"
 #include "fingerprint-dns.h"
 #include "fingerprint-ssdp.h"
+#include "fingerprint-tcp.h"
 
 bool ew_addr_is_local(const struct ew_addr *a)
 {
@@ -127,6 +128,21 @@ static void observe_ssdp(struct device_table *dt, struct device *d, const struct
 	ssdp_signal(dt, d, SIG_SSDP_USER_AGENT, &info.user_agent, pkt->ts_us);
 }
 
+/* The traits of a SYN it sent, and the OS family they suggest. */
+static void observe_syn(struct device_table *dt, struct device *d, const struct ew_packet *pkt)
+{
+	struct tcp_syn_fp fp;
+	char text[256];
+	const char *os;
+
+	if (!tcp_syn_fingerprint(pkt, &fp))
+		return;
+	tcp_syn_fp_text(&fp, text, sizeof(text));
+	device_table_signal(dt, d, SIG_TCP_SYN, text, strlen(text), pkt->ts_us);
+	os = tcp_syn_os_guess(&fp);
+	device_table_signal(dt, d, SIG_OS_GUESS, os, strlen(os), pkt->ts_us);
+}
+
 static bool identity_port(uint16_t port)
 {
 	return port == 67 || port == 68 || port == 5353 || port == 1900 || port == 5355;
@@ -162,6 +178,9 @@ void device_observe_packet(struct device_table *dt, const struct ew_packet *pkt)
 	else if (!addr_is_unspecified(&pkt->src))
 		src->routed_pkts++;
 	device_table_announce(dt, src);
+	/* Only local senders: a router forwards other machines' SYNs. */
+	if (pkt->l4_proto == EW_IPPROTO_TCP && ew_addr_is_local(&pkt->src))
+		observe_syn(dt, src, pkt);
 	if (pkt->l4_proto != EW_IPPROTO_UDP || !pkt->has_l4 || pkt->payload_len == 0)
 		return;
 	if ((pkt->sport == 68 && pkt->dport == 67) || (pkt->sport == 67 && pkt->dport == 68))

@@ -43,7 +43,8 @@ static const char *const kind_names[SIG_KIND_MAX] = {
 	[SIG_SSDP_TYPE] = "ssdp_type",         [SIG_SSDP_USER_AGENT] = "ssdp_user_agent",
 	[SIG_TLS_SNI] = "tls_sni",             [SIG_TLS_JA3] = "tls_ja3",
 	[SIG_DNS_QUERY] = "dns_query",         [SIG_APP_PROTO] = "app_proto",
-	[SIG_SERVICE_PORT] = "service_port",
+	[SIG_SERVICE_PORT] = "service_port",   [SIG_TCP_SYN] = "tcp_syn",
+	[SIG_OS_GUESS] = "os_guess",
 };
 
 const char *device_signal_kind_name(enum device_signal_kind k)

@@ -40,6 +40,8 @@ enum device_signal_kind {
 	SIG_DNS_QUERY,         /* names it resolved */
 	SIG_APP_PROTO,         /* application protocols it used */
 	SIG_SERVICE_PORT,      /* "tcp/80": ports on which it answered */
+	SIG_TCP_SYN,           /* "64:65535:1460:7:M,S,T,N,W" of its SYNs */
+	SIG_OS_GUESS,          /* OS family its SYNs suggest */
 	SIG_KIND_MAX
 };
 

@@ -118,6 +118,9 @@ struct ew_packet {
 	uint8_t tcp_flags;
 	uint32_t tcp_seq, tcp_ack;
 	uint16_t tcp_win;
+	/* TCP options as captured (within the header), for SYN fingerprints. */
+	const uint8_t *tcp_opts;
+	uint32_t tcp_opts_len;
 	uint8_t icmp_type, icmp_code;
 
 	/* Application payload above TCP/UDP (or the ICMP body). */
