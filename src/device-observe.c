@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "device-observe.h"
+#include "flow-key.h"
 #include "fingerprint-dhcp.h"
 #include "fingerprint-dns.h"
 #include "fingerprint-ssdp.h"
@@ -230,6 +231,14 @@ static void observe_client(struct device_table *dt, struct device *d, const stru
 	}
 	if (f->ja3_client[0] != '\0')
 		device_table_signal(dt, d, SIG_TLS_JA3, f->ja3_client, strlen(f->ja3_client), ts);
+	if (f->user_agent != NULL)
+		device_table_signal(dt, d, SIG_HTTP_USER_AGENT, f->user_agent,
+				    strlen(f->user_agent), ts);
+	if (strcmp(app, "ntp") == 0) {
+		char server[EW_ADDR_STRLEN];
+		flow_key_addr_str(&f->key, 1 - f->client_side, server, sizeof(server));
+		device_table_signal(dt, d, SIG_NTP_SERVER, server, strlen(server), ts);
+	}
 }
 
 /* A server end that answered offers a service on its port. */

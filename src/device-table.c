@@ -42,7 +42,8 @@ static const char *const kind_names[SIG_KIND_MAX] = {
 	[SIG_MDNS_TXT] = "mdns_txt",           [SIG_SSDP_SERVER] = "ssdp_server",
 	[SIG_SSDP_TYPE] = "ssdp_type",         [SIG_SSDP_USER_AGENT] = "ssdp_user_agent",
 	[SIG_TLS_SNI] = "tls_sni",             [SIG_TLS_JA3] = "tls_ja3",
-	[SIG_DNS_QUERY] = "dns_query",         [SIG_APP_PROTO] = "app_proto",
+	[SIG_DNS_QUERY] = "dns_query",         [SIG_HTTP_USER_AGENT] = "http_user_agent",
+	[SIG_NTP_SERVER] = "ntp_server",       [SIG_APP_PROTO] = "app_proto",
 	[SIG_SERVICE_PORT] = "service_port",   [SIG_TCP_SYN] = "tcp_syn",
 	[SIG_OS_GUESS] = "os_guess",
 };

@@ -38,6 +38,8 @@ enum device_signal_kind {
 	SIG_TLS_SNI,           /* server names in its ClientHellos */
 	SIG_TLS_JA3,           /* its ClientHello fingerprints */
 	SIG_DNS_QUERY,         /* names it resolved */
+	SIG_HTTP_USER_AGENT,   /* User-Agent of its HTTP requests */
+	SIG_NTP_SERVER,        /* addresses of the NTP servers it asks */
 	SIG_APP_PROTO,         /* application protocols it used */
 	SIG_SERVICE_PORT,      /* "tcp/80": ports on which it answered */
 	SIG_TCP_SYN,           /* "64:65535:1460:7:M,S,T,N,W" of its SYNs */

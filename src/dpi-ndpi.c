@@ -101,6 +101,15 @@ static void copy_results(struct flow *f, const struct ndpi_flow_struct *nf,
 			f->server_name[n] = '\0';
 		}
 	}
+	/* nDPI keeps the User-Agent of HTTP requests (and of QUIC) in a string of its own. */
+	if (f->user_agent == NULL && nf->http.user_agent != NULL && nf->http.user_agent[0] != '\0') {
+		size_t n = strnlen(nf->http.user_agent, FLOW_USER_AGENT_MAX);
+		f->user_agent = malloc(n + 1);
+		if (f->user_agent) {
+			memcpy(f->user_agent, nf->http.user_agent, n);
+			f->user_agent[n] = '\0';
+		}
+	}
 	/* protos is a union: the JA3 field means something only for TLS-like flows. */
 	if (is_tls_like(proto.master_protocol) || is_tls_like(proto.app_protocol)) {
 		const char *ja3 = nf->protos.tls_quic.ja3_client;

@@ -83,6 +83,7 @@ static void flow_end(struct flow_table *ft, struct flow *f, enum flow_end_reason
 	if (ft->on_end)
 		ft->on_end(ft->ctx, f, why);
 	free(f->server_name);
+	free(f->user_agent);
 	free(f);
 }
 

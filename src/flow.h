@@ -20,6 +20,7 @@
 #include "packet.h"
 
 #define FLOW_SERVER_NAME_MAX 255 /* a DNS name's longest text form */
+#define FLOW_USER_AGENT_MAX 255  /* bytes kept of an HTTP User-Agent */
 
 struct flow_key {
 	uint8_t addr[2][16]; /* canonical order: addr[0]/port[0] <= addr[1]/port[1] */
@@ -75,6 +76,7 @@ struct flow {
 	bool proto_guessed;
 	uint64_t risk; /* nDPI risk bitmap */
 	char *server_name; /* owned; NULL when none seen */
+	char *user_agent;  /* owned; HTTP User-Agent, NULL when none seen */
 	char ja3_client[33]; /* "" when none */
 
 	void *dpi; /* nDPI state while detection runs; owned by dpi-ndpi.c */

@@ -75,6 +75,14 @@ else
 	fail "SSDP SERVER values differ from tshark's (< edgewatch, > tshark)"
 	diff "$TMP/ssdp.got" "$EW_SRCDIR/tests/expected/smart-home.ssdp" >&2
 fi
+sed -n 's/.*"mac":"\([^"]*\)".*"http_user_agent":\[{"value":"\([^"]*\)".*/\1|\2/p' "$TMP/inv.json" |
+	LC_ALL=C sort > "$TMP/ua.got"
+if cmp -s "$TMP/ua.got" "$EW_SRCDIR/tests/expected/smart-home.ua"; then
+	pass "HTTP User-Agent of $(wc -l < "$TMP/ua.got" | tr -d ' ') devices = tshark's"
+else
+	fail "HTTP User-Agents differ from tshark's (< edgewatch, > tshark)"
+	diff "$TMP/ua.got" "$EW_SRCDIR/tests/expected/smart-home.ua" >&2
+fi
 grep '"mac":"00:17:88:6a:2b:3c"' "$TMP/inv.json" | grep -q '"mdns_service":\[{"value":"_hue._tcp.local"' &&
 	pass "Hue bridge announces _hue._tcp.local over mDNS" || fail "Hue mDNS service missing"
 grep -q '"vendor":"Hangzhou Hikvision Digital Technology Co.,Ltd."' "$TMP/inv.json" &&

@@ -26,3 +26,10 @@ for name in smart-home; do
 		-T fields -E separator='|' -e eth.src -e http.server |
 		awk -F'|' '$2 != ""' | LC_ALL=C sort -u > "tests/expected/$name.ssdp"
 done
+
+# The HTTP User-Agent each device sent over TCP ("mac|agent"), in NAME.ua.
+for name in smart-home; do
+	tshark -r "pcaps/$name.pcap" -Y 'tcp and http.request' \
+		-T fields -E separator='|' -e eth.src -e http.user_agent |
+		awk -F'|' '$2 != ""' | LC_ALL=C sort -u > "tests/expected/$name.ua"
+done
