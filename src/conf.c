@@ -121,6 +121,8 @@ static const struct conf_setting conf_table[] = {
 		 "devices tracked at once; the longest unseen is evicted beyond this"),
 	CONF_U32("device.gone_after", gone_after_s, EW_DEFAULT_DEVICE_GONE_AFTER_S, 0,
 		 CONF_GONE_AFTER_MAX_S, true, "seconds unseen before a device is reported gone"),
+	CONF_STR("device.rules", device_rules, NULL, 0, true,
+		 "device fingerprint rules file; unset uses the installed rules/devices.yaml"),
 	CONF_STR("state.directory", state_dir, NULL, 0, false,
 		 "directory for the device inventory kept across runs; unset keeps none"),
 	CONF_STR("capture.filter", bpf_filter, NULL, 0, false,

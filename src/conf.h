@@ -53,6 +53,7 @@ struct ew_conf {
 	/* device: the device table */
 	uint32_t max_devices;      /* device.max_devices */
 	uint32_t gone_after_s;     /* device.gone_after: unseen this long is "gone"; 0 never */
+	char *device_rules;        /* device.rules: fingerprint rules file; NULL = installed default */
 
 	/* state: what survives restarts */
 	char *state_dir; /* state.directory, NULL when unset; --state-dir overrides */

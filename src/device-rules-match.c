@@ -219,6 +219,7 @@ static bool cond_match(const struct rule_cond *c, const struct device *d, const 
 {
 	const char *v[DEVICE_SIGNAL_SLOTS];
 	const struct device_signal_set *set;
+	size_t n;
 	bool have;
 
 	switch (c->source) {
@@ -233,10 +234,10 @@ static bool cond_match(const struct rule_cond *c, const struct device *d, const 
 		if (c->sig >= SIG_KIND_MAX)
 			return false;
 		set = &d->sig[c->sig];
-		for (size_t i = 0; i < set->n && i < DEVICE_SIGNAL_SLOTS; i++)
+		n = set->n < DEVICE_SIGNAL_SLOTS ? set->n : DEVICE_SIGNAL_SLOTS;
+		for (size_t i = 0; i < n; i++)
 			v[i] = set->slot[i].value;
-		return cond_match_values(c, v, set->n < DEVICE_SIGNAL_SLOTS ? set->n :
-					 DEVICE_SIGNAL_SLOTS, value, pattern);
+		return cond_match_values(c, v, n, value, pattern);
 	default:
 		return false;
 	}

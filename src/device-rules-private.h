@@ -1,7 +1,11 @@
 /*
- * device-rules-private.h - the compiled form of a rule set, shared by
- * the loader (device-rules-load.c) and the matcher (device-rules-match.c)
- * and by nothing else.
+ * device-rules-private.h - what the files of the rules module share with
+ * each other and with their unit test, and nothing else includes:
+ *
+ *   device-rules-lang.c   the vocabulary: classes, conditions, pattern checks
+ *   device-rules-load.c   the YAML walk that compiles a file into a set
+ *   device-rules-set.c    the set's memory
+ *   device-rules-match.c  globs, suffixes, and scoring a device
  *
  * The loader turns each rule into a struct device_rule whose patterns
  * are already checked and normalised, so that matching never has to
@@ -54,7 +58,7 @@ struct device_rule {
 	struct rule_cond *cond;
 };
 
-struct rules_chunk; /* the loader's arena */
+struct rules_chunk; /* the set's arena (device-rules-set.c) */
 
 struct device_rules {
 	struct device_rule *rule;
@@ -66,7 +70,7 @@ struct device_rules {
 	const char **label;
 	size_t nlabels, label_cap;
 	size_t npatterns;            /* over all rules */
-	struct rules_chunk *chunks;  /* every string and array above */
+	struct rules_chunk *chunks;  /* every string and small array of the set */
 };
 
 /* ------------------------------------- the language (device-rules-lang.c) */
@@ -95,7 +99,7 @@ struct rule_cond_def {
 	uint8_t index;    /* its place in the table, for "seen" bits */
 };
 
-#define RULES_NCONDS 20
+#define RULES_NCONDS 24
 
 /* The condition called key (n bytes), or NULL. */
 const struct rule_cond_def *rules_cond_def(const char *key, size_t n);

@@ -37,16 +37,17 @@ struct device_rules *rules_set_new(void)
 	return calloc(1, sizeof(struct device_rules));
 }
 
-void *rules_alloc(struct device_rules *r, size_t n)
+/* n bytes from the arena at a multiple of align (a power of two). */
+static void *arena_alloc(struct device_rules *r, size_t n, size_t align)
 {
-	const size_t align = alignof(max_align_t);
 	struct rules_chunk *c = r->chunks;
+	size_t at;
 	void *p;
 
 	if (n > RULES_ALLOC_MAX)
 		return NULL;
-	n = (n + align - 1) & ~(align - 1);
-	if (c == NULL || c->cap - c->used < n) {
+	at = c != NULL ? (c->used + align - 1) & ~(align - 1) : 0;
+	if (c == NULL || at > c->cap || c->cap - at < n) {
 		size_t cap = n > RULES_CHUNK_BYTES ? n : RULES_CHUNK_BYTES;
 
 		c = malloc(sizeof(*c) + cap);
@@ -56,15 +57,22 @@ void *rules_alloc(struct device_rules *r, size_t n)
 		c->used = 0;
 		c->cap = cap;
 		r->chunks = c;
+		at = 0;
 	}
-	p = (char *)c->data + c->used;
-	c->used += n;
+	p = (char *)c->data + at;
+	c->used = at + n;
 	return p;
 }
 
+void *rules_alloc(struct device_rules *r, size_t n)
+{
+	return arena_alloc(r, n, alignof(max_align_t));
+}
+
+/* Strings need no alignment: packed, the patterns take little more than the file. */
 char *rules_strndup(struct device_rules *r, const char *s, size_t n)
 {
-	char *p = rules_alloc(r, n + 1);
+	char *p = arena_alloc(r, n + 1, 1);
 
 	if (p != NULL) {
 		memcpy(p, s, n);

@@ -28,6 +28,8 @@ struct device_table {
 	const struct oui_db *oui;
 	device_event_fn on_event;
 	void *ctx;
+	device_classify_fn classify;
+	void *classify_ctx;
 	struct device_list present, gone; /* every device is on exactly one */
 	struct device_table_stats stats;
 };
@@ -104,13 +106,20 @@ static uint32_t mac_hash(const uint8_t mac[6])
 	return (uint32_t)v;
 }
 
-static void emit(struct device_table *dt, const struct device *d, enum device_event_kind kind,
-		 ew_usec_t ts, const char *field, int sig_kind, const char *after)
+static void emit_before(struct device_table *dt, const struct device *d,
+			enum device_event_kind kind, ew_usec_t ts, const char *field, int sig_kind,
+			const char *after, const char *before)
 {
-	struct device_change ch = { kind, ts, field, sig_kind, after };
+	struct device_change ch = { kind, ts, field, sig_kind, after, before };
 
 	if (dt->on_event)
 		dt->on_event(dt->ctx, d, &ch);
+}
+
+static void emit(struct device_table *dt, const struct device *d, enum device_event_kind kind,
+		 ew_usec_t ts, const char *field, int sig_kind, const char *after)
+{
+	emit_before(dt, d, kind, ts, field, sig_kind, after, NULL);
 }
 
 struct device_table *device_table_create(uint32_t max_devices, uint32_t gone_after_s,
@@ -210,11 +219,50 @@ static struct device *device_new(struct device_table *dt, const uint8_t mac[6], 
 	return d;
 }
 
+void device_table_set_classifier(struct device_table *dt, device_classify_fn fn, void *ctx)
+{
+	dt->classify = fn;
+	dt->classify_ctx = ctx;
+}
+
+static bool settled(const struct device *d, ew_usec_t ts)
+{
+	return ts >= d->first_ts + (ew_usec_t)DEVICE_SETTLE_S * EW_USEC_PER_SEC;
+}
+
+/*
+ * Re-classifies after new evidence.  "unknown" becoming a class, or a
+ * class refined while the device is still being learnt, is not news; a
+ * settled device turning from one known class into another is.
+ */
+static void reclassify(struct device_table *dt, struct device *d, ew_usec_t ts)
+{
+	char before[sizeof(d->class_name)];
+
+	if (dt->classify == NULL)
+		return;
+	memcpy(before, d->class_name, sizeof(before));
+	dt->classify(dt->classify_ctx, d);
+	if (before[0] != '\0' && strcmp(before, "unknown") != 0 &&
+	    strcmp(before, d->class_name) != 0 && settled(d, ts))
+		emit_before(dt, d, DEVICE_CHANGED, ts, "class", -1, d->class_name, before);
+}
+
+void device_table_reclassify_all(struct device_table *dt)
+{
+	if (dt->classify == NULL)
+		return;
+	for (uint32_t b = 0; b <= dt->bucket_mask; b++)
+		for (struct device *d = dt->buckets[b]; d != NULL; d = d->hash_next)
+			dt->classify(dt->classify_ctx, d);
+}
+
 void device_table_announce(struct device_table *dt, struct device *d)
 {
 	if (d->reported & REPORTED_NEW)
 		return;
 	d->reported |= REPORTED_NEW;
+	reclassify(dt, d, d->first_ts);
 	emit(dt, d, DEVICE_NEW, d->first_ts, NULL, -1, NULL);
 }
 
@@ -320,9 +368,9 @@ void device_table_signal(struct device_table *dt, struct device *d, enum device_
 	slot->first_ts = slot->last_ts = ts;
 	slot->count = 1;
 	s->n++;
-	if (s->n > 1 && kind_change_matters(k) &&
-	    ts >= d->first_ts + (ew_usec_t)DEVICE_SETTLE_S * EW_USEC_PER_SEC)
+	if (s->n > 1 && kind_change_matters(k) && settled(d, ts))
 		emit(dt, d, DEVICE_CHANGED, ts, kind_names[k], (int)k, slot->value);
+	reclassify(dt, d, ts);
 }
 
 struct device *device_table_restore(struct device_table *dt, const uint8_t mac[6],

@@ -38,6 +38,7 @@ struct device_change {
 	const char *field;  /* DEVICE_CHANGED: "address", a signal kind name, or "presence" */
 	int sig_kind;       /* enum device_signal_kind for signal changes, else -1 */
 	const char *after;  /* the new value ("present" for presence) */
+	const char *before; /* "class": the previous class; NULL for the others */
 	/*
 	 * The values before are the device's other values of that kind (its
 	 * other IPv4 addresses for "address"; "gone" for presence), read
@@ -51,6 +52,13 @@ typedef void (*device_event_fn)(void *ctx, const struct device *d,
 struct device_table_stats {
 	uint64_t active, peak_active, created, evicted, gone;
 };
+
+/*
+ * Called when a device gains a signal value it did not have (and when it
+ * is created), so its class can be worked out again; fills the class_*
+ * fields.  Set with device_table_set_classifier().
+ */
+typedef void (*device_classify_fn)(void *ctx, struct device *d);
 
 /* NULL on allocation failure.  oui may be NULL (no vendor names). */
 struct device_table *device_table_create(uint32_t max_devices, uint32_t gone_after_s,
@@ -67,6 +75,15 @@ void device_table_destroy(struct device_table *dt); /* accepts NULL */
  */
 struct device *device_table_touch(struct device_table *dt, const uint8_t mac[6], ew_usec_t ts,
 				  bool create);
+
+/*
+ * Installs the classifier (NULL: none).  A settled device whose known
+ * class turns into another raises DEVICE_CHANGED "class".
+ */
+void device_table_set_classifier(struct device_table *dt, device_classify_fn fn, void *ctx);
+
+/* Classifies every device again, without events (after loading a saved inventory). */
+void device_table_reclassify_all(struct device_table *dt);
 
 /* Emits DEVICE_NEW for a device not yet announced; no-op otherwise. */
 void device_table_announce(struct device_table *dt, struct device *d);

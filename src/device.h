@@ -89,6 +89,12 @@ struct device {
 
 	struct device_signal_set sig[SIG_KIND_MAX];
 
+	/* Classification by the fingerprint rules (device-rules.h); "" until classified. */
+	char class_name[24];
+	char class_vendor[48];
+	char class_model[48];
+	uint8_t class_confidence; /* 0..100 */
+
 	uint8_t reported;  /* private to device-table.c */
 	/* Table links, private to device-table.c. */
 	struct device *hash_next, *lru_prev, *lru_next;

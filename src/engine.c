@@ -20,6 +20,7 @@ struct engine {
 	struct dpi *dpi;
 	struct device_table *devices;
 	const struct oui_db *oui;
+	const struct device_rules *rules;
 	struct json_buf jb;
 	ew_usec_t now_us; /* latest packet time seen */
 	bool silent;      /* being destroyed: end flows without events */
@@ -47,6 +48,21 @@ static void emit(struct engine *e)
 		e->c.output_errors++;
 	else
 		e->c.events_written++;
+}
+
+/* Device-table callback: a device has new evidence; work out its class again. */
+static void classify_device(void *ctx, struct device *d)
+{
+	struct engine *e = ctx;
+	struct device_class c;
+
+	if (e->rules == NULL)
+		return;
+	device_rules_classify(e->rules, d, &c);
+	snprintf(d->class_name, sizeof(d->class_name), "%s", c.class_name ? c.class_name : "");
+	snprintf(d->class_vendor, sizeof(d->class_vendor), "%s", c.vendor ? c.vendor : "");
+	snprintf(d->class_model, sizeof(d->class_model), "%s", c.model ? c.model : "");
+	d->class_confidence = c.confidence;
 }
 
 /* Device-table callback: log the event. */
@@ -104,6 +120,8 @@ struct engine *engine_create(const struct ew_conf *conf, struct output_sink *out
 		goto fail;
 	e->devices = device_table_create(conf->max_devices, conf->gone_after_s, oui,
 					 on_device_event, e);
+	if (e->devices != NULL)
+		device_table_set_classifier(e->devices, classify_device, e);
 	if (e->devices == NULL) {
 		snprintf(err, errlen, "cannot allocate a device table for %u devices",
 			 conf->max_devices);
@@ -219,18 +237,31 @@ const struct device_table *engine_devices(const struct engine *e)
 	return e->devices;
 }
 
+void engine_set_rules(struct engine *e, const struct device_rules *rules)
+{
+	e->rules = rules;
+}
+
+const struct device_rules *engine_rules(const struct engine *e)
+{
+	return e->rules;
+}
+
 enum device_store_result engine_load_inventory(struct engine *e, const char *path,
 					       size_t *loaded, char *err, size_t errlen)
 {
 	enum device_store_result r = device_store_load(e->devices, path, loaded, err, errlen);
 	struct device_table *fresh;
 
+	if (r == STORE_OK)
+		device_table_reclassify_all(e->devices);
 	if (r != STORE_CORRUPT)
 		return r;
 	/* Part of a damaged file may be in the table: start again empty. */
 	fresh = device_table_create(e->conf->max_devices, e->conf->gone_after_s, e->oui,
 				    on_device_event, e);
 	if (fresh != NULL) {
+		device_table_set_classifier(fresh, classify_device, e);
 		device_table_destroy(e->devices);
 		e->devices = fresh;
 	}

@@ -19,6 +19,7 @@
 
 #include "conf.h"
 #include "decode.h"
+#include "device-rules.h"
 #include "device-store.h"
 #include "device-table.h"
 #include "dpi.h"
@@ -65,6 +66,13 @@ const struct decode_stats *engine_decode_stats(const struct engine *e);
 const struct flow_table_stats *engine_flow_stats(const struct engine *e);
 const struct dpi *engine_dpi(const struct engine *e);
 const struct device_table *engine_devices(const struct engine *e);
+
+/*
+ * The fingerprint rules that classify devices (NULL: no classes).  Borrowed:
+ * they must outlive the engine or be replaced before they are freed.
+ */
+void engine_set_rules(struct engine *e, const struct device_rules *rules);
+const struct device_rules *engine_rules(const struct engine *e);
 
 /*
  * The device inventory kept across runs (device-store.h).  A damaged file

@@ -13,10 +13,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "capture-file.h"
 #include "conf.h"
 #include "device-oui.h"
+#include "device-rules.h"
 #include "dpi.h"
 #include "engine.h"
 #include "log.h"
@@ -48,6 +50,7 @@ struct options {
 	const char *output;
 	const char *inventory_json; /* --inventory-json FILE */
 	const char *state_dir;      /* --state-dir DIR */
+	const char *rules;          /* --rules FILE */
 	bool inventory;             /* --inventory: table on stdout at the end */
 	bool quiet;
 	bool check_only;
@@ -79,6 +82,7 @@ static void usage(FILE *out)
 		"      --inventory-json FILE\n"
 		"                       write the device inventory as JSON lines to FILE\n"
 		"      --state-dir DIR  keep the device inventory in DIR across runs\n"
+		"      --rules FILE     device fingerprint rules (default: the installed ones)\n"
 		"  -n, --check-config   check the configuration and exit\n"
 		"      --dump-config    print the documented default configuration\n"
 		"      --version        print versions and exit\n"
@@ -181,6 +185,7 @@ static void read_inputs(struct run *r, const struct options *o, const char *filt
 
 struct inventory_ctx {
 	FILE *fp;
+	const struct device_rules *rules;
 	struct json_buf jb;
 	bool first;
 	int failed;
@@ -198,7 +203,7 @@ static void inventory_line(void *ctx, const struct device *d)
 {
 	struct inventory_ctx *ic = ctx;
 
-	if (output_device_inventory(&ic->jb, d) != 0 ||
+	if (output_device_inventory(&ic->jb, d, ic->rules) != 0 ||
 	    fprintf(ic->fp, "%s\n", ic->jb.data) < 0)
 		ic->failed = 1;
 }
@@ -206,7 +211,7 @@ static void inventory_line(void *ctx, const struct device *d)
 /* --inventory and --inventory-json, after the run; 0 or -1 (logged). */
 static int write_inventory(const struct options *o, const struct engine *e)
 {
-	struct inventory_ctx ic = { .first = true };
+	struct inventory_ctx ic = { .first = true, .rules = engine_rules(e) };
 	int rc = 0;
 
 	if (o->inventory) {
@@ -264,6 +269,31 @@ static void load_state(struct engine *e, const char *path, bool quiet)
 	}
 }
 
+/*
+ * The fingerprint rules.  A file named by --rules or the configuration
+ * must load (status 3 otherwise: the operator asked for it); the
+ * installed default may be absent, which only turns classes off.
+ */
+static struct device_rules *load_rules(const struct options *o, const struct ew_conf *conf)
+{
+	const char *path = o->rules ? o->rules : conf->device_rules;
+	char err[DEVICE_RULES_ERRLEN];
+	struct device_rules *r;
+
+	if (path == NULL) {
+		if (access(EW_DEFAULT_RULES_FILE, F_OK) != 0) {
+			if (!o->quiet)
+				log_info("device classes off: no rules at %s (use --rules FILE)",
+					 EW_DEFAULT_RULES_FILE);
+			return NULL;
+		}
+		path = EW_DEFAULT_RULES_FILE;
+	}
+	if ((r = device_rules_load_file(path, err, sizeof(err))) == NULL)
+		fatalx(EXIT_CONFIG, "%s", err);
+	return r;
+}
+
 /* MAC vendor names; without them the sensor still runs (vendors unknown). */
 static struct oui_db *load_vendors(void)
 {
@@ -295,6 +325,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "inventory", no_argument, NULL, 'I' },
 		{ "inventory-json", required_argument, NULL, 'J' },
 		{ "state-dir", required_argument, NULL, 'S' },
+		{ "rules", required_argument, NULL, 'R' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -315,6 +346,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case 'I': o->inventory = true; break;
 		case 'J': o->inventory_json = optarg; break;
 		case 'S': o->state_dir = optarg; break;
+		case 'R': o->rules = optarg; break;
 		case 'n': o->check_only = true; break;
 		case 'D':
 			fputs(conf_default_yaml(), stdout);
@@ -355,6 +387,7 @@ int main(int argc, char **argv)
 	char err[CAPTURE_ERRLEN];
 	const char *filter, *output_path;
 	struct oui_db *vendors;
+	struct device_rules *rules;
 	char state_file[4096] = "";
 	double t0;
 
@@ -365,9 +398,11 @@ int main(int argc, char **argv)
 	filter = o.filter ? o.filter : conf.bpf_filter;
 	if (filter && capture_check_filter(filter, err) != 0)
 		fatalx(EXIT_CONFIG, "%s", err);
+	rules = load_rules(&o, &conf);
 	if (o.check_only) {
 		if (!o.quiet)
 			printf("%s: configuration OK\n", o.config ? o.config : "built-in defaults");
+		device_rules_free(rules);
 		conf_free(&conf);
 		return EXIT_OK;
 	}
@@ -384,6 +419,7 @@ int main(int argc, char **argv)
 	r.engine = engine_create(&conf, out, vendors, err, sizeof(err));
 	if (r.engine == NULL)
 		fatalx(EXIT_RUNTIME, "%s", err);
+	engine_set_rules(r.engine, rules);
 	if (state_path(o.state_dir ? o.state_dir : conf.state_dir, state_file, sizeof(state_file)))
 		load_state(r.engine, state_file, o.quiet);
 	install_signals();
@@ -418,6 +454,7 @@ int main(int argc, char **argv)
 	if (!o.quiet)
 		stats_write_summary(stderr, "edgewatch", r.engine, &r.info);
 	engine_destroy(r.engine);
+	device_rules_free(rules);
 	oui_db_free(vendors);
 	conf_free(&conf);
 	return r.status;

@@ -64,6 +64,38 @@ static void put_identity(struct json_buf *jb, const struct device *d)
 		json_string(jb, NULL, a);
 	}
 	json_close_array(jb);
+	if (d->class_name[0] != '\0') {
+		json_string(jb, "class", d->class_name);
+		json_uint(jb, "class_confidence", d->class_confidence);
+		if (d->class_vendor[0] != '\0')
+			json_string(jb, "class_vendor", d->class_vendor);
+		if (d->class_model[0] != '\0')
+			json_string(jb, "class_model", d->class_model);
+	}
+}
+
+/* Why the device has its class: each matching rule and what it matched. */
+static void put_evidence(struct json_buf *jb, const struct device *d,
+			 const struct device_rules *rules)
+{
+	struct device_class c;
+
+	device_rules_classify(rules, d, &c);
+	json_open_array(jb, "class_evidence");
+	for (size_t i = 0; i < c.nevidence; i++) {
+		const struct device_evidence *ev = &c.evidence[i];
+		json_open_object(jb, NULL);
+		json_string(jb, "rule", ev->rule_id);
+		json_string(jb, "signal", ev->what);
+		json_string(jb, "value", ev->value);
+		if (ev->pattern)
+			json_string(jb, "pattern", ev->pattern);
+		json_uint(jb, "weight", ev->weight);
+		json_close_object(jb);
+	}
+	json_close_array(jb);
+	json_uint(jb, "class_score", c.score);
+	json_uint(jb, "class_runner_up_score", c.runner_up);
 }
 
 /* The values of a change before it: the other values of the same kind. */
@@ -77,6 +109,8 @@ static void put_before(struct json_buf *jb, const struct device *d, const struct
 		for (int i = 0; i < s->n; i++)
 			if (strcmp(s->slot[i].value, ch->after) != 0)
 				json_string(jb, NULL, s->slot[i].value);
+	} else if (ch->before != NULL) {
+		json_string(jb, NULL, ch->before);
 	} else if (strcmp(ch->field, "address") == 0) {
 		for (int i = 0; i < d->naddr; i++) {
 			if (d->addr[i].addr.family != EW_AF_INET)
@@ -139,7 +173,8 @@ static void put_signals(struct json_buf *jb, const struct device *d)
 	json_close_object(jb);
 }
 
-int output_device_inventory(struct json_buf *jb, const struct device *d)
+int output_device_inventory(struct json_buf *jb, const struct device *d,
+			    const struct device_rules *rules)
 {
 	char a[EW_ADDR_STRLEN];
 
@@ -147,6 +182,8 @@ int output_device_inventory(struct json_buf *jb, const struct device *d)
 	json_open_object(jb, NULL);
 	json_string(jb, "event_type", "inventory");
 	put_identity(jb, d);
+	if (rules != NULL)
+		put_evidence(jb, d, rules);
 	json_open_array(jb, "address_details");
 	for (int i = 0; i < d->naddr; i++) {
 		json_open_object(jb, NULL);
@@ -195,14 +232,36 @@ static const char *device_name(const struct device *d)
 	return first_value(d, SIG_MDNS_NAME);
 }
 
+/* The most used value of a signal kind (ties: the first seen), or "". */
+static const char *top_value(const struct device *d, enum device_signal_kind k, int skip)
+{
+	const struct device_signal_set *set = &d->sig[k];
+	int best = -1, second = -1;
+
+	for (int i = 0; i < set->n; i++) {
+		if (best < 0 || set->slot[i].count > set->slot[best].count) {
+			second = best;
+			best = i;
+		} else if (second < 0 || set->slot[i].count > set->slot[second].count) {
+			second = i;
+		}
+	}
+	if (skip == 0)
+		return best >= 0 ? set->slot[best].value : "";
+	return second >= 0 ? set->slot[second].value : "";
+}
+
 void output_device_table_row(FILE *out, const struct device *d, bool header)
 {
 	char mac[18], a[EW_ADDR_STRLEN] = "", first[EW_TIMESTAMP_LEN], last[EW_TIMESTAMP_LEN];
+	char conf[8];
+	const char *dest;
 
 	if (header)
-		fprintf(out, "%-17s  %-15s  %-*s  %-*s  %-19s  %-19s  %s\n", "MAC", "IPv4",
-			TABLE_VENDOR_WIDTH, "VENDOR", TABLE_NAME_WIDTH, "NAME", "FIRST SEEN",
-			"LAST SEEN", "PROTOCOLS");
+		fprintf(out, "%-17s  %-15s  %-*s  %-12s  %4s  %-*s  %-19s  %-19s  %-24s  %s\n",
+			"MAC", "IPv4", TABLE_VENDOR_WIDTH, "VENDOR", "CLASS", "CONF",
+			TABLE_NAME_WIDTH, "NAME", "FIRST SEEN", "LAST SEEN", "PROTOCOLS",
+			"TOP DESTINATIONS");
 	output_mac_text(d->mac, mac);
 	for (int i = 0; i < d->naddr; i++)
 		if (d->addr[i].addr.family == EW_AF_INET) {
@@ -216,12 +275,28 @@ void output_device_table_row(FILE *out, const struct device *d, bool header)
 	table_text(out, d->vendor ? d->vendor : (d->local_admin ? "(random MAC)" : "-"),
 		   TABLE_VENDOR_WIDTH);
 	fputs("  ", out);
+	table_text(out, d->class_name[0] ? d->class_name : "-", 12);
+	snprintf(conf, sizeof(conf), "%u", d->class_confidence);
+	fprintf(out, "  %4s  ", d->class_name[0] ? conf : "-");
 	table_text(out, device_name(d)[0] ? device_name(d) : "-", TABLE_NAME_WIDTH);
 	fprintf(out, "  %-19s  %-19s  ", first, last);
-	for (int i = 0; i < d->sig[SIG_APP_PROTO].n; i++) {
-		fputs(i ? "," : "", out);
-		table_text(out, d->sig[SIG_APP_PROTO].slot[i].value,
-			   (int)strlen(d->sig[SIG_APP_PROTO].slot[i].value));
+	{
+		char protos[25] = "";
+		size_t used = 0;
+		for (int i = 0; i < d->sig[SIG_APP_PROTO].n && used < sizeof(protos) - 1; i++)
+			used += (size_t)snprintf(protos + used, sizeof(protos) - used, "%s%s",
+						 i ? "," : "", d->sig[SIG_APP_PROTO].slot[i].value);
+		table_text(out, protos[0] ? protos : "-", 24);
+	}
+	fputs("  ", out);
+	dest = top_value(d, SIG_TLS_SNI, 0);
+	if (dest[0] == '\0')
+		dest = top_value(d, SIG_DNS_QUERY, 0);
+	table_text(out, dest[0] ? dest : "-", (int)strlen(dest[0] ? dest : "-"));
+	dest = top_value(d, SIG_TLS_SNI, 1);
+	if (dest[0] != '\0') {
+		fputc(' ', out);
+		table_text(out, dest, (int)strlen(dest));
 	}
 	fputc('\n', out);
 }

@@ -12,6 +12,7 @@
 
 #include <stdio.h>
 
+#include "device-rules.h"
 #include "device-table.h"
 #include "util-json.h"
 
@@ -19,8 +20,12 @@
 int output_device_event(struct json_buf *jb, const struct device *d,
 			const struct device_change *ch);
 
-/* Formats one inventory record into jb (reset first). */
-int output_device_inventory(struct json_buf *jb, const struct device *d);
+/*
+ * Formats one inventory record into jb (reset first), with the evidence
+ * for its class when rules are given (NULL: class fields only).
+ */
+int output_device_inventory(struct json_buf *jb, const struct device *d,
+			    const struct device_rules *rules);
 
 /* Writes one row of the readable table (and the header first when header is set). */
 void output_device_table_row(FILE *out, const struct device *d, bool header);

@@ -52,6 +52,7 @@ static void assert_conf_equal(const struct ew_conf *a, const struct ew_conf *b)
 	assert_int_equal(a->max_devices, b->max_devices);
 	assert_int_equal(a->gone_after_s, b->gone_after_s);
 	assert_str_same(a->state_dir, b->state_dir);
+	assert_str_same(a->device_rules, b->device_rules);
 	assert_str_same(a->bpf_filter, b->bpf_filter);
 	assert_str_same(a->output_file, b->output_file);
 }
@@ -72,6 +73,7 @@ static void init_perturbed(struct ew_conf *c)
 	c->max_devices = 7;
 	c->gone_after_s = 7;
 	c->state_dir = strdup("/seven");
+	c->device_rules = strdup("/seven.yaml");
 	c->bpf_filter = strdup("port 7");
 	free(c->output_file);
 	c->output_file = strdup("seven.json");
@@ -99,6 +101,7 @@ static void test_defaults(void **state)
 	assert_int_equal(c.max_devices, EW_DEFAULT_MAX_DEVICES);
 	assert_int_equal(c.gone_after_s, EW_DEFAULT_DEVICE_GONE_AFTER_S);
 	assert_null(c.state_dir);
+	assert_null(c.device_rules);
 	assert_null(c.bpf_filter);
 	assert_string_equal(c.output_file, EW_DEFAULT_OUTPUT_FILE);
 	conf_free(&c);

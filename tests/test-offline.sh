@@ -110,6 +110,31 @@ expect_eq "damaged state: devices rebuilt" "$(grep -c '"event":"new"' "$TMP/s3.j
 grep -q '^D 44:19:b6:3a:7c:01 ' "$TMP/state/inventory.state" && pass "state rewritten after rebuild" ||
 	fail "state not rewritten"
 
+# Classification with the shipped rules: every device of the home gets
+# the class of what the generator built (pcaps/README.md's device table,
+# written out in tests/expected/smart-home.classes), with evidence.
+run_ew -q -r "$PCAPS/smart-home.pcap" --rules "$EW_SRCDIR/rules/devices.yaml" -o "$TMP/cl.json" \
+	--inventory-json "$TMP/cl-inv.json"
+expect_eq "classification run status" "$RC" 0
+sed -n 's/.*"mac":"\([^"]*\)".*"class":"\([^"]*\)".*/\1 \2/p' "$TMP/cl-inv.json" |
+	LC_ALL=C sort > "$TMP/classes.got"
+LC_ALL=C sort "$EW_SRCDIR/tests/expected/smart-home.classes" > "$TMP/classes.want"
+if cmp -s "$TMP/classes.got" "$TMP/classes.want"; then
+	pass "all $(wc -l < "$TMP/classes.got" | tr -d ' ') devices classified as built"
+else
+	fail "classes differ from the generator's devices (< edgewatch, > built)"
+	diff "$TMP/classes.got" "$TMP/classes.want" >&2
+fi
+expect_eq "devices without evidence" "$(grep -c '"class_evidence":\[\]' "$TMP/cl-inv.json")" 0
+grep '"mac":"44:19:b6:3a:7c:01"' "$TMP/cl-inv.json" | grep -q '"signal":"dhcp_hostname","value":"DS-2CD2043G2-I"' &&
+	pass "camera evidence names its DHCP host name" || fail "camera evidence missing the host name"
+# An explicitly named rules file that does not load stops the run (status 3).
+printf 'rules:\n  - id: x\n' > "$TMP/bad-rules.yaml"
+run_ew -q -r "$PCAPS/smart-home.pcap" --rules "$TMP/bad-rules.yaml" -o /dev/null
+expect_eq "bad rules status" "$RC" 3
+grep -q "bad-rules.yaml:2:" "$TMP/err" && pass "bad rules named with file:line" ||
+	fail "bad rules message: $(cat "$TMP/err")"
+
 # pcapng gives exactly the events of the same traffic in pcap.
 run_ew -q -r "$PCAPS/smart-home.pcapng" -o "$TMP/ng.json"
 expect_eq "pcapng exit status" "$RC" 0
