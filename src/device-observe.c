@@ -8,6 +8,7 @@
 #include "flow-key.h"
 #include "fingerprint-dhcp.h"
 #include "fingerprint-dns.h"
+#include "fingerprint-netbios.h"
 #include "fingerprint-ssdp.h"
 #include "fingerprint-tcp.h"
 
@@ -144,9 +145,25 @@ static void observe_syn(struct device_table *dt, struct device *d, const struct 
 	device_table_signal(dt, d, SIG_OS_GUESS, os, strlen(os), pkt->ts_us);
 }
 
+#define OWN_NAMES_MAX 4
+
+/* Names a host claims for itself over NetBIOS-NS (137) or LLMNR (5355). */
+static void observe_own_names(struct device_table *dt, struct device *d,
+			      const struct ew_packet *pkt, bool netbios)
+{
+	char names[OWN_NAMES_MAX][256];
+	size_t n = netbios ? netbios_own_names(pkt->payload, pkt->payload_len, names, OWN_NAMES_MAX)
+			   : llmnr_own_names(pkt->payload, pkt->payload_len, names, OWN_NAMES_MAX);
+
+	for (size_t i = 0; i < n; i++)
+		device_table_signal(dt, d, netbios ? SIG_NETBIOS_NAME : SIG_LLMNR_NAME, names[i],
+				    strlen(names[i]), pkt->ts_us);
+}
+
 static bool identity_port(uint16_t port)
 {
-	return port == 67 || port == 68 || port == 5353 || port == 1900 || port == 5355;
+	return port == 67 || port == 68 || port == 5353 || port == 1900 || port == 5355 ||
+	       port == 137;
 }
 
 bool device_packet_wanted(const struct flow *f, const struct ew_packet *pkt, enum flow_dir dir)
@@ -190,6 +207,10 @@ void device_observe_packet(struct device_table *dt, const struct ew_packet *pkt)
 		observe_mdns(dt, src, pkt);
 	else if (pkt->sport == 1900 || pkt->dport == 1900)
 		observe_ssdp(dt, src, pkt);
+	else if (pkt->sport == 137)
+		observe_own_names(dt, src, pkt, true);
+	else if (pkt->sport == 5355)
+		observe_own_names(dt, src, pkt, false);
 }
 
 static bool is_tls_app(const char *app)

@@ -77,6 +77,8 @@ static const struct rule_cond_def cond_defs[] = {
 	{ "mac_randomized", "mac_randomized", RULE_SRC_MAC_RANDOM, 0, RULE_MATCH_BOOL, CHECK_BOOL,
 	  22 },
 	{ "routes_traffic", "routes_traffic", RULE_SRC_ROUTES, 0, RULE_MATCH_BOOL, CHECK_BOOL, 23 },
+	SIGNAL("netbios_name", "netbios_name", SIG_NETBIOS_NAME, RULE_MATCH_GLOB, CHECK_GLOB, 24),
+	SIGNAL("llmnr_name", "llmnr_name", SIG_LLMNR_NAME, RULE_MATCH_GLOB, CHECK_GLOB, 25),
 };
 
 _Static_assert(sizeof(cond_defs) / sizeof(cond_defs[0]) == RULES_NCONDS,

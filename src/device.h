@@ -32,6 +32,8 @@ enum device_signal_kind {
 	SIG_MDNS_SERVICE,      /* "_hue._tcp.local" */
 	SIG_MDNS_NAME,         /* instance and host names */
 	SIG_MDNS_TXT,          /* model/maker TXT strings: "md=BSB002" */
+	SIG_NETBIOS_NAME,      /* names it registers over NetBIOS-NS */
+	SIG_LLMNR_NAME,        /* names it answers for over LLMNR */
 	SIG_SSDP_SERVER,       /* SERVER: header */
 	SIG_SSDP_TYPE,         /* NT: / ST: */
 	SIG_SSDP_USER_AGENT,   /* USER-AGENT: of its M-SEARCHes */

@@ -224,12 +224,17 @@ static const char *first_value(const struct device *d, enum device_signal_kind k
 	return d->sig[k].n ? d->sig[k].slot[0].value : "";
 }
 
-/* The name an operator knows the device by: DHCP host name, else mDNS name. */
+/* The name an operator knows the device by: DHCP, NetBIOS, LLMNR, then mDNS names. */
 static const char *device_name(const struct device *d)
 {
-	if (d->sig[SIG_DHCP_HOSTNAME].n)
-		return first_value(d, SIG_DHCP_HOSTNAME);
-	return first_value(d, SIG_MDNS_NAME);
+	static const enum device_signal_kind order[] = {
+		SIG_DHCP_HOSTNAME, SIG_NETBIOS_NAME, SIG_LLMNR_NAME, SIG_MDNS_NAME,
+	};
+
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
+		if (d->sig[order[i]].n)
+			return first_value(d, order[i]);
+	return "";
 }
 
 /* The most used value of a signal kind (ties: the first seen), or "". */
