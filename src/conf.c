@@ -6,12 +6,12 @@
  * struct ew_conf, a row here, a commented entry in conf-default.c and a
  * section in docs/configuration.md.
  *
- * The loader reads libyaml's event stream twice.  The first pass only
- * decides whether the text is YAML we are willing to interpret: it is
- * well formed, has no anchors or aliases (they let a few bytes expand
- * into gigabytes, the "billion laughs"), no tags (they ask for type
- * conversions we do not do) and no nesting deeper than CONF_MAX_DEPTH.
- * The second pass walks the mappings, joins keys into dotted names
+ * The loader reads libyaml's event stream twice, through util-yaml.h
+ * (which also says why each of its checks exists).  The first pass,
+ * yread_check(), only decides whether the text is YAML we are willing to
+ * interpret: well formed, no NUL byte, no anchors or aliases, no tags and
+ * no nesting deeper than CONF_MAX_DEPTH.  The second pass, this file's
+ * own, walks the mappings, joins keys into dotted names
  * ("flow.timeouts.tcp") and converts each scalar as its row says.  Both
  * stop at the first problem, so an error is always one line.  The second
  * pass writes into a deep copy that replaces *conf only when the whole
@@ -24,18 +24,13 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>
-#include <fcntl.h>
-#include <stdarg.h>
 #include <stdbool.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <unistd.h>
-
-#include <yaml.h>
 
 #include "conf.h"
+#include "util-yaml.h"
 
 /*
  * A configuration file is a few KiB.  Refusing anything past 1 MiB keeps
@@ -52,9 +47,6 @@
 
 /* Room for a dotted key, NUL included; the longest real key has 24 bytes. */
 #define CONF_KEY_MAX 64
-
-/* Keys and values quoted in messages are cut after this many bytes. */
-#define CONF_QUOTE_MAX 40
 
 /* Bounds, each with its reason. */
 #define CONF_MAX_FLOWS_LIMIT 16777216u /* 2^24 flows: several GiB of records */
@@ -133,14 +125,10 @@ static const struct conf_setting conf_table[] = {
 
 #define CONF_NSETTINGS (sizeof(conf_table) / sizeof(conf_table[0]))
 
-/* One load: the parser, the copy being filled and where errors go. */
+/* One load: the input and where errors go (y), the copy being filled. */
 struct conf_loader {
-	yaml_parser_t parser;
-	const char *name;          /* for messages */
-	const unsigned char *text; /* the whole input, for reader-error positions */
-	size_t len;
-	struct ew_conf *work; /* the copy; NULL during the first pass */
-	char *err;            /* EW_CONF_ERRLEN bytes */
+	struct yread y;
+	struct ew_conf *work;    /* the copy */
 	char path[CONF_KEY_MAX]; /* dotted key of the node being read */
 };
 
@@ -240,180 +228,7 @@ static bool conf_is_section(const char *key)
 	return false;
 }
 
-/* ------------------------------------------------------------ errors */
-
-/* Control characters (a quoted "\n" in a key, say) would break the one line. */
-static void conf_one_line(char *s)
-{
-	for (; *s != '\0'; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			*s = '?';
-}
-
-__attribute__((format(printf, 3, 0)))
-static int conf_verror(char *err, const char *prefix, const char *fmt, va_list ap)
-{
-	int n = snprintf(err, EW_CONF_ERRLEN, "%s", prefix);
-
-	if (n >= 0 && n < EW_CONF_ERRLEN)
-		vsnprintf(err + n, EW_CONF_ERRLEN - (size_t)n, fmt, ap);
-	conf_one_line(err);
-	return -1;
-}
-
-/* "name: problem", for errors without a place in the text. */
-__attribute__((format(printf, 3, 4)))
-static int conf_error(char *err, const char *name, const char *fmt, ...)
-{
-	char prefix[EW_CONF_ERRLEN];
-	va_list ap;
-
-	snprintf(prefix, sizeof(prefix), "%s: ", name);
-	va_start(ap, fmt);
-	conf_verror(err, prefix, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
-/* "name:line:col: problem", with 1-based line and column. */
-__attribute__((format(printf, 4, 5)))
-static int conf_error_at(struct conf_loader *ld, size_t line, size_t col, const char *fmt, ...)
-{
-	char prefix[EW_CONF_ERRLEN];
-	va_list ap;
-
-	snprintf(prefix, sizeof(prefix), "%s:%zu:%zu: ", ld->name, line, col);
-	va_start(ap, fmt);
-	conf_verror(ld->err, prefix, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
-#define conf_error_mark(ld, mark, ...) \
-	conf_error_at((ld), (mark).line + 1, (mark).column + 1, __VA_ARGS__)
-
-/* Line and column of a byte offset, counting columns in characters as libyaml does. */
-static void conf_offset_position(const struct conf_loader *ld, size_t offset, size_t *line,
-				 size_t *col)
-{
-	*line = 1;
-	*col = 1;
-	for (size_t i = 0; i < offset && i < ld->len; i++) {
-		if (ld->text[i] == '\n') {
-			(*line)++;
-			*col = 1;
-		} else if ((ld->text[i] & 0xc0) != 0x80) { /* not a UTF-8 continuation */
-			(*col)++;
-		}
-	}
-}
-
-/* Reports the parser's error: its own words, at its own place. */
-static int conf_yaml_error(struct conf_loader *ld)
-{
-	const yaml_parser_t *p = &ld->parser;
-	const char *problem = p->problem ? p->problem : "invalid YAML";
-	size_t line = p->problem_mark.line + 1, col = p->problem_mark.column + 1;
-
-	if (p->error == YAML_MEMORY_ERROR)
-		return conf_error(ld->err, ld->name, "out of memory");
-	/* The reader (encoding, control characters) leaves the mark unset. */
-	if (p->error == YAML_READER_ERROR)
-		conf_offset_position(ld, p->problem_offset, &line, &col);
-	return conf_error_at(ld, line, col, "%s", problem);
-}
-
-/* Copies at most CONF_QUOTE_MAX bytes of text for a message, marking a cut with "...". */
-static const char *conf_quote(char buf[CONF_QUOTE_MAX + 4], const char *text, size_t len)
-{
-	size_t n = len < CONF_QUOTE_MAX ? len : CONF_QUOTE_MAX;
-
-	for (size_t i = 0; i < n; i++)
-		buf[i] = text[i] == '\0' ? '?' : text[i];
-	strcpy(buf + n, len > n ? "..." : "");
-	return buf;
-}
-
-/* ---------------------------------------------- first pass: safety */
-
-/* Checks one event for what we refuse whatever the key; tracks depth. */
-static int conf_check_event(struct conf_loader *ld, const yaml_event_t *ev, int *depth)
-{
-	const yaml_char_t *anchor = NULL, *tag = NULL;
-
-	switch (ev->type) {
-	case YAML_ALIAS_EVENT:
-		return conf_error_mark(ld, ev->start_mark, "aliases are not allowed");
-	case YAML_SCALAR_EVENT:
-		anchor = ev->data.scalar.anchor;
-		tag = ev->data.scalar.tag;
-		break;
-	case YAML_SEQUENCE_START_EVENT:
-		anchor = ev->data.sequence_start.anchor;
-		tag = ev->data.sequence_start.tag;
-		(*depth)++;
-		break;
-	case YAML_MAPPING_START_EVENT:
-		anchor = ev->data.mapping_start.anchor;
-		tag = ev->data.mapping_start.tag;
-		(*depth)++;
-		break;
-	case YAML_SEQUENCE_END_EVENT:
-	case YAML_MAPPING_END_EVENT:
-		(*depth)--;
-		return 0;
-	default:
-		return 0;
-	}
-	if (anchor != NULL)
-		return conf_error_mark(ld, ev->start_mark, "anchors are not allowed");
-	if (tag != NULL)
-		return conf_error_mark(ld, ev->start_mark, "tags are not allowed");
-	if (*depth > CONF_MAX_DEPTH)
-		return conf_error_mark(ld, ev->start_mark, "nesting is deeper than %d levels",
-				       CONF_MAX_DEPTH);
-	return 0;
-}
-
-static int conf_check_structure(struct conf_loader *ld)
-{
-	int depth = 0;
-
-	for (;;) {
-		yaml_event_t ev;
-		int rc;
-		bool end;
-
-		if (!yaml_parser_parse(&ld->parser, &ev))
-			return conf_yaml_error(ld);
-		rc = conf_check_event(ld, &ev, &depth);
-		end = ev.type == YAML_STREAM_END_EVENT;
-		yaml_event_delete(&ev);
-		if (rc < 0 || end)
-			return rc;
-	}
-}
-
 /* ------------------------------------------ second pass: the values */
-
-static int conf_next(struct conf_loader *ld, yaml_event_t *ev)
-{
-	if (!yaml_parser_parse(&ld->parser, ev))
-		return conf_yaml_error(ld);
-	return 0;
-}
-
-static const char *conf_node_kind(const yaml_event_t *ev)
-{
-	switch (ev->type) {
-	case YAML_MAPPING_START_EVENT:
-		return "a mapping";
-	case YAML_SEQUENCE_START_EVENT:
-		return "a sequence";
-	default:
-		return "a scalar";
-	}
-}
 
 static const char *conf_type_name(enum conf_type type)
 {
@@ -426,18 +241,6 @@ static const char *conf_type_name(enum conf_type type)
 		return "a string";
 	}
 	return "a value";
-}
-
-/* An unquoted empty, "~" or "null" scalar: YAML's spellings of "no value". */
-static bool conf_is_null(const yaml_event_t *ev)
-{
-	const char *v;
-
-	if (ev->type != YAML_SCALAR_EVENT || ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
-		return false;
-	v = (const char *)ev->data.scalar.value;
-	return v[0] == '\0' || strcmp(v, "~") == 0 || strcmp(v, "null") == 0 ||
-	       strcmp(v, "Null") == 0 || strcmp(v, "NULL") == 0;
 }
 
 /*
@@ -468,15 +271,15 @@ static int conf_set_u32(struct conf_loader *ld, const struct conf_setting *s,
 	size_t n = ev->data.scalar.length;
 	/* "-5" is a number, just out of range; say so rather than "not a number". */
 	size_t sign = n > 1 && v[0] == '-' && v[1] >= '1' && v[1] <= '9';
-	char q[CONF_QUOTE_MAX + 4];
+	char q[YREAD_QUOTE_MAX + 4];
 	uint64_t x;
 
 	if (!conf_parse_decimal(v + sign, n - sign, &x))
-		return conf_error_mark(ld, ev->start_mark, "%s: '%s' is not a plain decimal integer",
-				       s->key, conf_quote(q, v, n));
+		return yread_error_at(&ld->y, ev->start_mark, "%s: '%s' is not a plain decimal integer",
+				       s->key, yread_quote(q, v, n));
 	if (sign || x < s->min || x > s->max)
-		return conf_error_mark(ld, ev->start_mark, "%s: %s is out of range %u..%u", s->key,
-				       conf_quote(q, v, n), s->min, s->max);
+		return yread_error_at(&ld->y, ev->start_mark, "%s: %s is out of range %u..%u", s->key,
+				       yread_quote(q, v, n), s->min, s->max);
 	*conf_u32(ld->work, s) = (uint32_t)x;
 	return 0;
 }
@@ -488,7 +291,7 @@ static int conf_set_bool(struct conf_loader *ld, const struct conf_setting *s,
 	static const char *const no[] = { "false", "no", "off" };
 	const char *v = (const char *)ev->data.scalar.value;
 	size_t n = ev->data.scalar.length;
-	char q[CONF_QUOTE_MAX + 4];
+	char q[YREAD_QUOTE_MAX + 4];
 
 	/* A NUL inside ("yes\0junk") would fool the string comparisons. */
 	for (size_t i = 0; i < 3 && memchr(v, '\0', n) == NULL; i++) {
@@ -497,9 +300,9 @@ static int conf_set_bool(struct conf_loader *ld, const struct conf_setting *s,
 			return 0;
 		}
 	}
-	return conf_error_mark(ld, ev->start_mark,
+	return yread_error_at(&ld->y, ev->start_mark,
 			       "%s: '%s' is not a boolean (true/false, yes/no, on/off)", s->key,
-			       conf_quote(q, v, n));
+			       yread_quote(q, v, n));
 }
 
 static int conf_set_string(struct conf_loader *ld, const struct conf_setting *s,
@@ -510,20 +313,20 @@ static int conf_set_string(struct conf_loader *ld, const struct conf_setting *s,
 	char **field = conf_str(ld->work, s);
 	char *copy = NULL;
 
-	if (conf_is_null(ev))
+	if (yread_is_null(ev))
 		n = 0;
 	if (n < s->min)
-		return conf_error_mark(ld, ev->start_mark, "%s: a value is required", s->key);
+		return yread_error_at(&ld->y, ev->start_mark, "%s: a value is required", s->key);
 	if (n > s->max)
-		return conf_error_mark(ld, ev->start_mark, "%s: string is longer than %u bytes",
+		return yread_error_at(&ld->y, ev->start_mark, "%s: string is longer than %u bytes",
 				       s->key, s->max);
 	/* A "\0" escape would cut the C string short without anyone noticing. */
 	if (memchr(v, '\0', n) != NULL)
-		return conf_error_mark(ld, ev->start_mark, "%s: NUL byte in string", s->key);
+		return yread_error_at(&ld->y, ev->start_mark, "%s: NUL byte in string", s->key);
 	if (n > 0) {
 		copy = strndup(v, n);
 		if (copy == NULL)
-			return conf_error(ld->err, ld->name, "out of memory");
+			return yread_error(&ld->y, "out of memory");
 	}
 	free(*field);
 	*field = copy;
@@ -533,8 +336,8 @@ static int conf_set_string(struct conf_loader *ld, const struct conf_setting *s,
 static int conf_set_scalar(struct conf_loader *ld, const struct conf_setting *s,
 			   const yaml_event_t *ev)
 {
-	if (s->type != CONF_STRING && conf_is_null(ev))
-		return conf_error_mark(ld, ev->start_mark, "%s: a value is required", s->key);
+	if (s->type != CONF_STRING && yread_is_null(ev))
+		return yread_error_at(&ld->y, ev->start_mark, "%s: a value is required", s->key);
 	switch (s->type) {
 	case CONF_UINT32:
 		return conf_set_u32(ld, s, ev);
@@ -543,7 +346,7 @@ static int conf_set_scalar(struct conf_loader *ld, const struct conf_setting *s,
 	case CONF_STRING:
 		return conf_set_string(ld, s, ev);
 	}
-	return conf_error_mark(ld, ev->start_mark, "%s: unsupported type", s->key);
+	return yread_error_at(&ld->y, ev->start_mark, "%s: unsupported type", s->key);
 }
 
 static int conf_load_mapping(struct conf_loader *ld, size_t plen);
@@ -555,20 +358,20 @@ static int conf_load_value(struct conf_loader *ld, size_t plen)
 	yaml_event_t ev;
 	int rc;
 
-	if (conf_next(ld, &ev) < 0)
+	if (yread_next(&ld->y, &ev) < 0)
 		return -1;
 	if (s != NULL && ev.type == YAML_SCALAR_EVENT)
 		rc = conf_set_scalar(ld, s, &ev);
 	else if (s != NULL)
-		rc = conf_error_mark(ld, ev.start_mark, "%s: expected %s, found %s", s->key,
-				     conf_type_name(s->type), conf_node_kind(&ev));
+		rc = yread_error_at(&ld->y, ev.start_mark, "%s: expected %s, found %s", s->key,
+				     conf_type_name(s->type), yread_node_kind(&ev));
 	else if (ev.type == YAML_MAPPING_START_EVENT)
 		rc = conf_load_mapping(ld, plen);
-	else if (conf_is_null(&ev))
+	else if (yread_is_null(&ev))
 		rc = 0; /* "flow:" with every line under it commented out */
 	else
-		rc = conf_error_mark(ld, ev.start_mark, "%s: expected a mapping, found %s",
-				     ld->path, conf_node_kind(&ev));
+		rc = yread_error_at(&ld->y, ev.start_mark, "%s: expected a mapping, found %s",
+				     ld->path, yread_node_kind(&ev));
 	yaml_event_delete(&ev);
 	return rc;
 }
@@ -583,17 +386,17 @@ static int conf_load_key(struct conf_loader *ld, const yaml_event_t *ev, size_t 
 {
 	const char *k;
 	size_t n, dot = plen > 0;
-	char q[CONF_QUOTE_MAX + 4];
+	char q[YREAD_QUOTE_MAX + 4];
 
 	if (ev->type != YAML_SCALAR_EVENT)
-		return conf_error_mark(ld, ev->start_mark, "a key must be a scalar, not %s",
-				       conf_node_kind(ev));
+		return yread_error_at(&ld->y, ev->start_mark, "a key must be a scalar, not %s",
+				       yread_node_kind(ev));
 	k = (const char *)ev->data.scalar.value;
 	n = ev->data.scalar.length;
 	if (memchr(k, '.', n) != NULL)
-		return conf_error_mark(ld, ev->start_mark,
+		return yread_error_at(&ld->y, ev->start_mark,
 				       "'.' in key '%s'; nest mappings instead",
-				       conf_quote(q, k, n));
+				       yread_quote(q, k, n));
 	if (memchr(k, '\0', n) == NULL && plen + dot + n < sizeof(ld->path)) {
 		if (dot)
 			ld->path[plen] = '.';
@@ -603,8 +406,8 @@ static int conf_load_key(struct conf_loader *ld, const yaml_event_t *ev, size_t 
 		if (conf_find(ld->path) != NULL || conf_is_section(ld->path))
 			return 0;
 	}
-	return conf_error_mark(ld, ev->start_mark, "unknown key '%.*s%s%s'", (int)plen, ld->path,
-			       dot ? "." : "", conf_quote(q, k, n));
+	return yread_error_at(&ld->y, ev->start_mark, "unknown key '%.*s%s%s'", (int)plen, ld->path,
+			       dot ? "." : "", yread_quote(q, k, n));
 }
 
 /* Remembers a key of one mapping; a second sighting is an error. */
@@ -613,7 +416,7 @@ static int conf_note_key(struct conf_loader *ld, const yaml_event_t *ev,
 {
 	for (size_t i = 0; i < *nseen; i++)
 		if (strcmp(seen[i], ld->path) == 0)
-			return conf_error_mark(ld, ev->start_mark, "duplicate key '%s'", ld->path);
+			return yread_error_at(&ld->y, ev->start_mark, "duplicate key '%s'", ld->path);
 	/* Every accepted key names a row or a section, so CONF_NSETTINGS is enough. */
 	if (*nseen < CONF_NSETTINGS)
 		strcpy(seen[(*nseen)++], ld->path);
@@ -631,7 +434,7 @@ static int conf_load_mapping(struct conf_loader *ld, size_t plen)
 		size_t len = 0;
 		int rc;
 
-		if (conf_next(ld, &key) < 0)
+		if (yread_next(&ld->y, &key) < 0)
 			return -1;
 		if (key.type == YAML_MAPPING_END_EVENT) {
 			yaml_event_delete(&key);
@@ -652,71 +455,46 @@ static int conf_load_root(struct conf_loader *ld)
 	yaml_event_t ev;
 	int rc = 0;
 
-	if (conf_next(ld, &ev) < 0)
+	if (yread_next(&ld->y, &ev) < 0)
 		return -1;
 	ld->path[0] = '\0';
 	if (ev.type == YAML_MAPPING_START_EVENT)
 		rc = conf_load_mapping(ld, 0);
-	else if (!conf_is_null(&ev))
-		rc = conf_error_mark(ld, ev.start_mark, "the top level must be a mapping");
+	else if (!yread_is_null(&ev))
+		rc = yread_error_at(&ld->y, ev.start_mark, "the top level must be a mapping");
 	yaml_event_delete(&ev);
 	return rc;
 }
 
-/* A stream of no document (empty, or only comments) or of one. */
-static int conf_load_stream(struct conf_loader *ld)
+/* The second pass (yread_run): a stream of no document (empty, or only comments) or of one. */
+static int conf_load_stream(void *ctx)
 {
+	struct conf_loader *ld = ctx;
 	yaml_event_t ev;
 
-	if (conf_next(ld, &ev) < 0) /* stream start */
+	if (yread_next(&ld->y, &ev) < 0) /* stream start */
 		return -1;
 	yaml_event_delete(&ev);
 	for (int docs = 0;; docs++) {
-		if (conf_next(ld, &ev) < 0)
+		if (yread_next(&ld->y, &ev) < 0)
 			return -1;
 		if (ev.type == YAML_STREAM_END_EVENT) {
 			yaml_event_delete(&ev);
 			return 0;
 		}
 		if (docs > 0) {
-			conf_error_mark(ld, ev.start_mark, "only one YAML document is allowed");
+			yread_error_at(&ld->y, ev.start_mark, "only one YAML document is allowed");
 			yaml_event_delete(&ev);
 			return -1;
 		}
 		yaml_event_delete(&ev); /* document start */
-		if (conf_load_root(ld) < 0 || conf_next(ld, &ev) < 0)
+		if (conf_load_root(ld) < 0 || yread_next(&ld->y, &ev) < 0)
 			return -1;
 		yaml_event_delete(&ev); /* document end */
 	}
 }
 
 /* ------------------------------------------------------------ loading */
-
-/* Runs one pass of the loader over the whole text with a fresh parser. */
-static int conf_run_pass(struct conf_loader *ld, int (*pass)(struct conf_loader *))
-{
-	int rc;
-
-	if (!yaml_parser_initialize(&ld->parser))
-		return conf_error(ld->err, ld->name, "out of memory");
-	yaml_parser_set_input_string(&ld->parser, ld->text, ld->len);
-	yaml_parser_set_encoding(&ld->parser, YAML_UTF8_ENCODING);
-	rc = pass(ld);
-	yaml_parser_delete(&ld->parser);
-	return rc;
-}
-
-/* libyaml's reader stops at a NUL with a vaguer message; name it here. */
-static int conf_check_nul(struct conf_loader *ld)
-{
-	const unsigned char *nul = memchr(ld->text, '\0', ld->len);
-	size_t line, col;
-
-	if (nul == NULL)
-		return 0;
-	conf_offset_position(ld, (size_t)(nul - ld->text), &line, &col);
-	return conf_error_at(ld, line, col, "NUL byte in input");
-}
 
 int conf_load_buffer(struct ew_conf *conf, const char *name, const char *text, size_t len,
 		     char err[EW_CONF_ERRLEN])
@@ -725,17 +503,13 @@ int conf_load_buffer(struct ew_conf *conf, const char *name, const char *text, s
 	struct ew_conf work;
 
 	memset(&ld, 0, sizeof(ld));
-	ld.name = name != NULL ? name : "(config)";
-	ld.text = (const unsigned char *)(text != NULL ? text : "");
-	ld.len = text != NULL ? len : 0;
-	ld.err = err;
-	err[0] = '\0';
-	if (conf_check_nul(&ld) < 0 || conf_run_pass(&ld, conf_check_structure) < 0)
+	yread_init(&ld.y, name != NULL ? name : "(config)", text, len, err, EW_CONF_ERRLEN);
+	if (yread_check(&ld.y, CONF_MAX_DEPTH) < 0)
 		return -1;
 	if (conf_copy(&work, conf) < 0)
-		return conf_error(err, ld.name, "out of memory");
+		return yread_error(&ld.y, "out of memory");
 	ld.work = &work;
-	if (conf_run_pass(&ld, conf_load_stream) < 0) {
+	if (yread_run(&ld.y, conf_load_stream, &ld) < 0) {
 		conf_free(&work);
 		return -1;
 	}
@@ -744,54 +518,21 @@ int conf_load_buffer(struct ew_conf *conf, const char *name, const char *text, s
 	return 0;
 }
 
-/* Reads at most CONF_FILE_MAX_BYTES into *text (malloc'd); -1 (errno set) on error. */
-static int conf_read_fd(int fd, char **text, size_t *len)
-{
-	char *buf = malloc(CONF_FILE_MAX_BYTES + 1);
-	size_t n = 0;
-
-	if (buf == NULL)
-		return -1;
-	/* One byte more than allowed tells "exactly the limit" from "too big". */
-	while (n <= CONF_FILE_MAX_BYTES) {
-		ssize_t r = read(fd, buf + n, CONF_FILE_MAX_BYTES + 1 - n);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			free(buf);
-			return -1;
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
-	}
-	if (n > CONF_FILE_MAX_BYTES) {
-		free(buf);
-		errno = EFBIG;
-		return -1;
-	}
-	*text = buf;
-	*len = n;
-	return 0;
-}
-
 int conf_load_file(struct ew_conf *conf, const char *path, char err[EW_CONF_ERRLEN])
 {
+	struct yread y;
 	char *text;
 	size_t len;
-	int fd, rc, errnum;
+	int rc;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return conf_error(err, path, "%s", strerror(errno));
-	rc = conf_read_fd(fd, &text, &len);
-	errnum = errno;
-	close(fd);
-	if (rc < 0 && errnum == EFBIG)
-		return conf_error(err, path, "file is larger than %u bytes", CONF_FILE_MAX_BYTES);
-	if (rc < 0)
-		return conf_error(err, path, "%s", strerror(errnum));
+	if (yread_file(path, CONF_FILE_MAX_BYTES, &text, &len) < 0) {
+		int errnum = errno;
+
+		yread_init(&y, path, NULL, 0, err, EW_CONF_ERRLEN);
+		if (errnum == EFBIG)
+			return yread_error(&y, "file is larger than %u bytes", CONF_FILE_MAX_BYTES);
+		return yread_error(&y, "%s", strerror(errnum));
+	}
 	rc = conf_load_buffer(conf, path, text, len, err);
 	free(text);
 	return rc;
