@@ -125,8 +125,16 @@ static void observe_ssdp(struct device_table *dt, struct device *d, const struct
 	if (ssdp_parse(pkt->payload, pkt->payload_len, &info) != SSDP_OK)
 		return;
 	ssdp_signal(dt, d, SIG_SSDP_SERVER, &info.server, pkt->ts_us);
-	ssdp_signal(dt, d, SIG_SSDP_TYPE, info.kind == SSDP_KIND_NOTIFY ? &info.nt : &info.st,
-		    pkt->ts_us);
+	/*
+	 * What a device announces is what it is; what it searches for is
+	 * what it wants (a camera searching for the router's gateway service
+	 * is not a router), so the two are kept apart.
+	 */
+	if (info.kind == SSDP_KIND_MSEARCH)
+		ssdp_signal(dt, d, SIG_SSDP_SEARCH, &info.st, pkt->ts_us);
+	else
+		ssdp_signal(dt, d, SIG_SSDP_TYPE, info.kind == SSDP_KIND_NOTIFY ? &info.nt : &info.st,
+			    pkt->ts_us);
 	ssdp_signal(dt, d, SIG_SSDP_USER_AGENT, &info.user_agent, pkt->ts_us);
 }
 

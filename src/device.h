@@ -35,7 +35,8 @@ enum device_signal_kind {
 	SIG_NETBIOS_NAME,      /* names it registers over NetBIOS-NS */
 	SIG_LLMNR_NAME,        /* names it answers for over LLMNR */
 	SIG_SSDP_SERVER,       /* SERVER: header */
-	SIG_SSDP_TYPE,         /* NT: / ST: */
+	SIG_SSDP_TYPE,         /* NT: of its NOTIFYs, ST: of its answers: what it is */
+	SIG_SSDP_SEARCH,       /* ST: of its M-SEARCHes: what it looks for */
 	SIG_SSDP_USER_AGENT,   /* USER-AGENT: of its M-SEARCHes */
 	SIG_TLS_SNI,           /* server names in its ClientHellos */
 	SIG_TLS_JA3,           /* its ClientHello fingerprints */
