@@ -33,10 +33,7 @@ static void put_addr(FILE *fp, const struct device_addr *a)
 {
 	char text[EW_ADDR_STRLEN];
 
-	if (a->addr.family == EW_AF_INET)
-		inet_ntop(AF_INET, a->addr.bytes + 12, text, sizeof(text));
-	else
-		inet_ntop(AF_INET6, a->addr.bytes, text, sizeof(text));
+	ew_addr_format(&a->addr, text, sizeof(text));
 	fprintf(fp, "A %s %u %" PRIu64 " %" PRIu64 "\n", text, a->source, a->first_ts, a->last_ts);
 }
 

@@ -1,7 +1,6 @@
 /*
  * device-table.c - bounded device table with change detection (see device-table.h).
  */
-#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -294,14 +293,6 @@ struct device *device_table_touch(struct device_table *dt, const uint8_t mac[6],
 	return d;
 }
 
-static void addr_text(const struct ew_addr *a, char *buf, size_t len)
-{
-	if (a->family == EW_AF_INET)
-		inet_ntop(AF_INET, a->bytes + 12, buf, (socklen_t)len);
-	else
-		inet_ntop(AF_INET6, a->bytes, buf, (socklen_t)len);
-}
-
 void device_table_bind_addr(struct device_table *dt, struct device *d,
 			    const struct ew_addr *a, enum device_addr_source src, ew_usec_t ts)
 {
@@ -331,7 +322,7 @@ void device_table_bind_addr(struct device_table *dt, struct device *d,
 	d->addr[d->naddr].first_ts = d->addr[d->naddr].last_ts = ts;
 	d->naddr++;
 	if (had_v4 && a->family == EW_AF_INET) {
-		addr_text(a, text, sizeof(text));
+		ew_addr_format(a, text, sizeof(text));
 		emit(dt, d, DEVICE_CHANGED, ts, "address", -1, text);
 	}
 }

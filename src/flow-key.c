@@ -1,7 +1,6 @@
 /*
  * flow-key.c - canonical bidirectional flow keys (see flow-key.h).
  */
-#include <arpa/inet.h>
 #include <endian.h>
 #include <string.h>
 
@@ -82,8 +81,9 @@ uint64_t flow_key_hash(const struct flow_key *key, uint64_t seed)
 
 void flow_key_addr_str(const struct flow_key *key, int side, char *buf, size_t len)
 {
-	if (key->family == EW_AF_INET)
-		inet_ntop(AF_INET, key->addr[side] + 12, buf, (socklen_t)len);
-	else
-		inet_ntop(AF_INET6, key->addr[side], buf, (socklen_t)len);
+	struct ew_addr a;
+
+	memcpy(a.bytes, key->addr[side], 16);
+	a.family = key->family;
+	ew_addr_format(&a, buf, len);
 }

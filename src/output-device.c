@@ -1,7 +1,6 @@
 /*
  * output-device.c - device events, inventory JSON and the inventory table.
  */
-#include <arpa/inet.h>
 #include <string.h>
 
 #include "output-device.h"
@@ -29,14 +28,6 @@ void output_mac_text(const uint8_t mac[6], char buf[18])
 	}
 }
 
-static void addr_text(const struct ew_addr *a, char *buf, size_t len)
-{
-	if (a->family == EW_AF_INET)
-		inet_ntop(AF_INET, a->bytes + 12, buf, (socklen_t)len);
-	else
-		inet_ntop(AF_INET6, a->bytes, buf, (socklen_t)len);
-}
-
 static void put_time(struct json_buf *jb, const char *key, ew_usec_t ts)
 {
 	char buf[EW_TIMESTAMP_LEN];
@@ -60,7 +51,7 @@ static void put_identity(struct json_buf *jb, const struct device *d)
 		json_bool(jb, "router", true);
 	json_open_array(jb, "addresses");
 	for (int i = 0; i < d->naddr; i++) {
-		addr_text(&d->addr[i].addr, a, sizeof(a));
+		ew_addr_format(&d->addr[i].addr, a, sizeof(a));
 		json_string(jb, NULL, a);
 	}
 	json_close_array(jb);
@@ -115,7 +106,7 @@ static void put_before(struct json_buf *jb, const struct device *d, const struct
 		for (int i = 0; i < d->naddr; i++) {
 			if (d->addr[i].addr.family != EW_AF_INET)
 				continue;
-			addr_text(&d->addr[i].addr, a, sizeof(a));
+			ew_addr_format(&d->addr[i].addr, a, sizeof(a));
 			if (strcmp(a, ch->after) != 0)
 				json_string(jb, NULL, a);
 		}
@@ -187,7 +178,7 @@ int output_device_inventory(struct json_buf *jb, const struct device *d,
 	json_open_array(jb, "address_details");
 	for (int i = 0; i < d->naddr; i++) {
 		json_open_object(jb, NULL);
-		addr_text(&d->addr[i].addr, a, sizeof(a));
+		ew_addr_format(&d->addr[i].addr, a, sizeof(a));
 		json_string(jb, "address", a);
 		json_string(jb, "source", addr_source_names[d->addr[i].source]);
 		put_time(jb, "first_seen", d->addr[i].first_ts);
@@ -270,7 +261,7 @@ void output_device_table_row(FILE *out, const struct device *d, bool header)
 	output_mac_text(d->mac, mac);
 	for (int i = 0; i < d->naddr; i++)
 		if (d->addr[i].addr.family == EW_AF_INET) {
-			addr_text(&d->addr[i].addr, a, sizeof(a));
+			ew_addr_format(&d->addr[i].addr, a, sizeof(a));
 			break;
 		}
 	ew_time_format(d->first_ts, first);

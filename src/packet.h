@@ -3,8 +3,9 @@
  * the decoded view of one packet.
  *
  * This is the only header every stage includes.  It holds no functions
- * beyond tiny inline helpers, so that no stage depends on another's
- * implementation through it.
+ * beyond tiny helpers for its own types (ew_addr_format lives in
+ * util-addr.c), so that no stage depends on another's implementation
+ * through it.
  *
  * Ownership: a struct ew_packet points into the capture buffer it was
  * decoded from.  Those pointers are valid only for the duration of the
@@ -50,6 +51,9 @@ static inline void ew_addr_set_v6(struct ew_addr *a, const uint8_t v6[16])
 
 /* Longest text form of an address, with its terminating NUL. */
 #define EW_ADDR_STRLEN 46
+
+/* Text form of an address ("192.168.1.20", "fe80::1") into buf (EW_ADDR_STRLEN bytes). */
+void ew_addr_format(const struct ew_addr *a, char *buf, size_t len);
 
 /* What the decoder found at the top of the stack it understood. */
 enum ew_pkt_kind {
