@@ -153,6 +153,26 @@ static void observe_syn(struct device_table *dt, struct device *d, const struct 
 	device_table_signal(dt, d, SIG_OS_GUESS, os, strlen(os), pkt->ts_us);
 }
 
+#define ICMPV6_NEIGHBOR_ADVERT 136
+
+/*
+ * A neighbour advertisement (RFC 4861 4.4) says "this MAC has this IPv6
+ * address": how global and privacy addresses, which are not local ranges,
+ * get bound.  The decoder points payload just past the 8-byte ICMPv6
+ * header, at the target address.
+ */
+static void observe_ndp(struct device_table *dt, struct device *d, const struct ew_packet *pkt)
+{
+	struct ew_addr target;
+
+	if (pkt->l4_proto != EW_IPPROTO_ICMPV6 || pkt->icmp_type != ICMPV6_NEIGHBOR_ADVERT ||
+	    pkt->icmp_code != 0 || pkt->payload_len < 16)
+		return;
+	ew_addr_set_v6(&target, pkt->payload);
+	if (!addr_is_unspecified(&target) && target.bytes[0] != 0xff)
+		device_table_bind_addr(dt, d, &target, ADDR_FROM_NDP, pkt->ts_us);
+}
+
 #define OWN_NAMES_MAX 4
 
 /* Names a host claims for itself over NetBIOS-NS (137) or LLMNR (5355). */
@@ -180,6 +200,8 @@ bool device_packet_wanted(const struct flow *f, const struct ew_packet *pkt, enu
 		return false;
 	if (f->pkts[dir] == 1 || pkt->ts_us - f->dev_seen_ts[dir] >= DEVICE_REFRESH_S * EW_USEC_PER_SEC)
 		return true;
+	if (pkt->l4_proto == EW_IPPROTO_ICMPV6)
+		return pkt->icmp_type == ICMPV6_NEIGHBOR_ADVERT;
 	return pkt->l4_proto == EW_IPPROTO_UDP && pkt->has_l4 &&
 	       (identity_port(pkt->sport) || identity_port(pkt->dport));
 }
@@ -207,6 +229,9 @@ void device_observe_packet(struct device_table *dt, const struct ew_packet *pkt)
 	/* Only local senders: a router forwards other machines' SYNs. */
 	if (pkt->l4_proto == EW_IPPROTO_TCP && ew_addr_is_local(&pkt->src))
 		observe_syn(dt, src, pkt);
+	/* NDP is link-local by rule: hop limit 255 proves it was not forwarded. */
+	if (pkt->l4_proto == EW_IPPROTO_ICMPV6 && pkt->ttl == 255)
+		observe_ndp(dt, src, pkt);
 	if (pkt->l4_proto != EW_IPPROTO_UDP || !pkt->has_l4 || pkt->payload_len == 0)
 		return;
 	if ((pkt->sport == 68 && pkt->dport == 67) || (pkt->sport == 67 && pkt->dport == 68))

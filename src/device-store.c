@@ -226,7 +226,7 @@ static int load_addr(struct loader *ld, char **f, int n)
 
 	if (ld->cur == NULL)
 		return bad(ld, "an A line before any D line");
-	if (n != 5 || !parse_u64(f[2], &src) || src > ADDR_FROM_DHCP || !parse_u64(f[3], &first) ||
+	if (n != 5 || !parse_u64(f[2], &src) || src >= ADDR_FROM_MAX || !parse_u64(f[3], &first) ||
 	    !parse_u64(f[4], &last))
 		return bad(ld, "bad A line");
 	if (ld->cur->naddr >= DEVICE_MAX_ADDRS)

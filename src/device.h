@@ -51,7 +51,13 @@ enum device_signal_kind {
 };
 
 /* How an address became bound to the device. */
-enum device_addr_source { ADDR_FROM_TRAFFIC = 0, ADDR_FROM_ARP, ADDR_FROM_DHCP };
+enum device_addr_source {
+	ADDR_FROM_TRAFFIC = 0,
+	ADDR_FROM_ARP,
+	ADDR_FROM_DHCP,
+	ADDR_FROM_NDP, /* an IPv6 neighbour advertisement for the address */
+	ADDR_FROM_MAX
+};
 
 struct device_addr {
 	struct ew_addr addr;

@@ -15,6 +15,7 @@ static const char *const event_names[] = {
 
 static const char *const addr_source_names[] = {
 	[ADDR_FROM_TRAFFIC] = "traffic", [ADDR_FROM_ARP] = "arp", [ADDR_FROM_DHCP] = "dhcp",
+	[ADDR_FROM_NDP] = "ndp",
 };
 
 void output_mac_text(const uint8_t mac[6], char buf[18])

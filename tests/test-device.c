@@ -257,6 +257,43 @@ static void test_router_not_owner(void **state)
 	device_table_destroy(dt);
 }
 
+/* Neighbour advertisements bind their target; short or forwarded ones do not. */
+static void test_ndp_binding(void **state)
+{
+	struct seen s = { 0 };
+	struct device_table *dt = device_table_create(16, 0, NULL, on_event, &s);
+	uint8_t target[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 0x42 };
+	uint8_t ll[16] = { 0xfe, 0x80, [15] = 2 };
+	struct ew_packet p;
+	struct device *d;
+
+	(void)state;
+	memset(&p, 0, sizeof(p));
+	p.kind = EW_PKT_IP;
+	p.has_mac = true;
+	memcpy(p.src_mac, cam, 6);
+	ew_addr_set_v6(&p.src, ll);
+	ew_addr_set_v6(&p.dst, ll);
+	p.l4_proto = EW_IPPROTO_ICMPV6;
+	p.icmp_type = 136;
+	p.ttl = 255;
+	p.payload = target;
+	p.payload_len = 8; /* too short to hold the target */
+	device_observe_packet(dt, &p);
+	d = device_table_find(dt, cam);
+	assert_int_equal(d->naddr, 1); /* the link-local source only */
+	p.payload_len = 16;
+	p.ttl = 64; /* forwarded: NDP never is */
+	device_observe_packet(dt, &p);
+	assert_int_equal(d->naddr, 1);
+	p.ttl = 255;
+	device_observe_packet(dt, &p);
+	assert_int_equal(d->naddr, 2);
+	assert_int_equal(d->addr[1].source, ADDR_FROM_NDP);
+	assert_memory_equal(d->addr[1].addr.bytes, target, 16);
+	device_table_destroy(dt);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -267,6 +304,7 @@ int main(void)
 		cmocka_unit_test(test_eviction),
 		cmocka_unit_test(test_local_addresses),
 		cmocka_unit_test(test_router_not_owner),
+		cmocka_unit_test(test_ndp_binding),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -88,6 +88,26 @@ grep '"mac":"00:17:88:6a:2b:3c"' "$TMP/inv.json" | grep -q '"mdns_service":\[{"v
 grep -q '"vendor":"Hangzhou Hikvision Digital Technology Co.,Ltd."' "$TMP/inv.json" &&
 	pass "camera vendor from the IEEE registry" || fail "camera vendor missing"
 
+# IPv6 addresses bound from neighbour advertisements = tshark's NA targets
+# (tests/expected/smart-home-v6.ndp).
+run_ew -q -r "$PCAPS/smart-home-v6.pcap" -o /dev/null --inventory-json "$TMP/v6inv.json"
+awk '{
+	mac = $0; sub(/.*"mac":"/, "", mac); sub(/".*/, "", mac)
+	rest = $0
+	while (match(rest, /\{"address":"[^"]*","source":"ndp"/)) {
+		a = substr(rest, RSTART + 12, RLENGTH - 12)
+		sub(/".*/, "", a)
+		print mac, a
+		rest = substr(rest, RSTART + RLENGTH)
+	}
+}' "$TMP/v6inv.json" | LC_ALL=C sort > "$TMP/ndp.got"
+if cmp -s "$TMP/ndp.got" "$EW_SRCDIR/tests/expected/smart-home-v6.ndp"; then
+	pass "NDP-bound addresses of $(wc -l < "$TMP/ndp.got" | tr -d ' ') devices = tshark's NA targets"
+else
+	fail "NDP-bound addresses differ from tshark's (< edgewatch, > tshark)"
+	diff "$TMP/ndp.got" "$EW_SRCDIR/tests/expected/smart-home-v6.ndp" >&2
+fi
+
 # The inventory survives a restart: a second run over the same traffic
 # with the same state directory reports no device as new; a damaged state
 # file is reported with file:line, set aside, and rebuilt from traffic.

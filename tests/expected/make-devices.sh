@@ -33,3 +33,11 @@ for name in smart-home; do
 		-T fields -E separator='|' -e eth.src -e http.user_agent |
 		awk -F'|' '$2 != ""' | LC_ALL=C sort -u > "tests/expected/$name.ua"
 done
+
+# IPv6 addresses each device advertised in neighbour advertisements
+# ("mac address"), in NAME.ndp.
+for name in smart-home-v6; do
+	tshark -r "pcaps/$name.pcap" -Y 'icmpv6.type == 136' \
+		-T fields -E separator=' ' -e eth.src -e icmpv6.nd.na.target_address |
+		LC_ALL=C sort -u > "tests/expected/$name.ndp"
+done
