@@ -39,6 +39,22 @@ expect_eq() {
 	if [ "$2" = "$3" ]; then pass "$1 = $3"; else fail "$1: got '$2', want '$3'"; fi
 }
 
+# expect_same WHAT GOT_FILE WANT_FILE: the files are identical; on a
+# difference, fails and shows it (< edgewatch, > expected).
+expect_same() {
+	if cmp -s "$2" "$3"; then
+		pass "$1"
+	else
+		fail "$1: differs (< edgewatch, > expected)"
+		diff "$2" "$3" | head -n 20 >&2
+	fi
+}
+
+# lines FILE: its number of lines, without padding.
+lines() {
+	wc -l < "$1" | tr -d ' '
+}
+
 # Runs edgewatch; sets RC and leaves stdout/stderr in $TMP/out and $TMP/err.
 run_ew() {
 	"$EDGEWATCH" "$@" >"$TMP/out" 2>"$TMP/err"

@@ -20,12 +20,7 @@ check_against_truth() {
 		"$(truth_header "$truth" flows)"
 	flows_tsv "$TMP/$name.json" > "$TMP/$name.got"
 	truth_tsv "$truth" > "$TMP/$name.want"
-	if cmp -s "$TMP/$name.got" "$TMP/$name.want"; then
-		pass "$name: every flow matches the ground truth"
-	else
-		fail "$name: flows differ from the ground truth (< edgewatch, > truth):"
-		diff "$TMP/$name.got" "$TMP/$name.want" | head -n 20 >&2
-	fi
+	expect_same "$name: every flow matches the ground truth" "$TMP/$name.got" "$TMP/$name.want"
 }
 
 [ -f "$PCAPS/smart-home.pcap" ] || { fail "pcaps/smart-home.pcap missing"; finish; }
@@ -41,12 +36,7 @@ done
 for name in smart-home smart-home-v6; do
 	sed -n 's/.*"src_ip":"\([^"]*\)","src_port":\([0-9]*\),.*"ja3":{"hash":"\([0-9a-f]*\)"}.*/\1 \2 \3/p' \
 		"$TMP/$name.pcap.json" | LC_ALL=C sort > "$TMP/$name.ja3"
-	if cmp -s "$TMP/$name.ja3" "$EW_SRCDIR/tests/expected/$name.ja3"; then
-		pass "$name: JA3 of $(wc -l < "$TMP/$name.ja3" | tr -d ' ') TLS clients = tshark's"
-	else
-		fail "$name: JA3 differs from tshark's (< edgewatch, > tshark)"
-		diff "$TMP/$name.ja3" "$EW_SRCDIR/tests/expected/$name.ja3" | head -n 10 >&2
-	fi
+	expect_same "$name: JA3 of $(lines "$TMP/$name.ja3") TLS clients = tshark's" "$TMP/$name.ja3" "$EW_SRCDIR/tests/expected/$name.ja3"
 done
 
 # The inventory: one JSON line per device, with the DHCP host name and
@@ -55,34 +45,19 @@ done
 # and a table with a header and one row per device.
 run_ew -q -r "$PCAPS/smart-home.pcap" -o /dev/null --inventory --inventory-json "$TMP/inv.json"
 expect_eq "inventory exit status" "$RC" 0
-expect_eq "inventory lines" "$(wc -l < "$TMP/inv.json" | tr -d ' ')" \
-	"$(wc -l < "$EW_SRCDIR/tests/expected/smart-home.macs" | tr -d ' ')"
+expect_eq "inventory lines" "$(lines "$TMP/inv.json")" \
+	"$(lines "$EW_SRCDIR/tests/expected/smart-home.macs")"
 expect_eq "inventory table rows" "$(grep -c '^[0-9a-f][0-9a-f]:' "$TMP/out")" \
-	"$(wc -l < "$EW_SRCDIR/tests/expected/smart-home.macs" | tr -d ' ')"
+	"$(lines "$EW_SRCDIR/tests/expected/smart-home.macs")"
 sed -n 's/.*"mac":"\([^"]*\)".*"dhcp_hostname":\[{"value":"\([^"]*\)".*"dhcp_fingerprint":\[{"value":"\([^"]*\)".*/\1 \2 \3/p' \
 	"$TMP/inv.json" | LC_ALL=C sort > "$TMP/dhcp.got"
-if cmp -s "$TMP/dhcp.got" "$EW_SRCDIR/tests/expected/smart-home.dhcp"; then
-	pass "DHCP host names and fingerprints of $(wc -l < "$TMP/dhcp.got" | tr -d ' ') clients = tshark's"
-else
-	fail "DHCP signals differ from tshark's (< edgewatch, > tshark)"
-	diff "$TMP/dhcp.got" "$EW_SRCDIR/tests/expected/smart-home.dhcp" >&2
-fi
+expect_same "DHCP host names and fingerprints of $(lines "$TMP/dhcp.got") clients = tshark's" "$TMP/dhcp.got" "$EW_SRCDIR/tests/expected/smart-home.dhcp"
 sed -n 's/.*"mac":"\([^"]*\)".*"ssdp_server":\[{"value":"\([^"]*\)".*/\1|\2/p' "$TMP/inv.json" |
 	LC_ALL=C sort > "$TMP/ssdp.got"
-if cmp -s "$TMP/ssdp.got" "$EW_SRCDIR/tests/expected/smart-home.ssdp"; then
-	pass "SSDP SERVER of $(wc -l < "$TMP/ssdp.got" | tr -d ' ') devices = tshark's"
-else
-	fail "SSDP SERVER values differ from tshark's (< edgewatch, > tshark)"
-	diff "$TMP/ssdp.got" "$EW_SRCDIR/tests/expected/smart-home.ssdp" >&2
-fi
+expect_same "SSDP SERVER of $(lines "$TMP/ssdp.got") devices = tshark's" "$TMP/ssdp.got" "$EW_SRCDIR/tests/expected/smart-home.ssdp"
 sed -n 's/.*"mac":"\([^"]*\)".*"http_user_agent":\[{"value":"\([^"]*\)".*/\1|\2/p' "$TMP/inv.json" |
 	LC_ALL=C sort > "$TMP/ua.got"
-if cmp -s "$TMP/ua.got" "$EW_SRCDIR/tests/expected/smart-home.ua"; then
-	pass "HTTP User-Agent of $(wc -l < "$TMP/ua.got" | tr -d ' ') devices = tshark's"
-else
-	fail "HTTP User-Agents differ from tshark's (< edgewatch, > tshark)"
-	diff "$TMP/ua.got" "$EW_SRCDIR/tests/expected/smart-home.ua" >&2
-fi
+expect_same "HTTP User-Agent of $(lines "$TMP/ua.got") devices = tshark's" "$TMP/ua.got" "$EW_SRCDIR/tests/expected/smart-home.ua"
 grep '"mac":"00:17:88:6a:2b:3c"' "$TMP/inv.json" | grep -q '"mdns_service":\[{"value":"_hue._tcp.local"' &&
 	pass "Hue bridge announces _hue._tcp.local over mDNS" || fail "Hue mDNS service missing"
 grep -q '"vendor":"Hangzhou Hikvision Digital Technology Co.,Ltd."' "$TMP/inv.json" &&
@@ -101,12 +76,7 @@ awk '{
 		rest = substr(rest, RSTART + RLENGTH)
 	}
 }' "$TMP/v6inv.json" | LC_ALL=C sort > "$TMP/ndp.got"
-if cmp -s "$TMP/ndp.got" "$EW_SRCDIR/tests/expected/smart-home-v6.ndp"; then
-	pass "NDP-bound addresses of $(wc -l < "$TMP/ndp.got" | tr -d ' ') devices = tshark's NA targets"
-else
-	fail "NDP-bound addresses differ from tshark's (< edgewatch, > tshark)"
-	diff "$TMP/ndp.got" "$EW_SRCDIR/tests/expected/smart-home-v6.ndp" >&2
-fi
+expect_same "NDP-bound addresses of $(lines "$TMP/ndp.got") devices = tshark's NA targets" "$TMP/ndp.got" "$EW_SRCDIR/tests/expected/smart-home-v6.ndp"
 
 # The inventory survives a restart: a second run over the same traffic
 # with the same state directory reports no device as new; a damaged state
@@ -114,7 +84,7 @@ fi
 mkdir "$TMP/state"
 run_ew -q -r "$PCAPS/smart-home.pcap" --state-dir "$TMP/state" -o "$TMP/s1.json"
 expect_eq "first run with state: new devices" "$(grep -c '"event":"new"' "$TMP/s1.json")" \
-	"$(wc -l < "$EW_SRCDIR/tests/expected/smart-home.macs" | tr -d ' ')"
+	"$(lines "$EW_SRCDIR/tests/expected/smart-home.macs")"
 run_ew -q -r "$PCAPS/smart-home.pcap" --state-dir "$TMP/state" -o "$TMP/s2.json"
 expect_eq "second run with state: status" "$RC" 0
 expect_eq "second run with state: new devices" "$(grep -c '"event":"new"' "$TMP/s2.json")" 0
@@ -126,7 +96,7 @@ grep -q "inventory.state:2: bad number; set aside as .*inventory.state.corrupt" 
 	pass "damaged state reported with file:line" || fail "damaged state message: $(cat "$TMP/err")"
 [ -f "$TMP/state/inventory.state.corrupt" ] && pass "damaged state set aside" || fail "not set aside"
 expect_eq "damaged state: devices rebuilt" "$(grep -c '"event":"new"' "$TMP/s3.json")" \
-	"$(wc -l < "$EW_SRCDIR/tests/expected/smart-home.macs" | tr -d ' ')"
+	"$(lines "$EW_SRCDIR/tests/expected/smart-home.macs")"
 grep -q '^D 44:19:b6:3a:7c:01 ' "$TMP/state/inventory.state" && pass "state rewritten after rebuild" ||
 	fail "state not rewritten"
 
@@ -139,12 +109,7 @@ expect_eq "classification run status" "$RC" 0
 sed -n 's/.*"mac":"\([^"]*\)".*"class":"\([^"]*\)".*/\1 \2/p' "$TMP/cl-inv.json" |
 	LC_ALL=C sort > "$TMP/classes.got"
 LC_ALL=C sort "$EW_SRCDIR/tests/expected/smart-home.classes" > "$TMP/classes.want"
-if cmp -s "$TMP/classes.got" "$TMP/classes.want"; then
-	pass "all $(wc -l < "$TMP/classes.got" | tr -d ' ') devices classified as built"
-else
-	fail "classes differ from the generator's devices (< edgewatch, > built)"
-	diff "$TMP/classes.got" "$TMP/classes.want" >&2
-fi
+expect_same "all $(lines "$TMP/classes.got") devices classified as built" "$TMP/classes.got" "$TMP/classes.want"
 expect_eq "devices without evidence" "$(grep -c '"class_evidence":\[\]' "$TMP/cl-inv.json")" 0
 grep '"mac":"44:19:b6:3a:7c:01"' "$TMP/cl-inv.json" | grep -q '"signal":"dhcp_hostname","value":"DS-2CD2043G2-I"' &&
 	pass "camera evidence names its DHCP host name" || fail "camera evidence missing the host name"
@@ -158,19 +123,16 @@ grep -q "bad-rules.yaml:2:" "$TMP/err" && pass "bad rules named with file:line" 
 # pcapng gives exactly the events of the same traffic in pcap.
 run_ew -q -r "$PCAPS/smart-home.pcapng" -o "$TMP/ng.json"
 expect_eq "pcapng exit status" "$RC" 0
-cmp -s "$TMP/ng.json" "$TMP/smart-home.pcap.json" && pass "pcapng output = pcap output" ||
-	fail "pcapng output differs from pcap output"
+expect_same "pcapng output = pcap output" "$TMP/ng.json" "$TMP/smart-home.pcap.json"
 
 # Deterministic: a second run is byte-identical.
 run_ew -q -r "$PCAPS/smart-home.pcap" -o "$TMP/again.json"
-cmp -s "$TMP/again.json" "$TMP/smart-home.pcap.json" && pass "same capture, same output" ||
-	fail "two runs over one capture differ"
+expect_same "same capture, same output" "$TMP/again.json" "$TMP/smart-home.pcap.json"
 
 # stdin.
 "$EDGEWATCH" -q -r - < "$PCAPS/smart-home.pcap" > "$TMP/stdin.json"
 expect_eq "stdin exit status" "$?" 0
-cmp -s "$TMP/stdin.json" "$TMP/smart-home.pcap.json" && pass "stdin output = file output" ||
-	fail "stdin output differs"
+expect_same "stdin output = file output" "$TMP/stdin.json" "$TMP/smart-home.pcap.json"
 
 # -q prints nothing on stderr.
 run_ew -q -r "$PCAPS/smart-home.pcap" -o /dev/null
@@ -208,12 +170,7 @@ expect_eq "lines without the EVE header" "$bad" 0
 for name in smart-home smart-home-v6; do
 	sed -n 's/.*"event_type":"device","event":"new","mac":"\([0-9a-f:]*\)".*/\1/p' \
 		"$TMP/$name.pcap.json" | LC_ALL=C sort > "$TMP/$name.macs"
-	if cmp -s "$TMP/$name.macs" "$EW_SRCDIR/tests/expected/$name.macs"; then
-		pass "$name: $(wc -l < "$TMP/$name.macs" | tr -d ' ') devices = tshark's source MACs"
-	else
-		fail "$name: devices differ from tshark's source MACs (< edgewatch, > tshark)"
-		diff "$TMP/$name.macs" "$EW_SRCDIR/tests/expected/$name.macs" | head -n 10 >&2
-	fi
+	expect_same "$name: $(lines "$TMP/$name.macs") devices = tshark's source MACs" "$TMP/$name.macs" "$EW_SRCDIR/tests/expected/$name.macs"
 done
 
 finish
