@@ -94,7 +94,7 @@ static void on_flow_end(void *ctx, struct flow *f, enum flow_end_reason why)
 	device_observe_flow(e->devices, f, app_name);
 	app = f->master_proto ? f->master_proto : f->app_proto;
 	e->c.flows_by_app[app < ENGINE_APP_SLOTS ? app : 0]++;
-	if (output_flow_format(&e->jb, f, why, e->dpi) != 0) {
+	if (output_flow_format(&e->jb, f, why, e->dpi, app_name) != 0) {
 		e->c.events_dropped++;
 		return;
 	}

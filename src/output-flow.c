@@ -166,18 +166,15 @@ static void put_ndpi(struct json_buf *jb, const struct flow *f, const struct dpi
 }
 
 int output_flow_format(struct json_buf *jb, const struct flow *f, enum flow_end_reason why,
-		       const struct dpi *d)
+		       const struct dpi *d, const char *app_proto)
 {
-	char app[64];
-
 	json_reset(jb);
 	json_open_object(jb, NULL);
 	put_time(jb, "timestamp", f->first_ts);
 	json_uint(jb, "flow_id", f->id);
 	json_string(jb, "event_type", "flow");
 	put_endpoints(jb, f);
-	output_flow_app_proto(d, f, app, sizeof(app));
-	json_string(jb, "app_proto", app);
+	json_string(jb, "app_proto", app_proto);
 	put_flow_object(jb, f, why);
 	if (f->key.proto == EW_IPPROTO_TCP && !f->fragmented)
 		put_tcp(jb, f);

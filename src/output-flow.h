@@ -18,10 +18,11 @@ void output_flow_app_proto(const struct dpi *d, const struct flow *f, char *buf,
 const char *output_ip_proto_name(uint8_t proto, char *buf, size_t len);
 
 /*
- * Formats the flow event into jb (reset first).  Returns 0, or -1 when
- * the event could not be built (jb->err).
+ * Formats the flow event into jb (reset first); app_proto is the flow's
+ * output_flow_app_proto(), which the caller has already worked out.
+ * Returns 0, or -1 when the event could not be built (jb->err).
  */
 int output_flow_format(struct json_buf *jb, const struct flow *f, enum flow_end_reason why,
-		       const struct dpi *d);
+		       const struct dpi *d, const char *app_proto);
 
 #endif /* EW_OUTPUT_FLOW_H */
