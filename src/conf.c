@@ -30,6 +30,7 @@
 #include <strings.h>
 
 #include "conf.h"
+#include "util-file.h"
 #include "util-yaml.h"
 
 /*
@@ -525,7 +526,7 @@ int conf_load_file(struct ew_conf *conf, const char *path, char err[EW_CONF_ERRL
 	size_t len;
 	int rc;
 
-	if (yread_file(path, CONF_FILE_MAX_BYTES, &text, &len) < 0) {
+	if (ew_read_file(path, CONF_FILE_MAX_BYTES, &text, &len) < 0) {
 		int errnum = errno;
 
 		yread_init(&y, path, NULL, 0, err, EW_CONF_ERRLEN);

@@ -39,6 +39,7 @@
 #include <unistd.h>
 
 #include "device-oui.h"
+#include "util-file.h"
 
 /*
  * The real files are 0.4 to 3 MiB and their longest record is 340 bytes.
@@ -49,7 +50,6 @@
 #define OUI_MAX_LINE_BYTES 1024u    /* one record, line ends inside quotes included */
 #define OUI_MAX_ENTRIES 200000u     /* rows over all files; the real total is ~46,500 */
 #define OUI_MAX_PATH 4096u          /* dir + "/" + file name, NUL included */
-#define OUI_READ_CHUNK (64u * 1024u) /* first buffer when the size is unknown */
 
 #define OUI_NFIELDS 4     /* Registry, Assignment, Organization Name, Organization Address */
 #define OUI_QUOTE_MAX 32  /* bytes of a field quoted in a message */
@@ -568,73 +568,6 @@ static int oui_parse(struct oui_loader *ld, const struct oui_file *f, const char
 
 /* ------------------------------------------------------------ files */
 
-/*
- * Reads the whole file at fd, NUL-terminated, into *text.  -1 with errno
- * set on error; EFBIG past OUI_MAX_FILE_BYTES.  The size from fstat() is
- * only a first guess: a pipe has none and a file may grow while read.
- */
-static int oui_read_fd(int fd, char **text, size_t *len)
-{
-	struct stat st;
-	size_t cap = OUI_READ_CHUNK, n = 0;
-	char *buf;
-
-	if (fstat(fd, &st) < 0)
-		return -1;
-	if (S_ISREG(st.st_mode)) {
-		if ((uint64_t)st.st_size > OUI_MAX_FILE_BYTES) {
-			errno = EFBIG;
-			return -1;
-		}
-		cap = (size_t)st.st_size + 2; /* the file, a byte to meet its end, the NUL */
-	}
-	buf = malloc(cap);
-	if (buf == NULL)
-		return -1;
-	for (;;) {
-		ssize_t r;
-
-		/* Full but for the NUL: grow, up to one byte past the limit to tell "too big". */
-		if (n + 1 == cap) {
-			size_t ncap = cap > (OUI_MAX_FILE_BYTES + 2) / 2 ? OUI_MAX_FILE_BYTES + 2 : cap * 2;
-			char *nbuf;
-
-			if (n > OUI_MAX_FILE_BYTES)
-				break;
-			nbuf = realloc(buf, ncap);
-			if (nbuf == NULL) {
-				free(buf);
-				errno = ENOMEM;
-				return -1;
-			}
-			buf = nbuf;
-			cap = ncap;
-		}
-		r = read(fd, buf + n, cap - 1 - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			int e = errno;
-
-			free(buf);
-			errno = e;
-			return -1;
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
-	}
-	if (n > OUI_MAX_FILE_BYTES) {
-		free(buf);
-		errno = EFBIG;
-		return -1;
-	}
-	buf[n] = '\0';
-	*text = buf;
-	*len = n;
-	return 0;
-}
-
 /* Loads registry file f from dir; a missing optional file is skipped. */
 static int oui_load_file(struct oui_loader *ld, const char *dir, const struct oui_file *f)
 {
@@ -654,7 +587,7 @@ static int oui_load_file(struct oui_loader *ld, const char *dir, const struct ou
 		return 0;
 	if (fd < 0)
 		return oui_fail(ld, 0, "%s", strerror(errno));
-	rc = oui_read_fd(fd, &text, &len);
+	rc = ew_read_fd(fd, OUI_MAX_FILE_BYTES, &text, &len);
 	if (rc < 0 && errno == EFBIG)
 		rc = oui_fail(ld, 0, "file is larger than %u bytes", OUI_MAX_FILE_BYTES);
 	else if (rc < 0)

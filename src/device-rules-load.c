@@ -25,6 +25,7 @@
 #include <strings.h>
 
 #include "device-rules-private.h"
+#include "util-file.h"
 #include "util-yaml.h"
 
 /* Real files nest five levels (rules, rule, when, list); room to spare, no more. */
@@ -623,7 +624,7 @@ struct device_rules *device_rules_load_file(const char *path, char *err, size_t 
 	char *text;
 	size_t len;
 
-	if (yread_file(path, DEVICE_RULES_FILE_MAX, &text, &len) < 0) {
+	if (ew_read_file(path, DEVICE_RULES_FILE_MAX, &text, &len) < 0) {
 		yread_init(&y, path, NULL, 0, err, errlen);
 		if (errno == EFBIG)
 			yread_error(&y, "larger than %u bytes", DEVICE_RULES_FILE_MAX);

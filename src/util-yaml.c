@@ -6,13 +6,10 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "util-yaml.h"
 
@@ -256,53 +253,4 @@ const char *yread_quote(char buf[YREAD_QUOTE_MAX + 4], const char *text, size_t 
 		buf[i] = text[i] == '\0' ? '?' : text[i];
 	strcpy(buf + n, len > n ? "..." : "");
 	return buf;
-}
-
-/* Reads at most max bytes of fd into a new buffer; -1 (errno set) on error. */
-static int read_fd(int fd, size_t max, char **text, size_t *len)
-{
-	char *buf = malloc(max + 1);
-	size_t n = 0;
-
-	if (buf == NULL)
-		return -1;
-	/* One byte more than allowed tells "exactly the limit" from "too big". */
-	while (n <= max) {
-		ssize_t got = read(fd, buf + n, max + 1 - n);
-
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0) {
-			int e = errno;
-
-			free(buf);
-			errno = e;
-			return -1;
-		}
-		if (got == 0)
-			break;
-		n += (size_t)got;
-	}
-	if (n > max) {
-		free(buf);
-		errno = EFBIG;
-		return -1;
-	}
-	*text = buf;
-	*len = n;
-	return 0;
-}
-
-int yread_file(const char *path, size_t max, char **text, size_t *len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	int rc, e;
-
-	if (fd < 0)
-		return -1;
-	rc = read_fd(fd, max, text, len);
-	e = errno;
-	close(fd);
-	errno = e;
-	return rc;
 }

@@ -66,12 +66,4 @@ bool yread_is_null(const yaml_event_t *ev);
 /* At most YREAD_QUOTE_MAX bytes of text for a message, "..." marking a cut; NUL as '?'. */
 const char *yread_quote(char buf[YREAD_QUOTE_MAX + 4], const char *text, size_t len);
 
-/*
- * Reads the file at path, at most max bytes, into *text (malloc'd, not
- * NUL-terminated) and *len.  -1 with errno set on error; EFBIG when the
- * file is larger than max.  Refusing early keeps a wrong path (a pcap,
- * /dev/zero) from being read whole.
- */
-int yread_file(const char *path, size_t max, char **text, size_t *len);
-
 #endif /* EW_UTIL_YAML_H */
