@@ -244,27 +244,6 @@ static const char *conf_type_name(enum conf_type type)
 	return "a value";
 }
 
-/*
- * Accepts 0 or [1-9][0-9]*: no sign, no leading zero (YAML 1.1 would read
- * 010 as octal 8), no 0x, no underscores.  Saturates past UINT32_MAX, so
- * any length of digits is safe and simply out of range.
- */
-static bool conf_parse_decimal(const char *d, size_t n, uint64_t *out)
-{
-	uint64_t x = 0;
-
-	if (n == 0 || (d[0] == '0' && n > 1))
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		if (d[i] < '0' || d[i] > '9')
-			return false;
-		if (x <= UINT32_MAX)
-			x = x * 10 + (uint64_t)(d[i] - '0');
-	}
-	*out = x;
-	return true;
-}
-
 static int conf_set_u32(struct conf_loader *ld, const struct conf_setting *s,
 			const yaml_event_t *ev)
 {
@@ -275,7 +254,7 @@ static int conf_set_u32(struct conf_loader *ld, const struct conf_setting *s,
 	char q[YREAD_QUOTE_MAX + 4];
 	uint64_t x;
 
-	if (!conf_parse_decimal(v + sign, n - sign, &x))
+	if (!yread_decimal(v + sign, n - sign, &x))
 		return yread_error_at(&ld->y, ev->start_mark, "%s: '%s' is not a plain decimal integer",
 				       s->key, yread_quote(q, v, n));
 	if (sign || x < s->min || x > s->max)

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "device-rules-private.h"
+#include "util-yaml.h"
 
 #define RULES_PROTO_MAX 32     /* bytes of an app_proto name; nDPI's longest is 22 */
 #define RULES_DNS_NAME_MAX 253 /* RFC 1035, in text form without the final dot */
@@ -111,21 +112,6 @@ bool rules_id_ok(const char *s, size_t n)
 	return n >= 1 && n <= RULES_ID_MAX && all_in(s, n, "-");
 }
 
-bool rules_parse_decimal(const char *d, size_t n, uint32_t *out)
-{
-	uint32_t x = 0;
-
-	if (n == 0 || (d[0] == '0' && n > 1))
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		if (d[i] < '0' || d[i] > '9')
-			return false;
-		x = x >= 100000 ? x : x * 10 + (uint32_t)(d[i] - '0');
-	}
-	*out = x;
-	return true;
-}
-
 /* ------------------------------------------------------------ patterns */
 
 /* "1,3,6,15": option numbers 0..255 as fingerprint-dhcp.c writes them. */
@@ -135,11 +121,11 @@ static bool prl_ok(const char *s, size_t n)
 
 	for (;;) {
 		size_t j = i;
-		uint32_t x;
+		uint64_t x;
 
 		while (j < n && s[j] != ',')
 			j++;
-		if (!rules_parse_decimal(s + i, j - i, &x) || x > 255)
+		if (!yread_decimal(s + i, j - i, &x) || x > 255)
 			return false;
 		if (j == n)
 			return true;
@@ -180,11 +166,11 @@ static bool suffix_ok(const char *s, size_t n, char *out)
 /* "tcp/554" or "udp/47808": 1..65535, no leading zero. */
 static bool port_ok(const char *s, size_t n)
 {
-	uint32_t port;
+	uint64_t port;
 
 	if (n < 5 || (memcmp(s, "tcp/", 4) != 0 && memcmp(s, "udp/", 4) != 0))
 		return false;
-	return rules_parse_decimal(s + 4, n - 4, &port) && port >= 1 && port <= 65535;
+	return yread_decimal(s + 4, n - 4, &port) && port >= 1 && port <= 65535;
 }
 
 const char *rules_pattern_check(const struct rule_cond_def *def, const char *v, size_t n,

@@ -361,7 +361,7 @@ static int load_weight(struct rules_loader *ld, struct rule_draft *dr)
 {
 	char q[YREAD_QUOTE_MAX + 4];
 	yaml_event_t ev;
-	uint32_t w;
+	uint64_t w;
 	int rc = 0;
 	/* "-5" is a number, just out of range; say so rather than "not a number". */
 	bool minus;
@@ -369,7 +369,7 @@ static int load_weight(struct rules_loader *ld, struct rule_draft *dr)
 	if (rl_scalar(ld, "weight", "an integer", &ev) < 0)
 		return -1;
 	minus = sn(&ev) > 1 && sv(&ev)[0] == '-';
-	if (!rules_parse_decimal(sv(&ev) + minus, sn(&ev) - minus, &w))
+	if (!yread_decimal(sv(&ev) + minus, sn(&ev) - minus, &w))
 		rc = yread_error_at(&ld->y, ev.start_mark,
 				    "weight: '%s' is not a plain decimal integer",
 				    yread_quote(q, sv(&ev), sn(&ev)));

@@ -117,12 +117,6 @@ const char *rules_pattern_check(const struct rule_cond_def *def, const char *v, 
 #define RULES_ID_MAX 64
 bool rules_id_ok(const char *s, size_t n);
 
-/*
- * Reads 0 or [1-9][0-9]* into *out, saturating at 100000 so that any run
- * of digits is safe and simply out of range.  No sign, no 0x, no '_'.
- */
-bool rules_parse_decimal(const char *d, size_t n, uint32_t *out);
-
 /* ---------------------------------- globs and suffixes (device-rules-match.c) */
 
 /*

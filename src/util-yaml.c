@@ -254,3 +254,19 @@ const char *yread_quote(char buf[YREAD_QUOTE_MAX + 4], const char *text, size_t 
 	strcpy(buf + n, len > n ? "..." : "");
 	return buf;
 }
+
+bool yread_decimal(const char *d, size_t n, uint64_t *out)
+{
+	uint64_t x = 0;
+
+	if (n == 0 || (d[0] == '0' && n > 1))
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		if (d[i] < '0' || d[i] > '9')
+			return false;
+		if (x <= UINT32_MAX)
+			x = x * 10 + (uint64_t)(d[i] - '0');
+	}
+	*out = x;
+	return true;
+}

@@ -22,6 +22,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <yaml.h>
 
@@ -62,6 +63,14 @@ const char *yread_node_kind(const yaml_event_t *ev);
 
 /* An unquoted empty, "~" or "null" scalar: YAML's spellings of "no value". */
 bool yread_is_null(const yaml_event_t *ev);
+
+/*
+ * A plain decimal scalar: 0 or [1-9][0-9]*, no sign, no leading zero
+ * (YAML 1.1 would read 010 as octal 8), no 0x, no underscores.
+ * Saturates past UINT32_MAX, so any length of digits is safe and simply
+ * out of the caller's range.
+ */
+bool yread_decimal(const char *d, size_t n, uint64_t *out);
 
 /* At most YREAD_QUOTE_MAX bytes of text for a message, "..." marking a cut; NUL as '?'. */
 const char *yread_quote(char buf[YREAD_QUOTE_MAX + 4], const char *text, size_t len);
