@@ -59,14 +59,16 @@
 #define CONF_GONE_AFTER_MAX_S 31536000u /* a year */
 
 /*
- * Value types.  Scalars only for now; a list type (CIDR lists) would be
- * the first to accept a YAML sequence, in conf_load_value().
+ * Value types.  CONF_CIDR_LIST is the one that takes a YAML sequence
+ * (conf_set_cidr_list); the others take scalars.
  */
 enum conf_type {
 	CONF_UINT32, /* uint32_t: plain decimal within [min, max] */
 	CONF_BOOL,   /* bool: true/false, yes/no, on/off */
 	CONF_STRING, /* char *, owned: length within [min, max] bytes; with
 		      * min 0, an empty or null value means unset (NULL) */
+	CONF_CIDR_LIST, /* struct ew_cidr_list, owned: a sequence of address
+			 * blocks, [min, max] of them; null is an empty list */
 };
 
 struct conf_setting {
@@ -75,6 +77,7 @@ struct conf_setting {
 	size_t offset;       /* of the field in struct ew_conf */
 	uint32_t def;        /* default of CONF_UINT32 and CONF_BOOL */
 	const char *def_str; /* default of CONF_STRING; NULL = unset */
+	const char *const *def_list; /* default of CONF_CIDR_LIST, NULL-terminated */
 	uint32_t min, max;   /* value bounds, or string length bounds */
 	bool reloadable;     /* may a running sensor take a new value? */
 	const char *help;    /* one line; the full story is in conf-default.c */
@@ -87,6 +90,21 @@ struct conf_setting {
 	{ .key = (k), .type = CONF_STRING, .offset = offsetof(struct ew_conf, field),   \
 	  .def_str = (d), .min = (minlen), .max = EW_CONF_MAX_STRING, .reloadable = (rel), \
 	  .help = (h) }
+
+#define CONF_CIDRS(k, field, d, minn, rel, h)                                          \
+	{ .key = (k), .type = CONF_CIDR_LIST, .offset = offsetof(struct ew_conf, field), \
+	  .def_list = (d), .min = (minn), .max = EW_CONF_MAX_CIDRS, .reloadable = (rel),  \
+	  .help = (h) }
+
+/*
+ * The private and link-local blocks: where a home's devices live unless
+ * the operator says otherwise (conf-default.c says why each is there).
+ */
+static const char *const conf_home_networks_default[] = {
+	"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16",
+	"fc00::/7",   "fe80::/10",     NULL,
+};
+static const char *const conf_empty_list[] = { NULL };
 
 static const struct conf_setting conf_table[] = {
 	CONF_U32("flow.max_flows", max_flows, EW_DEFAULT_MAX_FLOWS, 1, CONF_MAX_FLOWS_LIMIT,
@@ -116,6 +134,10 @@ static const struct conf_setting conf_table[] = {
 		 CONF_GONE_AFTER_MAX_S, true, "seconds unseen before a device is reported gone"),
 	CONF_STR("device.rules", device_rules, NULL, 0, true,
 		 "device fingerprint rules file; unset uses the installed rules/devices.yaml"),
+	CONF_CIDRS("network.home_networks", home_networks, conf_home_networks_default, 1, false,
+		   "address blocks of the monitored network (Suricata's HOME_NET)"),
+	CONF_CIDRS("network.dns_servers", dns_servers, conf_empty_list, 0, true,
+		   "the resolvers devices are expected to use; empty means any"),
 	CONF_STR("state.directory", state_dir, NULL, 0, false,
 		 "directory for the device inventory kept across runs; unset keeps none"),
 	CONF_STR("capture.filter", bpf_filter, NULL, 0, false,
@@ -155,6 +177,28 @@ static const char *conf_str_get(const struct ew_conf *c, const struct conf_setti
 	return *(char *const *)(const void *)((const char *)c + s->offset);
 }
 
+static struct ew_cidr_list *conf_list(struct ew_conf *c, const struct conf_setting *s)
+{
+	return (struct ew_cidr_list *)(void *)((char *)c + s->offset);
+}
+
+static const struct ew_cidr_list *conf_list_get(const struct ew_conf *c,
+						const struct conf_setting *s)
+{
+	return (const struct ew_cidr_list *)(const void *)((const char *)c + s->offset);
+}
+
+/* The built-in default blocks; they parse by construction (test-conf.c checks). */
+static void conf_list_defaults(struct ew_cidr_list *l, const char *const *def)
+{
+	for (; *def != NULL; def++) {
+		struct ew_cidr c;
+
+		if (ew_cidr_parse(*def, &c, NULL, 0) == 0 && ew_cidr_list_add(l, &c) < 0)
+			return; /* out of memory: the list stays short (see conf.h) */
+	}
+}
+
 void conf_init_defaults(struct ew_conf *conf)
 {
 	memset(conf, 0, sizeof(*conf));
@@ -172,6 +216,9 @@ void conf_init_defaults(struct ew_conf *conf)
 			/* On allocation failure the field stays NULL (see conf.h). */
 			*conf_str(conf, s) = s->def_str ? strdup(s->def_str) : NULL;
 			break;
+		case CONF_CIDR_LIST:
+			conf_list_defaults(conf_list(conf, s), s->def_list);
+			break;
 		}
 	}
 }
@@ -181,6 +228,10 @@ void conf_free(struct ew_conf *conf)
 	if (conf == NULL)
 		return;
 	for (size_t i = 0; i < CONF_NSETTINGS; i++) {
+		if (conf_table[i].type == CONF_CIDR_LIST) {
+			ew_cidr_list_free(conf_list(conf, &conf_table[i]));
+			continue;
+		}
 		if (conf_table[i].type != CONF_STRING)
 			continue;
 		free(*conf_str(conf, &conf_table[i]));
@@ -188,16 +239,28 @@ void conf_free(struct ew_conf *conf)
 	}
 }
 
-/* Deep copy: dst shares no string with src.  -1 when out of memory (dst then empty). */
+/* Deep copy: dst shares no string or list with src.  -1 when out of memory (dst then empty). */
 static int conf_copy(struct ew_conf *dst, const struct ew_conf *src)
 {
+	static const struct ew_cidr_list empty;
+
 	*dst = *src;
-	for (size_t i = 0; i < CONF_NSETTINGS; i++)
+	/* First let go of everything shared, so that a failure frees only dst's own. */
+	for (size_t i = 0; i < CONF_NSETTINGS; i++) {
 		if (conf_table[i].type == CONF_STRING)
 			*conf_str(dst, &conf_table[i]) = NULL;
+		else if (conf_table[i].type == CONF_CIDR_LIST)
+			*conf_list(dst, &conf_table[i]) = empty;
+	}
 	for (size_t i = 0; i < CONF_NSETTINGS; i++) {
 		const struct conf_setting *s = &conf_table[i];
 		const char *v = s->type == CONF_STRING ? conf_str_get(src, s) : NULL;
+
+		if (s->type == CONF_CIDR_LIST &&
+		    ew_cidr_list_copy(conf_list(dst, s), conf_list_get(src, s)) < 0) {
+			conf_free(dst);
+			return -1;
+		}
 
 		if (v == NULL)
 			continue;
@@ -240,6 +303,8 @@ static const char *conf_type_name(enum conf_type type)
 		return "a boolean";
 	case CONF_STRING:
 		return "a string";
+	case CONF_CIDR_LIST:
+		return "a list of address blocks";
 	}
 	return "a value";
 }
@@ -313,6 +378,81 @@ static int conf_set_string(struct conf_loader *ld, const struct conf_setting *s,
 	return 0;
 }
 
+/* One entry of an address-block list: a scalar such as "10.0.0.0/8". */
+static int conf_add_cidr(struct conf_loader *ld, const struct conf_setting *s,
+			 const yaml_event_t *ev, struct ew_cidr_list *l)
+{
+	const char *v = (const char *)ev->data.scalar.value;
+	size_t n = ev->data.scalar.length;
+	/* One byte longer than any block, so a longer text stays too long for the parser. */
+	char text[EW_CIDR_STRLEN + 1], why[96], q[YREAD_QUOTE_MAX + 4];
+	struct ew_cidr c;
+
+	if (ev->type != YAML_SCALAR_EVENT)
+		return yread_error_at(&ld->y, ev->start_mark, "%s: expected an address block, found %s",
+				       s->key, yread_node_kind(ev));
+	if (l->n >= s->max)
+		return yread_error_at(&ld->y, ev->start_mark, "%s: more than %u address blocks",
+				       s->key, s->max);
+	/* A "\0" escape would cut the text short without anyone noticing. */
+	if (memchr(v, '\0', n) != NULL)
+		return yread_error_at(&ld->y, ev->start_mark, "%s: NUL byte in address block",
+				       s->key);
+	memcpy(text, v, n < sizeof(text) ? n : sizeof(text) - 1);
+	text[n < sizeof(text) ? n : sizeof(text) - 1] = '\0';
+	if (ew_cidr_parse(text, &c, why, sizeof(why)) < 0)
+		return yread_error_at(&ld->y, ev->start_mark, "%s: bad address block '%s': %s",
+				       s->key, yread_quote(q, v, n), why);
+	if (ew_cidr_list_add(l, &c) < 0)
+		return yread_error(&ld->y, "out of memory");
+	return 0;
+}
+
+/*
+ * An address-block list: a sequence of scalars, or null for an empty
+ * list.  The new list replaces the old one whole (a later file does not
+ * add to an earlier one's blocks).
+ */
+static int conf_set_cidr_list(struct conf_loader *ld, const struct conf_setting *s,
+			      const yaml_event_t *start)
+{
+	struct ew_cidr_list l = { NULL, 0, 0 };
+	int rc = 0;
+
+	if (start->type == YAML_SEQUENCE_START_EVENT) {
+		for (;;) {
+			yaml_event_t ev;
+
+			if (yread_next(&ld->y, &ev) < 0) {
+				rc = -1;
+				break;
+			}
+			if (ev.type == YAML_SEQUENCE_END_EVENT) {
+				yaml_event_delete(&ev);
+				break;
+			}
+			rc = conf_add_cidr(ld, s, &ev, &l);
+			yaml_event_delete(&ev);
+			if (rc < 0)
+				break;
+		}
+	} else if (!yread_is_null(start)) {
+		rc = yread_error_at(&ld->y, start->start_mark, "%s: expected %s, found %s", s->key,
+				    conf_type_name(s->type), yread_node_kind(start));
+	}
+	if (rc == 0 && l.n < s->min)
+		rc = yread_error_at(&ld->y, start->start_mark,
+				    "%s: at least %u address block%s required", s->key, s->min,
+				    s->min == 1 ? " is" : "s are");
+	if (rc < 0) {
+		ew_cidr_list_free(&l);
+		return -1;
+	}
+	ew_cidr_list_free(conf_list(ld->work, s));
+	*conf_list(ld->work, s) = l;
+	return 0;
+}
+
 static int conf_set_scalar(struct conf_loader *ld, const struct conf_setting *s,
 			   const yaml_event_t *ev)
 {
@@ -325,6 +465,8 @@ static int conf_set_scalar(struct conf_loader *ld, const struct conf_setting *s,
 		return conf_set_bool(ld, s, ev);
 	case CONF_STRING:
 		return conf_set_string(ld, s, ev);
+	case CONF_CIDR_LIST:
+		break; /* conf_load_value hands lists to conf_set_cidr_list */
 	}
 	return yread_error_at(&ld->y, ev->start_mark, "%s: unsupported type", s->key);
 }
@@ -340,7 +482,9 @@ static int conf_load_value(struct conf_loader *ld, size_t plen)
 
 	if (yread_next(&ld->y, &ev) < 0)
 		return -1;
-	if (s != NULL && ev.type == YAML_SCALAR_EVENT)
+	if (s != NULL && s->type == CONF_CIDR_LIST)
+		rc = conf_set_cidr_list(ld, s, &ev);
+	else if (s != NULL && ev.type == YAML_SCALAR_EVENT)
 		rc = conf_set_scalar(ld, s, &ev);
 	else if (s != NULL)
 		rc = yread_error_at(&ld->y, ev.start_mark, "%s: expected %s, found %s", s->key,

@@ -10,7 +10,8 @@
  * Errors are values: conf_load_*() return -1 and leave a one-line message
  * "FILE:LINE:COL: problem" in err; nothing is printed here.
  *
- * Ownership: struct ew_conf owns its strings; conf_free() releases them.
+ * Ownership: struct ew_conf owns its strings and address lists; conf_free()
+ * releases them.
  * conf_init_defaults() must be called before any load.
  */
 #ifndef EW_CONF_H
@@ -18,6 +19,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include "util-cidr.h"
 
 #define EW_CONF_ERRLEN 256
 #define EW_CONF_MAX_STRING 4096 /* longest string value accepted */
@@ -35,6 +38,7 @@
 #define EW_DEFAULT_OUTPUT_FILE "-" /* stdout */
 #define EW_DEFAULT_MAX_DEVICES 4096u
 #define EW_DEFAULT_DEVICE_GONE_AFTER_S 3600u
+#define EW_CONF_MAX_CIDRS 64 /* address blocks in one list */
 
 struct ew_conf {
 	/* flow: the flow table */
@@ -57,6 +61,15 @@ struct ew_conf {
 
 	/* state: what survives restarts */
 	char *state_dir; /* state.directory, NULL when unset; --state-dir overrides */
+
+	/*
+	 * network: what is "ours".  home_networks (network.home_networks) is
+	 * the one definition of local: devices are addresses inside it, and
+	 * senders from outside it are routers.  dns_servers
+	 * (network.dns_servers): the resolvers devices are expected to use;
+	 * empty means any.
+	 */
+	struct ew_cidr_list home_networks, dns_servers;
 
 	/* capture / output */
 	char *bpf_filter;  /* capture.filter, NULL when unset; -f overrides */

@@ -12,18 +12,6 @@
 #include "fingerprint-ssdp.h"
 #include "fingerprint-tcp.h"
 
-bool ew_addr_is_local(const struct ew_addr *a)
-{
-	const uint8_t *b = a->bytes;
-
-	if (a->family == EW_AF_INET) {
-		const uint8_t *v4 = b + 12;
-		return v4[0] == 10 || (v4[0] == 172 && (v4[1] & 0xf0) == 16) ||
-		       (v4[0] == 192 && v4[1] == 168) || (v4[0] == 169 && v4[1] == 254);
-	}
-	return (b[0] == 0xfe && (b[1] & 0xc0) == 0x80) || (b[0] & 0xfe) == 0xfc;
-}
-
 static bool addr_is_unspecified(const struct ew_addr *a)
 {
 	static const uint8_t zero[16];
@@ -196,8 +184,6 @@ static bool identity_port(uint16_t port)
 
 bool device_packet_wanted(const struct flow *f, const struct ew_packet *pkt, enum flow_dir dir)
 {
-	if (!pkt->has_mac)
-		return false;
 	if (f->pkts[dir] == 1 || pkt->ts_us - f->dev_seen_ts[dir] >= DEVICE_REFRESH_S * EW_USEC_PER_SEC)
 		return true;
 	if (pkt->l4_proto == EW_IPPROTO_ICMPV6)
@@ -206,44 +192,113 @@ bool device_packet_wanted(const struct flow *f, const struct ew_packet *pkt, enu
 	       (identity_port(pkt->sport) || identity_port(pkt->dport));
 }
 
+/* Whether d holds an IPv4 address other than a. */
+static bool has_other_v4(const struct device *d, const struct ew_addr *a)
+{
+	for (int i = 0; i < d->naddr; i++)
+		if (d->addr[i].addr.family == EW_AF_INET &&
+		    memcmp(d->addr[i].addr.bytes, a->bytes, 16) != 0)
+			return true;
+	return false;
+}
+
+/* Who sent an IP packet: the device of its link address, and the machine behind the address. */
+struct sender {
+	struct device *link; /* the MAC-keyed device of the source MAC; NULL without one */
+	struct device *host; /* the device the source address belongs to; NULL: none of ours */
+};
+
+/*
+ * The device an IP packet's source address speaks for, refreshed and
+ * announced:
+ *
+ * - no MAC in the capture: the IP-keyed device of an inside address;
+ * - its MAC's device when the address is that device's own (bound by
+ *   ARP, DHCP or NDP; or link-local, which no router forwards),
+ *   unspecified (a DHCP client), or when that device
+ *   is a host: an inside address is bound to it from traffic, as before,
+ *   except a second IPv4 address, which only ARP or DHCP binds (a host
+ *   renumbered says so in them; a MAC sending from several IPv4
+ *   addresses unannounced is more likely a router than a host, and an
+ *   "address changed" event for each host behind it would be noise);
+ * - an address that is not its own counts as router evidence
+ *   (device_table_foreign_source); once the MAC is a router, an inside
+ *   address is a host behind it, keyed by IP, and an outside one is
+ *   nobody's (forwarded from the internet).
+ */
+static struct sender find_sender(struct device_table *dt, const struct ew_packet *pkt)
+{
+	struct sender s = { NULL, NULL };
+	bool inside = device_table_is_home(dt, &pkt->src);
+	ew_usec_t ts = pkt->ts_us;
+
+	if (!pkt->has_mac) {
+		if (inside && (s.host = device_table_touch_ip(dt, &pkt->src, ts, true)) != NULL)
+			device_table_bind_addr(dt, s.host, &pkt->src, ADDR_FROM_TRAFFIC, ts);
+		goto announce;
+	}
+	if ((s.link = device_table_touch(dt, pkt->src_mac, ts, true)) == NULL)
+		return s;
+	/* A link-local source is never forwarded: it is the MAC's own machine. */
+	if (addr_is_unspecified(&pkt->src) || device_owns_addr(s.link, &pkt->src) ||
+	    ew_addr_is_link_local(&pkt->src)) {
+		s.host = s.link;
+		if (!addr_is_unspecified(&pkt->src))
+			device_table_bind_addr(dt, s.link, &pkt->src, ADDR_FROM_TRAFFIC, ts);
+		goto announce;
+	}
+	if (inside && s.link->routed_pkts == 0 &&
+	    !(pkt->src.family == EW_AF_INET && has_other_v4(s.link, &pkt->src)))
+		device_table_bind_addr(dt, s.link, &pkt->src, ADDR_FROM_TRAFFIC, ts);
+	if (!device_table_foreign_source(dt, s.link, &pkt->src, ts))
+		s.host = s.link; /* a host sending from an address no protocol has bound yet */
+	else if (inside && (s.host = device_table_touch_ip(dt, &pkt->src, ts, true)) != NULL)
+		device_table_bind_addr(dt, s.host, &pkt->src, ADDR_FROM_TRAFFIC, ts);
+announce:
+	if (s.link != NULL)
+		device_table_announce(dt, s.link);
+	if (s.host != NULL && s.host != s.link)
+		device_table_announce(dt, s.host);
+	return s;
+}
+
 void device_observe_packet(struct device_table *dt, const struct ew_packet *pkt)
 {
-	struct device *src;
+	struct sender s;
 
-	if (!pkt->has_mac)
-		return;
 	if (pkt->kind == EW_PKT_ARP) {
-		observe_arp(dt, pkt);
+		if (pkt->has_mac)
+			observe_arp(dt, pkt);
 		return;
 	}
 	if (pkt->kind != EW_PKT_IP)
 		return;
-	src = device_table_touch(dt, pkt->src_mac, pkt->ts_us, true);
-	if (src == NULL)
-		return;
-	if (ew_addr_is_local(&pkt->src))
-		device_table_bind_addr(dt, src, &pkt->src, ADDR_FROM_TRAFFIC, pkt->ts_us);
-	else if (!addr_is_unspecified(&pkt->src))
-		src->routed_pkts++;
-	device_table_announce(dt, src);
-	/* Only local senders: a router forwards other machines' SYNs. */
-	if (pkt->l4_proto == EW_IPPROTO_TCP && ew_addr_is_local(&pkt->src))
-		observe_syn(dt, src, pkt);
-	/* NDP is link-local by rule: hop limit 255 proves it was not forwarded. */
-	if (pkt->l4_proto == EW_IPPROTO_ICMPV6 && pkt->ttl == 255)
-		observe_ndp(dt, src, pkt);
+	s = find_sender(dt, pkt);
+	/* Only inside senders: a router forwards other machines' SYNs. */
+	if (pkt->l4_proto == EW_IPPROTO_TCP && s.host != NULL &&
+	    device_table_is_home(dt, &pkt->src))
+		observe_syn(dt, s.host, pkt);
+	/*
+	 * NDP is link-local by rule: hop limit 255 proves it was not
+	 * forwarded, so the sender is the MAC's own machine.
+	 */
+	if (pkt->l4_proto == EW_IPPROTO_ICMPV6 && pkt->ttl == 255 && (s.link || s.host))
+		observe_ndp(dt, s.link ? s.link : s.host, pkt);
 	if (pkt->l4_proto != EW_IPPROTO_UDP || !pkt->has_l4 || pkt->payload_len == 0)
 		return;
+	/* DHCP names its client by chaddr, whoever carried the message. */
 	if ((pkt->sport == 68 && pkt->dport == 67) || (pkt->sport == 67 && pkt->dport == 68))
 		observe_dhcp(dt, pkt);
+	else if (s.host == NULL)
+		return;
 	else if (pkt->sport == 5353)
-		observe_mdns(dt, src, pkt);
+		observe_mdns(dt, s.host, pkt);
 	else if (pkt->sport == 1900 || pkt->dport == 1900)
-		observe_ssdp(dt, src, pkt);
+		observe_ssdp(dt, s.host, pkt);
 	else if (pkt->sport == 137)
-		observe_own_names(dt, src, pkt, true);
+		observe_own_names(dt, s.host, pkt, true);
 	else if (pkt->sport == 5355)
-		observe_own_names(dt, src, pkt, false);
+		observe_own_names(dt, s.host, pkt, false);
 }
 
 static bool is_tls_app(const char *app)
@@ -318,18 +373,37 @@ static void observe_server(struct device_table *dt, struct device *d, const stru
 	device_table_signal(dt, d, SIG_SERVICE_PORT, svc, strlen(svc), f->last_ts);
 }
 
+/*
+ * The known device that one end of an ended flow (address a, sent from
+ * MAC mac when has_mac) is, refreshed to the flow's last packet (exact
+ * to the µs); never created here.  Its MAC's device when the address is
+ * that device's own, or an inside address of a host; the IP-keyed device
+ * of an inside address behind a router or without a MAC; nobody for an
+ * outside address that is not a device's own (a MAC behind it is the
+ * router's, not the host's).
+ */
+static struct device *flow_end(struct device_table *dt, const struct flow *f, int dir,
+			       const struct ew_addr *a)
+{
+	bool inside = device_table_is_home(dt, a);
+	struct device *d = NULL;
+
+	if (f->has_mac & (1u << dir))
+		d = device_table_find(dt, f->mac[dir]);
+	if (d != NULL && (device_owns_addr(d, a) || ew_addr_is_link_local(a) ||
+			  (inside && d->routed_pkts == 0)))
+		return device_table_touch(dt, f->mac[dir], f->last_ts, false);
+	return inside ? device_table_touch_ip(dt, a, f->last_ts, false) : NULL;
+}
+
 void device_observe_flow(struct device_table *dt, const struct flow *f, const char *app)
 {
 	struct ew_addr client = side_addr(f, f->client_side);
 	struct ew_addr server = side_addr(f, 1 - f->client_side);
 	struct device *d;
 
-	/* A MAC behind a non-local address is the router's, not the host's. */
-	/* Touching refreshes last_seen to the flow's last packet, exact to the µs. */
-	if ((f->has_mac & (1u << FLOW_TOSERVER)) && ew_addr_is_local(&client) &&
-	    (d = device_table_touch(dt, f->mac[FLOW_TOSERVER], f->last_ts, false)) != NULL)
+	if ((d = flow_end(dt, f, FLOW_TOSERVER, &client)) != NULL)
 		observe_client(dt, d, f, app);
-	if ((f->has_mac & (1u << FLOW_TOCLIENT)) && ew_addr_is_local(&server) &&
-	    (d = device_table_touch(dt, f->mac[FLOW_TOCLIENT], f->last_ts, false)) != NULL)
+	if ((d = flow_end(dt, f, FLOW_TOCLIENT, &server)) != NULL)
 		observe_server(dt, d, f);
 }

@@ -10,9 +10,13 @@
  * of the two ends.  So a long video stream costs the device stage one
  * comparison per packet.
  *
- * "Local" addresses are the private and link-local ranges (RFC 1918,
- * 169.254/16, fe80::/10, fc00::/7); a device sending from other
- * addresses is forwarding traffic (a router) and does not own them.
+ * "Local" means inside the home networks the table was created with
+ * (the configuration's network.home_networks).  A MAC sending from
+ * addresses that are not its own is counted as a possible router
+ * (device_table_foreign_source); once it is one, it owns no address it
+ * forwards for, and each inside address behind it is a device of its own,
+ * keyed by IP.  A capture without link addresses (raw IP, BSD loopback)
+ * keys every inside sender by IP.
  */
 #ifndef EW_DEVICE_OBSERVE_H
 #define EW_DEVICE_OBSERVE_H
@@ -20,8 +24,6 @@
 #include "device-table.h"
 #include "flow.h"
 #include "packet.h"
-
-bool ew_addr_is_local(const struct ew_addr *a);
 
 /* Seconds between refreshes of a device by the same flow end. */
 #define DEVICE_REFRESH_S 60

@@ -213,9 +213,12 @@ static bool cond_match_values(const struct rule_cond *c, const char *const *v, s
 	return false;
 }
 
-/* Does c hold for d?  Sets *value and *pattern to what made it hold. */
+/*
+ * Does c hold for d?  Sets *value and *pattern to what made it hold;
+ * *value may point into why (for routes_traffic: the reason it routes).
+ */
 static bool cond_match(const struct rule_cond *c, const struct device *d, const char **value,
-		       const char **pattern)
+		       const char **pattern, char why[DEVICE_EVIDENCE_VALUE_MAX])
 {
 	const char *v[DEVICE_SIGNAL_SLOTS];
 	const struct device_signal_set *set;
@@ -229,6 +232,11 @@ static bool cond_match(const struct rule_cond *c, const struct device *d, const 
 	case RULE_SRC_ROUTES:
 		have = c->source == RULE_SRC_MAC_RANDOM ? d->local_admin : d->routed_pkts > 0;
 		*value = *pattern = c->flag ? "true" : "false";
+		if (c->source == RULE_SRC_ROUTES && have) {
+			/* The evidence says why, not just "true". */
+			device_router_evidence(d, why, DEVICE_EVIDENCE_VALUE_MAX);
+			*value = why;
+		}
 		return have == c->flag;
 	case RULE_SRC_SIGNAL:
 		if (c->sig >= SIG_KIND_MAX)
@@ -245,10 +253,12 @@ static bool cond_match(const struct rule_cond *c, const struct device *d, const 
 
 static bool rule_match(const struct device_rule *rule, const struct device *d)
 {
+	char why[DEVICE_EVIDENCE_VALUE_MAX];
+
 	for (size_t i = 0; i < rule->ncond; i++) {
 		const char *value, *pattern;
 
-		if (!cond_match(&rule->cond[i], d, &value, &pattern))
+		if (!cond_match(&rule->cond[i], d, &value, &pattern, why))
 			return false;
 	}
 	return true;
@@ -366,13 +376,14 @@ static void fill_evidence(const struct device_rules *r, const struct device *d,
 		for (size_t k = 0; k < rule->ncond; k++) {
 			struct device_evidence *e;
 			const char *value = "", *pattern = "";
+			char why[DEVICE_EVIDENCE_VALUE_MAX];
 
 			if (out->nevidence == DEVICE_EVIDENCE_MAX) {
 				out->evidence_dropped++;
 				continue;
 			}
 			e = &out->evidence[out->nevidence++];
-			cond_match(&rule->cond[k], d, &value, &pattern);
+			cond_match(&rule->cond[k], d, &value, &pattern, why);
 			e->rule_id = rule->id;
 			e->what = rule->cond[k].what;
 			copy_value(e->value, value);
@@ -429,6 +440,27 @@ static size_t tally(const struct device_rules *r, const struct device *d,
 	return nhits;
 }
 
+/*
+ * A router recognised by its own traffic (device-table.c) that no rule
+ * recognised: "router" all the same, on that evidence alone, with the
+ * weight of the shipped rule that says the same (device.h).
+ */
+static void builtin_router(const struct device *d, struct device_class *out)
+{
+	struct device_evidence *e = &out->evidence[0];
+
+	out->class_name = "router";
+	out->score = DEVICE_ROUTER_BUILTIN_WEIGHT;
+	out->runner_up = 0;
+	out->confidence = confidence(out->score, 0);
+	e->rule_id = "builtin-router";
+	e->what = "routes_traffic";
+	device_router_evidence(d, e->value, sizeof(e->value));
+	e->pattern = NULL;
+	e->weight = DEVICE_ROUTER_BUILTIN_WEIGHT;
+	out->nevidence = 1;
+}
+
 void device_rules_classify(const struct device_rules *r, const struct device *d,
 			   struct device_class *out)
 {
@@ -439,8 +471,13 @@ void device_rules_classify(const struct device_rules *r, const struct device *d,
 
 	memset(out, 0, sizeof(*out));
 	out->class_name = "unknown";
-	if (r == NULL || d == NULL)
+	if (d == NULL)
 		return;
+	if (r == NULL) {
+		if (d->routed_pkts > 0)
+			builtin_router(d, out);
+		return;
+	}
 	nhits = tally(r, d, hits, &t);
 	for (size_t c = 0; c < RULES_NCLASSES; c++) {
 		if (t.total[c] == 0)
@@ -452,8 +489,11 @@ void device_rules_classify(const struct device_rules *r, const struct device *d,
 			second = c;
 		}
 	}
-	if (best == RULES_NCLASSES)
+	if (best == RULES_NCLASSES) {
+		if (d->routed_pkts > 0)
+			builtin_router(d, out);
 		return;
+	}
 	out->class_name = rules_class_name(best);
 	out->score = t.total[best];
 	out->runner_up = second < RULES_NCLASSES ? t.total[second] : 0;

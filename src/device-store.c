@@ -1,5 +1,18 @@
 /*
  * device-store.c - save and load the device inventory (see device-store.h).
+ *
+ * Version 2 of the format (written since devices may be keyed by IP)
+ * differs from version 1 (still read) in three ways:
+ *
+ *   D <mac> ... <routed> <outside_srcs> <inside_srcs>   two more fields:
+ *       the router evidence (device.h), so a router stays one with its reason
+ *   I <address> <first_us> <last_us> <pkts_out> <bytes_out> <pkts_in>
+ *     <bytes_in> <flows_out> <flows_in>                 a device keyed by IP
+ *   A <address> <source> <first_us> <last_us> <owned>   owned: 1 when bound
+ *       by ARP, DHCP or NDP (device_addr.owned)
+ *
+ * A version 1 file has no I lines; its addresses count as owned when
+ * their first source was ARP, DHCP or NDP, which is what version 1 knew.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -13,8 +26,9 @@
 
 #include "device-store.h"
 
-#define STORE_MAGIC "edgewatch-inventory 1"
-#define STORE_MAX_FIELDS 12
+#define STORE_MAGIC "edgewatch-inventory 2"
+#define STORE_MAGIC_V1 "edgewatch-inventory 1"
+#define STORE_MAX_FIELDS 14
 
 /* ------------------------------------------------------------ writing */
 
@@ -34,18 +48,29 @@ static void put_addr(FILE *fp, const struct device_addr *a)
 	char text[EW_ADDR_STRLEN];
 
 	ew_addr_format(&a->addr, text, sizeof(text));
-	fprintf(fp, "A %s %u %" PRIu64 " %" PRIu64 "\n", text, a->source, a->first_ts, a->last_ts);
+	fprintf(fp, "A %s %u %" PRIu64 " %" PRIu64 " %u\n", text, a->source, a->first_ts, a->last_ts,
+		a->owned ? 1u : 0u);
 }
 
 static void save_device(void *ctx, const struct device *d)
 {
 	FILE *fp = ctx;
+	char ip[EW_ADDR_STRLEN];
 
-	fprintf(fp, "D %02x:%02x:%02x:%02x:%02x:%02x %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64
-		" %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 "\n",
-		d->mac[0], d->mac[1], d->mac[2], d->mac[3], d->mac[4], d->mac[5], d->first_ts,
-		d->last_ts, d->pkts_out, d->bytes_out, d->pkts_in, d->bytes_in, d->flows_out,
-		d->flows_in, d->routed_pkts);
+	if (d->key_kind == DEVICE_KEY_IP) {
+		ew_addr_format(&d->ip, ip, sizeof(ip));
+		fprintf(fp, "I %s %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64
+			" %" PRIu64 " %" PRIu64 " %" PRIu64 "\n",
+			ip, d->first_ts, d->last_ts, d->pkts_out, d->bytes_out, d->pkts_in,
+			d->bytes_in, d->flows_out, d->flows_in);
+	} else {
+		fprintf(fp, "D %02x:%02x:%02x:%02x:%02x:%02x %" PRIu64 " %" PRIu64 " %" PRIu64
+			" %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64
+			" %u %u\n",
+			d->mac[0], d->mac[1], d->mac[2], d->mac[3], d->mac[4], d->mac[5],
+			d->first_ts, d->last_ts, d->pkts_out, d->bytes_out, d->pkts_in, d->bytes_in,
+			d->flows_out, d->flows_in, d->routed_pkts, d->outside_srcs, d->inside_srcs);
+	}
 	for (int i = 0; i < d->naddr; i++)
 		put_addr(fp, &d->addr[i]);
 	for (int k = 0; k < SIG_KIND_MAX; k++)
@@ -117,6 +142,7 @@ enum device_store_result device_store_save(const struct device_table *dt, const 
 struct loader {
 	struct device_table *dt;
 	const char *path;
+	int version; /* of the file: 1 or 2 */
 	unsigned long line;
 	struct device *cur;
 	size_t loaded;
@@ -188,32 +214,81 @@ static bool unescape(char *s)
 	return true;
 }
 
+/* The counters shared by D and I lines, from v[2..7]. */
+static void set_counters(struct device *d, const uint64_t v[8])
+{
+	d->pkts_out = v[2];
+	d->bytes_out = v[3];
+	d->pkts_in = v[4];
+	d->bytes_in = v[5];
+	d->flows_out = v[6];
+	d->flows_in = v[7];
+}
+
 static int load_device(struct loader *ld, char **f, int n)
 {
 	unsigned m[6];
 	uint8_t mac[6];
-	uint64_t v[9];
+	uint64_t v[11];
+	int want = ld->version == 1 ? 11 : 13;
 	char tail;
 
-	if (n != 11)
-		return bad(ld, "a D line has 11 fields");
+	if (n != want)
+		return bad(ld, ld->version == 1 ? "a D line has 11 fields" : "a D line has 13 fields");
 	if (sscanf(f[1], "%2x:%2x:%2x:%2x:%2x:%2x%c", &m[0], &m[1], &m[2], &m[3], &m[4], &m[5],
 		   &tail) != 6)
 		return bad(ld, "bad MAC address");
-	for (int i = 0; i < 9; i++)
+	for (int i = 0; i < want - 2; i++)
 		if (!parse_u64(f[i + 2], &v[i]))
 			return bad(ld, "bad number");
+	/* The evidence counts saturate at DEVICE_SRC_TRACK; more is not what we wrote. */
+	if (want == 13 && (v[9] > DEVICE_SRC_TRACK || v[10] > DEVICE_SRC_TRACK))
+		return bad(ld, "router evidence count out of range");
 	for (int i = 0; i < 6; i++)
 		mac[i] = (uint8_t)m[i];
 	if ((ld->cur = device_table_restore(ld->dt, mac, v[0], v[1])) == NULL)
 		return bad(ld, "not a device MAC address");
-	ld->cur->pkts_out = v[2];
-	ld->cur->bytes_out = v[3];
-	ld->cur->pkts_in = v[4];
-	ld->cur->bytes_in = v[5];
-	ld->cur->flows_out = v[6];
-	ld->cur->flows_in = v[7];
+	set_counters(ld->cur, v);
 	ld->cur->routed_pkts = v[8];
+	if (want == 13) {
+		ld->cur->outside_srcs = (uint32_t)v[9];
+		ld->cur->inside_srcs = (uint32_t)v[10];
+	}
+	ld->loaded++;
+	return 0;
+}
+
+static bool parse_addr(const char *text, struct ew_addr *a)
+{
+	uint8_t buf[16];
+
+	if (inet_pton(AF_INET, text, buf) == 1)
+		ew_addr_set_v4(a, buf);
+	else if (inet_pton(AF_INET6, text, buf) == 1)
+		ew_addr_set_v6(a, buf);
+	else
+		return false;
+	return true;
+}
+
+/* A device keyed by IP (version 2). */
+static int load_ip_device(struct loader *ld, char **f, int n)
+{
+	struct ew_addr a;
+	uint64_t v[8];
+
+	if (ld->version == 1)
+		return bad(ld, "unknown record type");
+	if (n != 10)
+		return bad(ld, "an I line has 10 fields");
+	if (!parse_addr(f[1], &a))
+		return bad(ld, "bad address");
+	for (int i = 0; i < 8; i++)
+		if (!parse_u64(f[i + 2], &v[i]))
+			return bad(ld, "bad number");
+	if ((ld->cur = device_table_restore_ip(ld->dt, &a, v[0], v[1])) == NULL)
+		return bad(ld, "not a device address");
+	set_counters(ld->cur, v);
 	ld->loaded++;
 	return 0;
 }
@@ -221,23 +296,20 @@ static int load_device(struct loader *ld, char **f, int n)
 static int load_addr(struct loader *ld, char **f, int n)
 {
 	struct device_addr *a;
-	uint64_t src, first, last;
-	uint8_t buf[16];
+	uint64_t src, first, last, owned = 0;
 
 	if (ld->cur == NULL)
-		return bad(ld, "an A line before any D line");
-	if (n != 5 || !parse_u64(f[2], &src) || src >= ADDR_FROM_MAX || !parse_u64(f[3], &first) ||
-	    !parse_u64(f[4], &last))
+		return bad(ld, "an A line before any D or I line");
+	if (n != (ld->version == 1 ? 5 : 6) || !parse_u64(f[2], &src) || src >= ADDR_FROM_MAX ||
+	    !parse_u64(f[3], &first) || !parse_u64(f[4], &last) ||
+	    (n == 6 && (!parse_u64(f[5], &owned) || owned > 1)))
 		return bad(ld, "bad A line");
 	if (ld->cur->naddr >= DEVICE_MAX_ADDRS)
 		return bad(ld, "too many addresses for one device");
 	a = &ld->cur->addr[ld->cur->naddr];
-	if (inet_pton(AF_INET, f[1], buf) == 1)
-		ew_addr_set_v4(&a->addr, buf);
-	else if (inet_pton(AF_INET6, f[1], buf) == 1)
-		ew_addr_set_v6(&a->addr, buf);
-	else
+	if (!parse_addr(f[1], &a->addr))
 		return bad(ld, "bad address");
+	a->owned = ld->version == 1 ? src != ADDR_FROM_TRAFFIC : owned == 1;
 	a->source = (uint8_t)src;
 	a->first_ts = first;
 	a->last_ts = last;
@@ -251,7 +323,7 @@ static int load_signal(struct loader *ld, char **f, int n)
 	int kind;
 
 	if (ld->cur == NULL)
-		return bad(ld, "an S line before any D line");
+		return bad(ld, "an S line before any D or I line");
 	if (n != 6 || !parse_u64(f[2], &count) || count > UINT32_MAX || !parse_u64(f[3], &first) ||
 	    !parse_u64(f[4], &last))
 		return bad(ld, "bad S line");
@@ -274,6 +346,8 @@ static int load_line(struct loader *ld, char *line)
 		return bad(ld, "too many fields");
 	if (strcmp(f[0], "D") == 0)
 		return load_device(ld, f, n);
+	if (strcmp(f[0], "I") == 0)
+		return load_ip_device(ld, f, n);
 	if (strcmp(f[0], "A") == 0)
 		return load_addr(ld, f, n);
 	if (strcmp(f[0], "S") == 0)
@@ -293,8 +367,12 @@ static int load_stream(struct loader *ld, FILE *fp)
 						: "line too long");
 		line[len - 1] = '\0';
 		if (ld->line == 1) {
-			if (strcmp(line, STORE_MAGIC) != 0)
-				return bad(ld, "not an edgewatch inventory of version 1");
+			if (strcmp(line, STORE_MAGIC) == 0)
+				ld->version = 2;
+			else if (strcmp(line, STORE_MAGIC_V1) == 0)
+				ld->version = 1;
+			else
+				return bad(ld, "not an edgewatch inventory of version 1 or 2");
 			continue;
 		}
 		if (load_line(ld, line) != 0)

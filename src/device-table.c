@@ -19,11 +19,25 @@ struct device_list {
 	struct device *head, *tail; /* head: unseen the longest */
 };
 
+/* The addresses behind device.outside_srcs and inside_srcs. */
+struct device_src_set {
+	struct ew_addr addr[DEVICE_SRC_TRACK];
+	ew_usec_t first_ts[DEVICE_SRC_TRACK], last_ts[DEVICE_SRC_TRACK];
+	bool outside[DEVICE_SRC_TRACK];
+	uint8_t n;
+	uint64_t pkts; /* packets from them before it was recognised as a router */
+};
+
 struct device_table {
 	struct device **buckets;
 	uint32_t bucket_mask;
 	uint32_t max_devices;
 	ew_usec_t gone_after_us;
+	struct ew_cidr_list home;  /* owned copy */
+	struct device *pinned;     /* never evicted: the MAC device touched last */
+	ew_usec_t ip_credit_us;    /* token bucket of new IP-keyed devices, in µs of rate */
+	ew_usec_t ip_credit_ts;    /* packet time it was last topped up */
+	bool ip_credit_started;    /* false: the bucket is full, no time yet */
 	const struct oui_db *oui;
 	device_event_fn on_event;
 	void *ctx;
@@ -95,16 +109,43 @@ static void list_append(struct device_list *l, struct device *d)
 	l->tail = d;
 }
 
+static uint32_t mix64(uint64_t v)
+{
+	v ^= v >> 29;
+	v *= 0xbf58476d1ce4e5b9ULL;
+	v ^= v >> 32;
+	return (uint32_t)v;
+}
+
 static uint32_t mac_hash(const uint8_t mac[6])
 {
 	/* The NIC-specific half varies most; fold in the vendor half too. */
 	uint64_t v = 0;
 	for (int i = 0; i < 6; i++)
 		v = (v << 8) | mac[i];
-	v ^= v >> 29;
-	v *= 0xbf58476d1ce4e5b9ULL;
-	v ^= v >> 32;
-	return (uint32_t)v;
+	return mix64(v);
+}
+
+/* IPv4 differs only in the last 4 bytes, IPv6 hosts mostly in the last 8. */
+static uint32_t ip_hash(const struct ew_addr *a)
+{
+	uint64_t hi = 0, lo = 0;
+
+	for (int i = 0; i < 8; i++) {
+		hi = (hi << 8) | a->bytes[i];
+		lo = (lo << 8) | a->bytes[8 + i];
+	}
+	return mix64(lo ^ (hi * 0x9e3779b97f4a7c15ULL) ^ 0x1f);
+}
+
+static uint32_t device_hash(const struct device *d)
+{
+	return d->key_kind == DEVICE_KEY_IP ? ip_hash(&d->ip) : mac_hash(d->mac);
+}
+
+static bool same_addr(const struct ew_addr *a, const struct ew_addr *b)
+{
+	return a->family == b->family && memcmp(a->bytes, b->bytes, 16) == 0;
 }
 
 static void emit_before(struct device_table *dt, const struct device *d,
@@ -124,8 +165,8 @@ static void emit(struct device_table *dt, const struct device *d, enum device_ev
 }
 
 struct device_table *device_table_create(uint32_t max_devices, uint32_t gone_after_s,
-					 const struct oui_db *oui, device_event_fn on_event,
-					 void *ctx)
+					 const struct ew_cidr_list *home, const struct oui_db *oui,
+					 device_event_fn on_event, void *ctx)
 {
 	struct device_table *dt;
 	uint32_t nb = 256;
@@ -135,7 +176,8 @@ struct device_table *device_table_create(uint32_t max_devices, uint32_t gone_aft
 	while (nb < max_devices && nb < (1u << 30))
 		nb <<= 1;
 	dt->buckets = calloc(nb, sizeof(*dt->buckets));
-	if (dt->buckets == NULL) {
+	if (dt->buckets == NULL || (home != NULL && ew_cidr_list_copy(&dt->home, home) < 0)) {
+		free(dt->buckets);
 		free(dt);
 		return NULL;
 	}
@@ -153,6 +195,7 @@ static void device_free(struct device *d)
 	for (int k = 0; k < SIG_KIND_MAX; k++)
 		for (int i = 0; i < d->sig[k].n; i++)
 			free(d->sig[k].slot[i].value);
+	free(d->srcs);
 	free(d);
 }
 
@@ -168,6 +211,7 @@ void device_table_destroy(struct device_table *dt)
 		}
 	}
 	free(dt->buckets);
+	ew_cidr_list_free(&dt->home);
 	free(dt);
 }
 
@@ -175,42 +219,79 @@ struct device *device_table_find(const struct device_table *dt, const uint8_t ma
 {
 	struct device *d = dt->buckets[mac_hash(mac) & dt->bucket_mask];
 
-	while (d != NULL && memcmp(d->mac, mac, 6) != 0)
+	while (d != NULL && (d->key_kind != DEVICE_KEY_MAC || memcmp(d->mac, mac, 6) != 0))
 		d = d->hash_next;
 	return d;
 }
 
-static void evict_one(struct device_table *dt)
+struct device *device_table_find_ip(const struct device_table *dt, const struct ew_addr *a)
+{
+	struct device *d = dt->buckets[ip_hash(a) & dt->bucket_mask];
+
+	while (d != NULL && (d->key_kind != DEVICE_KEY_IP || !same_addr(&d->ip, a)))
+		d = d->hash_next;
+	return d;
+}
+
+bool device_table_is_home(const struct device_table *dt, const struct ew_addr *a)
+{
+	return ew_cidr_list_contains(&dt->home, a);
+}
+
+/*
+ * Makes room for one more.  The pinned device (the sender of the packet
+ * being observed) is passed over, so that creating the devices behind a
+ * router never frees the router under its caller.  false when nothing
+ * but the pinned device could go.
+ */
+static bool evict_one(struct device_table *dt)
 {
 	struct device_list *l = dt->gone.head ? &dt->gone : &dt->present;
 	struct device *victim = l->head, **pp;
 
+	if (victim == dt->pinned && victim != NULL)
+		victim = victim->lru_next;
+	if (victim == NULL && l == &dt->gone) {
+		l = &dt->present;
+		victim = l->head == dt->pinned && l->head != NULL ? l->head->lru_next : l->head;
+	}
 	if (victim == NULL)
-		return;
+		return false;
 	list_unlink(l, victim);
-	pp = &dt->buckets[mac_hash(victim->mac) & dt->bucket_mask];
+	pp = &dt->buckets[device_hash(victim) & dt->bucket_mask];
 	while (*pp != victim)
 		pp = &(*pp)->hash_next;
 	*pp = victim->hash_next;
+	if (victim->key_kind == DEVICE_KEY_IP)
+		dt->stats.ip_keyed--;
 	device_free(victim);
 	dt->stats.active--;
 	dt->stats.evicted++;
+	return true;
 }
 
-static struct device *device_new(struct device_table *dt, const uint8_t mac[6], ew_usec_t ts)
+/* A new record keyed by mac (ip NULL) or by ip. */
+static struct device *device_new(struct device_table *dt, const uint8_t mac[6],
+				 const struct ew_addr *ip, ew_usec_t ts)
 {
 	struct device *d;
 	uint32_t b;
 
-	if (dt->stats.active >= dt->max_devices)
-		evict_one(dt);
+	if (dt->stats.active >= dt->max_devices && !evict_one(dt))
+		return NULL;
 	if ((d = calloc(1, sizeof(*d))) == NULL)
 		return NULL;
-	memcpy(d->mac, mac, 6);
-	d->local_admin = (mac[0] & 0x02) != 0;
-	d->vendor = dt->oui ? oui_db_lookup(dt->oui, mac) : NULL;
+	if (ip != NULL) {
+		d->key_kind = DEVICE_KEY_IP;
+		d->ip = *ip;
+		dt->stats.ip_keyed++;
+	} else {
+		memcpy(d->mac, mac, 6);
+		d->local_admin = (mac[0] & 0x02) != 0;
+		d->vendor = dt->oui ? oui_db_lookup(dt->oui, mac) : NULL;
+	}
 	d->first_ts = d->last_ts = ts;
-	b = mac_hash(mac) & dt->bucket_mask;
+	b = device_hash(d) & dt->bucket_mask;
 	d->hash_next = dt->buckets[b];
 	dt->buckets[b] = d;
 	list_append(&dt->present, d);
@@ -232,6 +313,23 @@ static bool settled(const struct device *d, ew_usec_t ts)
 }
 
 /*
+ * The classifier's answer, or "router" for a router no rule recognised
+ * (none loaded, or none matched): its traffic is evidence enough, and
+ * device_rules_classify() gives the same answer with the reason.
+ */
+static void classify(struct device_table *dt, struct device *d)
+{
+	if (dt->classify != NULL)
+		dt->classify(dt->classify_ctx, d);
+	if (d->routed_pkts > 0 &&
+	    (d->class_name[0] == '\0' || strcmp(d->class_name, "unknown") == 0)) {
+		snprintf(d->class_name, sizeof(d->class_name), "router");
+		d->class_vendor[0] = d->class_model[0] = '\0';
+		d->class_confidence = DEVICE_ROUTER_BUILTIN_WEIGHT;
+	}
+}
+
+/*
  * Re-classifies after new evidence.  "unknown" becoming a class, or a
  * class refined while the device is still being learnt, is not news; a
  * settled device turning from one known class into another is.
@@ -240,10 +338,10 @@ static void reclassify(struct device_table *dt, struct device *d, ew_usec_t ts)
 {
 	char before[sizeof(d->class_name)];
 
-	if (dt->classify == NULL)
+	if (dt->classify == NULL && d->routed_pkts == 0)
 		return;
 	memcpy(before, d->class_name, sizeof(before));
-	dt->classify(dt->classify_ctx, d);
+	classify(dt, d);
 	if (before[0] != '\0' && strcmp(before, "unknown") != 0 &&
 	    strcmp(before, d->class_name) != 0 && settled(d, ts))
 		emit_before(dt, d, DEVICE_CHANGED, ts, "class", -1, d->class_name, before);
@@ -251,11 +349,10 @@ static void reclassify(struct device_table *dt, struct device *d, ew_usec_t ts)
 
 void device_table_reclassify_all(struct device_table *dt)
 {
-	if (dt->classify == NULL)
-		return;
 	for (uint32_t b = 0; b <= dt->bucket_mask; b++)
 		for (struct device *d = dt->buckets[b]; d != NULL; d = d->hash_next)
-			dt->classify(dt->classify_ctx, d);
+			if (dt->classify != NULL || d->routed_pkts > 0)
+				classify(dt, d);
 }
 
 void device_table_announce(struct device_table *dt, struct device *d)
@@ -267,18 +364,9 @@ void device_table_announce(struct device_table *dt, struct device *d)
 	emit(dt, d, DEVICE_NEW, d->first_ts, NULL, -1, NULL);
 }
 
-struct device *device_table_touch(struct device_table *dt, const uint8_t mac[6], ew_usec_t ts,
-				  bool create)
+/* Refreshes a known device at ts; back from gone is news. */
+static struct device *refresh(struct device_table *dt, struct device *d, ew_usec_t ts)
 {
-	static const uint8_t zero[6];
-	struct device *d;
-
-	/* Group addresses are not devices; an all-zero MAC is a placeholder. */
-	if ((mac[0] & 0x01) || memcmp(mac, zero, 6) == 0)
-		return NULL;
-	d = device_table_find(dt, mac);
-	if (d == NULL)
-		return create ? device_new(dt, mac, ts) : NULL;
 	if (ts > d->last_ts)
 		d->last_ts = ts;
 	if (d->reported & REPORTED_GONE) {
@@ -293,17 +381,127 @@ struct device *device_table_touch(struct device_table *dt, const uint8_t mac[6],
 	return d;
 }
 
+struct device *device_table_touch(struct device_table *dt, const uint8_t mac[6], ew_usec_t ts,
+				  bool create)
+{
+	static const uint8_t zero[6];
+	struct device *d;
+
+	/* Group addresses are not devices; an all-zero MAC is a placeholder. */
+	if ((mac[0] & 0x01) || memcmp(mac, zero, 6) == 0)
+		return NULL;
+	d = device_table_find(dt, mac);
+	if (d == NULL)
+		d = create ? device_new(dt, mac, NULL, ts) : NULL;
+	else
+		d = refresh(dt, d, ts);
+	if (d != NULL)
+		dt->pinned = d;
+	return d;
+}
+
+/* Unspecified and multicast sources are not machines; broadcast neither. */
+static bool addr_can_be_device(const struct ew_addr *a)
+{
+	static const uint8_t zero[16];
+	const uint8_t *v4 = a->bytes + 12;
+
+	if (a->family == EW_AF_INET)
+		return memcmp(v4, zero, 4) != 0 && (v4[0] & 0xf0) != 0xe0 &&
+		       !(v4[0] == 255 && v4[1] == 255 && v4[2] == 255 && v4[3] == 255);
+	return a->family == EW_AF_INET6 && memcmp(a->bytes, zero, 16) != 0 && a->bytes[0] != 0xff;
+}
+
+/* µs of credit one new IP-keyed device costs: a minute shared by the rate. */
+#define IP_NEW_COST_US (60 * EW_USEC_PER_SEC / DEVICE_IP_NEW_PER_MIN)
+
+/*
+ * Takes one token from the bucket of new IP-keyed devices at packet time
+ * ts; false (counted) when it is empty.  Time going backwards (merged
+ * captures) adds nothing.
+ */
+static bool ip_new_allowed(struct device_table *dt, ew_usec_t ts)
+{
+	const ew_usec_t full = (ew_usec_t)DEVICE_IP_NEW_BURST * IP_NEW_COST_US;
+
+	if (!dt->ip_credit_started) {
+		dt->ip_credit_started = true;
+		dt->ip_credit_us = full;
+		dt->ip_credit_ts = ts;
+	} else if (ts > dt->ip_credit_ts) {
+		ew_usec_t gained = ts - dt->ip_credit_ts;
+
+		dt->ip_credit_us = gained >= full - dt->ip_credit_us ? full : dt->ip_credit_us + gained;
+		dt->ip_credit_ts = ts;
+	}
+	if (dt->ip_credit_us < IP_NEW_COST_US) {
+		dt->stats.ip_refused++;
+		return false;
+	}
+	dt->ip_credit_us -= IP_NEW_COST_US;
+	return true;
+}
+
+struct device *device_table_touch_ip(struct device_table *dt, const struct ew_addr *a,
+				     ew_usec_t ts, bool create)
+{
+	struct device *d;
+
+	if (!addr_can_be_device(a) || !device_table_is_home(dt, a))
+		return NULL;
+	d = device_table_find_ip(dt, a);
+	if (d != NULL)
+		return refresh(dt, d, ts);
+	if (!create || !ip_new_allowed(dt, ts))
+		return NULL;
+	return device_new(dt, NULL, a, ts);
+}
+
+bool device_owns_addr(const struct device *d, const struct ew_addr *a)
+{
+	for (int i = 0; i < d->naddr; i++)
+		if (d->addr[i].owned && same_addr(&d->addr[i].addr, a))
+			return true;
+	return false;
+}
+
+/* Takes a out of d's router evidence: it is d's own after all. */
+static void src_forget(struct device *d, const struct ew_addr *a)
+{
+	struct device_src_set *s = d->srcs;
+
+	if (s == NULL)
+		return;
+	for (int i = 0; i < s->n; i++) {
+		if (!same_addr(&s->addr[i], a))
+			continue;
+		if (s->outside[i])
+			d->outside_srcs--;
+		else
+			d->inside_srcs--;
+		s->n--;
+		s->addr[i] = s->addr[s->n];
+		s->outside[i] = s->outside[s->n];
+		s->first_ts[i] = s->first_ts[s->n];
+		s->last_ts[i] = s->last_ts[s->n];
+		return;
+	}
+}
+
 void device_table_bind_addr(struct device_table *dt, struct device *d,
 			    const struct ew_addr *a, enum device_addr_source src, ew_usec_t ts)
 {
-	bool had_v4 = false;
+	bool had_v4 = false, owned = src != ADDR_FROM_TRAFFIC;
 	char text[EW_ADDR_STRLEN];
 
+	if (owned)
+		src_forget(d, a);
 	for (int i = 0; i < d->naddr; i++) {
 		struct device_addr *da = &d->addr[i];
-		if (da->addr.family == a->family && memcmp(da->addr.bytes, a->bytes, 16) == 0) {
+		if (same_addr(&da->addr, a)) {
 			if (ts > da->last_ts)
 				da->last_ts = ts;
+			da->owned |= owned;
 			return;
 		}
 		had_v4 |= da->addr.family == EW_AF_INET;
@@ -319,11 +517,133 @@ void device_table_bind_addr(struct device_table *dt, struct device *d,
 	 */
 	d->addr[d->naddr].addr = *a;
 	d->addr[d->naddr].source = (uint8_t)src;
+	d->addr[d->naddr].owned = owned;
 	d->addr[d->naddr].first_ts = d->addr[d->naddr].last_ts = ts;
 	d->naddr++;
 	if (had_v4 && a->family == EW_AF_INET) {
 		ew_addr_format(a, text, sizeof(text));
 		emit(dt, d, DEVICE_CHANGED, ts, "address", -1, text);
+	}
+}
+
+/*
+ * Counts a as one of d's foreign sources unless already counted.  The
+ * set is allocated at d's first foreign source (routers, and hosts that
+ * send from an address before ARP, DHCP or NDP binds it); once it is
+ * full the counts stop growing ("32 or more").
+ */
+static void src_note(struct device *d, const struct ew_addr *a, bool outside, ew_usec_t ts)
+{
+	struct device_src_set *s = d->srcs;
+
+	if (s == NULL && (s = d->srcs = calloc(1, sizeof(*s))) == NULL)
+		return; /* no memory: no evidence, never a wrong one */
+	s->pkts++;
+	for (int i = 0; i < s->n; i++) {
+		if (same_addr(&s->addr[i], a)) {
+			if (ts > s->last_ts[i])
+				s->last_ts[i] = ts;
+			return;
+		}
+	}
+	if (s->n >= DEVICE_SRC_TRACK)
+		return;
+	s->addr[s->n] = *a;
+	s->outside[s->n] = outside;
+	s->first_ts[s->n] = s->last_ts[s->n] = ts;
+	s->n++;
+	if (outside)
+		d->outside_srcs++;
+	else
+		d->inside_srcs++;
+}
+
+/* The IP-keyed device of a host seen behind a router from first_ts to last_ts. */
+static void host_behind(struct device_table *dt, const struct ew_addr *a, ew_usec_t first_ts,
+			ew_usec_t last_ts)
+{
+	struct device *h = device_table_touch_ip(dt, a, first_ts, true);
+
+	if (h == NULL)
+		return;
+	if (first_ts < h->first_ts)
+		h->first_ts = first_ts;
+	refresh(dt, h, last_ts);
+	device_table_bind_addr(dt, h, a, ADDR_FROM_TRAFFIC, first_ts);
+	device_table_bind_addr(dt, h, a, ADDR_FROM_TRAFFIC, last_ts);
+	device_table_announce(dt, h);
+}
+
+/*
+ * d has just been recognised as a router: the inside addresses it sent
+ * from that no protocol bound to it are the hosts behind it, whether
+ * they were credited to it from traffic (d->addr) or only counted as
+ * evidence (d->srcs).  Each becomes a device of its own, keyed by the
+ * address, with the times it was seen.  Signals so far cannot be told
+ * apart and stay with d.
+ */
+static void move_hosts_behind(struct device_table *dt, struct device *d)
+{
+	struct device *pinned = dt->pinned;
+	const struct device_src_set *s = d->srcs;
+	int i = 0;
+
+	dt->pinned = d;
+	while (i < d->naddr) {
+		struct device_addr da = d->addr[i];
+
+		if (da.owned || ew_addr_is_link_local(&da.addr) ||
+		    !device_table_is_home(dt, &da.addr)) {
+			i++;
+			continue;
+		}
+		memmove(&d->addr[i], &d->addr[i + 1], (size_t)(d->naddr - i - 1) * sizeof(da));
+		d->naddr--;
+		host_behind(dt, &da.addr, da.first_ts, da.last_ts);
+	}
+	for (int j = 0; s != NULL && j < s->n; j++)
+		if (!s->outside[j] && !ew_addr_is_link_local(&s->addr[j]))
+			host_behind(dt, &s->addr[j], s->first_ts[j], s->last_ts[j]);
+	dt->pinned = pinned;
+}
+
+bool device_table_foreign_source(struct device_table *dt, struct device *d,
+				 const struct ew_addr *a, ew_usec_t ts)
+{
+	if (d->key_kind != DEVICE_KEY_MAC)
+		return false;
+	src_note(d, a, !device_table_is_home(dt, a), ts);
+	if (d->routed_pkts > 0) {
+		d->routed_pkts++;
+		return true;
+	}
+	if (d->outside_srcs < DEVICE_ROUTER_OUTSIDE_MIN && d->inside_srcs < DEVICE_ROUTER_INSIDE_MIN)
+		return false;
+	d->routed_pkts = d->srcs != NULL && d->srcs->pkts > 0 ? d->srcs->pkts : 1;
+	dt->stats.routers++;
+	move_hosts_behind(dt, d);
+	reclassify(dt, d, ts);
+	return true;
+}
+
+void device_router_evidence(const struct device *d, char *buf, size_t len)
+{
+	const char *more = d->outside_srcs + d->inside_srcs >= DEVICE_SRC_TRACK ? " or more" : "";
+
+	if (len == 0)
+		return;
+	buf[0] = '\0';
+	if (d->routed_pkts == 0)
+		return;
+	if (d->outside_srcs >= DEVICE_ROUTER_OUTSIDE_MIN || d->outside_srcs >= d->inside_srcs) {
+		if (d->outside_srcs > 0)
+			snprintf(buf, len, "forwards traffic from %u%s addresses outside the home networks",
+				 d->outside_srcs, more);
+		else
+			snprintf(buf, len, "forwards traffic from addresses outside the home networks");
+	} else {
+		snprintf(buf, len, "sends from %u%s addresses inside the home networks that are not its own",
+			 d->inside_srcs, more);
 	}
 }
 
@@ -366,17 +686,36 @@ void device_table_signal(struct device_table *dt, struct device *d, enum device_
 	reclassify(dt, d, ts);
 }
 
-struct device *device_table_restore(struct device_table *dt, const uint8_t mac[6],
-				    ew_usec_t first_ts, ew_usec_t last_ts)
+static struct device *restored(struct device *d, ew_usec_t first_ts)
 {
-	struct device *d = device_table_touch(dt, mac, last_ts, true);
-
 	if (d == NULL)
 		return NULL;
 	d->reported |= REPORTED_NEW;
 	if (first_ts < d->first_ts)
 		d->first_ts = first_ts;
 	return d;
+}
+
+struct device *device_table_restore(struct device_table *dt, const uint8_t mac[6],
+				    ew_usec_t first_ts, ew_usec_t last_ts)
+{
+	return restored(device_table_touch(dt, mac, last_ts, true), first_ts);
+}
+
+/*
+ * An IP-keyed device is restored whatever the home networks are now: the
+ * file says what was seen; traffic decides what comes next.
+ */
+struct device *device_table_restore_ip(struct device_table *dt, const struct ew_addr *a,
+				       ew_usec_t first_ts, ew_usec_t last_ts)
+{
+	struct device *d;
+
+	if (!addr_can_be_device(a))
+		return NULL;
+	d = device_table_find_ip(dt, a);
+	d = d != NULL ? refresh(dt, d, last_ts) : device_new(dt, NULL, a, last_ts);
+	return restored(d, first_ts);
 }
 
 bool device_table_restore_signal(struct device *d, enum device_signal_kind k, const char *value,
@@ -423,6 +762,10 @@ static int cmp_first_seen(const void *a, const void *b)
 
 	if (x->first_ts != y->first_ts)
 		return x->first_ts < y->first_ts ? -1 : 1;
+	if (x->key_kind != y->key_kind)
+		return x->key_kind < y->key_kind ? -1 : 1;
+	if (x->key_kind == DEVICE_KEY_IP)
+		return memcmp(x->ip.bytes, y->ip.bytes, 16);
 	return memcmp(x->mac, y->mac, 6);
 }
 

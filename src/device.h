@@ -1,8 +1,12 @@
 /*
  * device.h - the device record: one machine on the monitored segment.
  *
- * A device is keyed by its MAC address and carries every address bound to
- * it and every fingerprinting signal seen from it.  Signals are kept in
+ * A device is keyed by its MAC address where the segment shows it, and
+ * carries every address bound to it and every fingerprinting signal seen
+ * from it.  Where the MAC says nothing about the sender (hosts behind a
+ * router, whose packets all carry the router's MAC; captures without a
+ * link layer), a device is keyed by its address inside the home networks
+ * instead (DEVICE_KEY_IP).  Signals are kept in
  * bounded sets per kind (device-signal.h), each value with when it was
  * first and last seen and how often, so an operator can check every
  * claim the sensor makes about a device.
@@ -15,6 +19,7 @@
 #define EW_DEVICE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "packet.h"
@@ -22,6 +27,13 @@
 #define DEVICE_MAX_ADDRS 8          /* addresses kept per device */
 #define DEVICE_SIGNAL_SLOTS 8       /* distinct values kept per signal kind */
 #define DEVICE_SIGNAL_VALUE_MAX 255 /* bytes kept of one value */
+#define DEVICE_SRC_TRACK 32         /* distinct foreign source addresses counted per device */
+/*
+ * A router recognised by its traffic alone, with no fingerprint rule for
+ * it, is classified "router" with this weight: that of the shipped rule
+ * router-forwards-traffic, so both give the same confidence (80).
+ */
+#define DEVICE_ROUTER_BUILTIN_WEIGHT 80
 
 /* Kinds of fingerprinting signal; names in device_signal_kind_name(). */
 enum device_signal_kind {
@@ -62,8 +74,24 @@ enum device_addr_source {
 struct device_addr {
 	struct ew_addr addr;
 	uint8_t source; /* enum device_addr_source, the first seen */
+	/*
+	 * Bound by ARP, DHCP or NDP at least once: a protocol in which the
+	 * machine (or its DHCP server) vouches for the address.  Only these
+	 * count as a router's own; an address merely seen in its traffic may
+	 * be a host's behind it.
+	 */
+	bool owned;
 	ew_usec_t first_ts, last_ts;
 };
+
+/* What identifies a device in the table. */
+enum device_key_kind {
+	DEVICE_KEY_MAC = 0, /* its MAC address: the segment shows it */
+	DEVICE_KEY_IP,      /* its address inside the home networks: no MAC of its own is seen */
+};
+
+/* Router evidence, private to device-table.c (the addresses counted below). */
+struct device_src_set;
 
 struct device_signal {
 	char *value; /* owned, NUL-terminated, raw bytes from the wire (escaped on output) */
@@ -78,7 +106,9 @@ struct device_signal_set {
 };
 
 struct device {
-	uint8_t mac[6];
+	uint8_t key_kind;   /* enum device_key_kind */
+	uint8_t mac[6];     /* DEVICE_KEY_MAC: the key; all zero for DEVICE_KEY_IP */
+	struct ew_addr ip;  /* DEVICE_KEY_IP: the key; EW_AF_NONE for DEVICE_KEY_MAC */
 	bool local_admin;   /* locally administered (often randomised) MAC */
 	const char *vendor; /* IEEE registry name; NULL unknown; owned by the OUI db */
 	ew_usec_t first_ts, last_ts;
@@ -86,11 +116,19 @@ struct device {
 	uint64_t pkts_out, bytes_out, pkts_in, bytes_in;
 	uint64_t flows_out, flows_in; /* flows it opened / answered */
 	/*
-	 * Times it was seen sending from an address outside the local
-	 * networks: it forwards traffic, so it is a router (and is not taken
-	 * for the owner of every address behind it).
+	 * Packets it sent from addresses not its own, counted once it is
+	 * recognised as a router (device-table.c says when); non-zero means
+	 * "router": it owns no address outside the home networks, and the
+	 * hosts behind it become devices of their own, keyed by address.
 	 */
 	uint64_t routed_pkts;
+	/*
+	 * The evidence: distinct source addresses it sent from that are not
+	 * bound to it by ARP, DHCP or NDP, outside and inside the home
+	 * networks (both saturate at DEVICE_SRC_TRACK).
+	 */
+	uint32_t outside_srcs, inside_srcs;
+	struct device_src_set *srcs; /* private to device-table.c; NULL until needed */
 
 	struct device_addr addr[DEVICE_MAX_ADDRS];
 	uint8_t naddr;
@@ -110,6 +148,14 @@ struct device {
 };
 
 const char *device_signal_kind_name(enum device_signal_kind k);
+
+/*
+ * Why d counts as a router, for class evidence: "forwards traffic from 23
+ * addresses outside the home networks" (or "32 or more"), or "sends from
+ * 6 addresses inside the home networks that are not its own"; "" when it
+ * is not one.  Always NUL-terminates buf (len > 0).
+ */
+void device_router_evidence(const struct device *d, char *buf, size_t len);
 /* The kind with this name, or -1. */
 int device_signal_kind_from_name(const char *name);
 

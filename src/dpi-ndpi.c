@@ -273,3 +273,66 @@ const struct dpi_stats *dpi_stats(const struct dpi *d)
 {
 	return &d->stats;
 }
+
+/*
+ * Short names for the risks of nDPI 4.2, by bit: the ndpi_risk_enum
+ * name without "NDPI_", in lower case.  Rule files use them
+ * (docs/detections.md); the assertion catches an nDPI upgrade that
+ * adds or removes risks, so that the table is looked at again.
+ */
+static const char *const risk_alias[] = {
+	NULL, /* NDPI_NO_RISK */
+	"url_possible_xss", "url_possible_sql_injection", "url_possible_rce_injection",
+	"binary_application_transfer", "known_protocol_on_non_standard_port",
+	"tls_selfsigned_certificate", "tls_obsolete_version", "tls_weak_cipher",
+	"tls_certificate_expired", "tls_certificate_mismatch", "http_suspicious_user_agent",
+	"http_numeric_ip_host", "http_suspicious_url", "http_suspicious_header",
+	"tls_not_carrying_https", "suspicious_dga_domain", "malformed_packet",
+	"ssh_obsolete_client_version_or_cipher", "ssh_obsolete_server_version_or_cipher",
+	"smb_insecure_version", "tls_suspicious_esni_usage", "unsafe_protocol",
+	"dns_suspicious_traffic", "tls_missing_sni", "http_suspicious_content", "risky_asn",
+	"risky_domain", "malicious_ja3", "malicious_sha1_certificate",
+	"desktop_or_file_sharing_session", "tls_uncommon_alpn", "tls_cert_validity_too_long",
+	"tls_suspicious_extension", "tls_fatal_alert", "suspicious_entropy",
+	"clear_text_credentials", "dns_large_packet", "dns_fragmented", "invalid_characters",
+	"possible_exploit", "tls_certificate_about_to_expire",
+};
+
+_Static_assert(sizeof(risk_alias) / sizeof(risk_alias[0]) == NDPI_MAX_RISK,
+	       "risk_alias must name every nDPI risk");
+
+/* ASCII case-insensitive equality; nDPI's texts are ASCII. */
+static int risk_name_eq(const char *a, const char *b)
+{
+	for (; *a != '\0' && *b != '\0'; a++, b++) {
+		char x = *a >= 'A' && *a <= 'Z' ? (char)(*a - 'A' + 'a') : *a;
+		char y = *b >= 'A' && *b <= 'Z' ? (char)(*b - 'A' + 'a') : *b;
+
+		if (x != y)
+			return 0;
+	}
+	return *a == *b;
+}
+
+int dpi_risk_from_name(const char *name)
+{
+	if (name == NULL)
+		return -1;
+	for (int i = 1; i < NDPI_MAX_RISK; i++) {
+		const char *text = ndpi_risk2str((ndpi_risk_enum)i);
+
+		if (strcmp(name, risk_alias[i]) == 0 || (text != NULL && risk_name_eq(name, text)))
+			return i;
+	}
+	return -1;
+}
+
+const char *dpi_risk_alias(int bit)
+{
+	return bit >= 1 && bit < NDPI_MAX_RISK ? risk_alias[bit] : NULL;
+}
+
+const char *dpi_risk_text(int bit)
+{
+	return bit >= 1 && bit < NDPI_MAX_RISK ? ndpi_risk2str((ndpi_risk_enum)bit) : NULL;
+}

@@ -60,4 +60,18 @@ const struct dpi_stats *dpi_stats(const struct dpi *d);
 /* nDPI's version string, for --version. */
 const char *dpi_version(void);
 
+/*
+ * The bit index of an nDPI risk named by name: its ndpi_risk2str() text
+ * ("Clear-Text Credentials", compared ignoring ASCII case) or the short
+ * snake_case alias dpi_risk_alias() gives ("clear_text_credentials").
+ * -1 for an unknown name, NULL, or bit 0 ("no risk").
+ */
+int dpi_risk_from_name(const char *name);
+
+/* The snake_case alias of risk bit i ("possible_exploit"); NULL outside 1..63 or unknown. */
+const char *dpi_risk_alias(int bit);
+
+/* nDPI's own text for risk bit i ("Possible Exploit Detected"); NULL outside 1..63 or unknown. */
+const char *dpi_risk_text(int bit);
+
 #endif /* EW_DPI_H */

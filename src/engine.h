@@ -17,14 +17,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "baseline-store.h"
 #include "conf.h"
 #include "decode.h"
 #include "device-rules.h"
 #include "device-store.h"
 #include "device-table.h"
+#include "detect-rules.h"
 #include "dpi.h"
 #include "flow-table.h"
+#include "incident.h"
+#include "model.h"
 #include "output.h"
+#include "score.h"
 
 #define ENGINE_APP_SLOTS 1024 /* nDPI 4.2 has about 300 protocol ids */
 
@@ -38,7 +43,10 @@ struct engine_counters {
 	uint64_t untracked;       /* IP packets not tracked: flow or nDPI allocation failed */
 	uint64_t events_written;  /* lines handed to the output */
 	uint64_t device_events;   /* of which device events */
+	uint64_t incident_events; /* of which anomaly and alert events */
+	uint64_t rule_hits;       /* detection rule matches, reported or folded */
 	uint64_t events_dropped;  /* events that could not be built */
+	uint64_t state_saves, state_save_errors; /* periodic baseline saves */
 	uint64_t output_errors;   /* lines the output failed to write */
 	uint64_t flows_by_app[ENGINE_APP_SLOTS]; /* by nDPI id (master, else app) */
 	ew_usec_t first_ts, last_ts;
@@ -82,5 +90,42 @@ enum device_store_result engine_load_inventory(struct engine *e, const char *pat
 					       size_t *loaded, char *err, size_t errlen);
 enum device_store_result engine_save_inventory(const struct engine *e, const char *path,
 					       char *err, size_t errlen);
+
+/*
+ * The behavioural model that scores devices (model.h).  The engine starts
+ * with the built-in defaults; a model set here is borrowed and must
+ * outlive the engine.  Setting it starts the baselines afresh, so do it
+ * before the first packet.  learn_only: build baselines, report no
+ * anomaly (--learn).  -1 when the state cannot be allocated (the previous
+ * model stays).
+ */
+int engine_set_model(struct engine *e, const struct model *m, bool learn_only);
+
+/* The detection rules (NULL: none); borrowed like the fingerprint rules.  -1 out of memory. */
+int engine_set_detections(struct engine *e, const struct detect_rules *rules);
+
+/*
+ * Rule hits below this severity are counted (rule_hits) but open no
+ * incident and write no event: nDPI flags many harmless oddities (a TLS
+ * client without SNI, Apple push on 5223) that would bury the alerts
+ * that matter.  Default medium.
+ */
+#define ENGINE_DEFAULT_ALERT_MIN SEV_MEDIUM
+void engine_set_alert_min_severity(struct engine *e, enum ew_severity min);
+
+/*
+ * The baselines kept across runs (baseline-store.h), loaded into the
+ * current model's scorer: call after engine_set_model().  A damaged or
+ * incompatible file is set aside and the devices learn again.
+ */
+enum baseline_store_result engine_load_baselines(struct engine *e, const char *path,
+						 size_t *loaded, char *err, size_t errlen);
+enum baseline_store_result engine_save_baselines(struct engine *e, const char *path, char *err,
+						 size_t errlen);
+/* Also save to path every every_s seconds of packet time (NULL: never).  -1 out of memory. */
+int engine_set_baselines_file(struct engine *e, const char *path, uint32_t every_s);
+
+struct scorer *engine_scorer(struct engine *e);
+const struct incident_stats *engine_incident_stats(const struct engine *e);
 
 #endif /* EW_ENGINE_H */

@@ -51,6 +51,9 @@ struct options {
 	const char *inventory_json; /* --inventory-json FILE */
 	const char *state_dir;      /* --state-dir DIR */
 	const char *rules;          /* --rules FILE */
+	const char *models;         /* --models DIR */
+	const char *detections;     /* --detections FILE */
+	bool learn;                 /* --learn: build baselines, raise no anomaly */
 	bool inventory;             /* --inventory: table on stdout at the end */
 	bool quiet;
 	bool check_only;
@@ -83,6 +86,13 @@ static void usage(FILE *out)
 		"                       write the device inventory as JSON lines to FILE\n"
 		"      --state-dir DIR  keep the device inventory in DIR across runs\n"
 		"      --rules FILE     device fingerprint rules (default: the installed ones)\n"
+		"      --detections FILE\n"
+		"                       detection and policy rules (default: the installed ones)\n"
+		"      --models DIR     behavioural model settings and class priors\n"
+		"                       (default: the installed ones, else built-in values)\n"
+		"      --state DIR      the same as --state-dir: inventory and baselines\n"
+		"      --learn          build baselines from a clean capture; raise no anomaly,\n"
+		"                       and end learning so the next run detects at once\n"
 		"  -n, --check-config   check the configuration and exit\n"
 		"      --dump-config    print the documented default configuration\n"
 		"      --version        print versions and exit\n"
@@ -238,11 +248,11 @@ static int write_inventory(const struct options *o, const struct engine *e)
 }
 
 /* DIR/inventory.state into buf; false when no state directory is set. */
-static bool state_path(const char *dir, char *buf, size_t len)
+static bool state_path(const char *dir, const char *file, char *buf, size_t len)
 {
 	if (dir == NULL)
 		return false;
-	if ((size_t)snprintf(buf, len, "%s/%s", dir, DEVICE_STORE_FILE) >= len)
+	if ((size_t)snprintf(buf, len, "%s/%s", dir, file) >= len)
 		fatalx(EXIT_CONFIG, "%s: state directory path too long", dir);
 	return true;
 }
@@ -269,6 +279,34 @@ static void load_state(struct engine *e, const char *path, bool quiet)
 	}
 }
 
+/* Packet-time seconds between saves of the baselines during a run (and one at the end). */
+#define BASELINE_SAVE_EVERY_S 3600u
+
+/* Loads the saved baselines; problems are reported, never fatal. */
+static void load_baselines(struct engine *e, const char *path, bool quiet)
+{
+	char err[512];
+	size_t n = 0;
+
+	switch (engine_load_baselines(e, path, &n, err, sizeof(err))) {
+	case BASELINE_STORE_OK:
+		if (!quiet)
+			log_info("baselines: %zu devices loaded from %s", n, path);
+		break;
+	case BASELINE_STORE_MISSING:
+		break;
+	case BASELINE_STORE_CORRUPT:
+		log_warnx("baselines damaged, devices learn again: %s", err);
+		break;
+	case BASELINE_STORE_INCOMPATIBLE:
+		log_warnx("baselines not usable, devices learn again: %s", err);
+		break;
+	case BASELINE_STORE_IO_ERROR:
+		log_warnx("baselines not loaded: %s", err);
+		break;
+	}
+}
+
 /*
  * The fingerprint rules.  A file named by --rules or the configuration
  * must load (status 3 otherwise: the operator asked for it); the
@@ -290,6 +328,57 @@ static struct device_rules *load_rules(const struct options *o, const struct ew_
 		path = EW_DEFAULT_RULES_FILE;
 	}
 	if ((r = device_rules_load_file(path, err, sizeof(err))) == NULL)
+		fatalx(EXIT_CONFIG, "%s", err);
+	return r;
+}
+
+/*
+ * The behavioural model.  A directory named by --models must load (status
+ * 3); the installed one may be absent, which leaves the built-in values.
+ */
+static void load_models(const struct options *o, struct model *m)
+{
+	const char *dir = o->models ? o->models : EW_DEFAULT_MODELS_DIR;
+	char err[MODEL_ERRLEN];
+
+	if (model_init_defaults(m) != 0)
+		fatalx(EXIT_RUNTIME, "out of memory");
+	if (o->models == NULL && access(dir, F_OK) != 0) {
+		if (!o->quiet)
+			log_info("behavioural model: built-in values (no %s; use --models DIR)",
+				 dir);
+		return;
+	}
+	if (model_load_dir(m, dir, err) != 0)
+		fatalx(EXIT_CONFIG, "%s", err);
+}
+
+/*
+ * The detection rules, with the configuration's address lists as their
+ * variables.  As for the fingerprint rules, a named file must load and the
+ * installed default may be absent.
+ */
+static struct detect_rules *load_detections(const struct options *o, const struct ew_conf *conf)
+{
+	const struct detect_var vars[] = {
+		{ "HOME_NET", &conf->home_networks },
+		{ "DNS_SERVERS", &conf->dns_servers },
+	};
+	const char *path = o->detections;
+	char err[DETECT_RULES_ERRLEN];
+	struct detect_rules *r;
+
+	if (path == NULL) {
+		if (access(EW_DEFAULT_DETECTIONS_FILE, F_OK) != 0) {
+			if (!o->quiet)
+				log_info("detection rules off: none at %s (use --detections FILE)",
+					 EW_DEFAULT_DETECTIONS_FILE);
+			return NULL;
+		}
+		path = EW_DEFAULT_DETECTIONS_FILE;
+	}
+	r = detect_rules_load_file(path, vars, sizeof(vars) / sizeof(vars[0]), err, sizeof(err));
+	if (r == NULL)
 		fatalx(EXIT_CONFIG, "%s", err);
 	return r;
 }
@@ -326,6 +415,10 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "inventory-json", required_argument, NULL, 'J' },
 		{ "state-dir", required_argument, NULL, 'S' },
 		{ "rules", required_argument, NULL, 'R' },
+		{ "state", required_argument, NULL, 'S' },
+		{ "models", required_argument, NULL, 'M' },
+		{ "detections", required_argument, NULL, 'T' },
+		{ "learn", no_argument, NULL, 'L' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -347,6 +440,9 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case 'J': o->inventory_json = optarg; break;
 		case 'S': o->state_dir = optarg; break;
 		case 'R': o->rules = optarg; break;
+		case 'M': o->models = optarg; break;
+		case 'T': o->detections = optarg; break;
+		case 'L': o->learn = true; break;
 		case 'n': o->check_only = true; break;
 		case 'D':
 			fputs(conf_default_yaml(), stdout);
@@ -388,7 +484,10 @@ int main(int argc, char **argv)
 	const char *filter, *output_path;
 	struct oui_db *vendors;
 	struct device_rules *rules;
-	char state_file[4096] = "";
+	struct detect_rules *detections;
+	struct model model;
+	char state_file[4096] = "", baselines_file[4096] = "";
+	const char *state_dir;
 	double t0;
 
 	log_init("edgewatch", 1);
@@ -399,10 +498,14 @@ int main(int argc, char **argv)
 	if (filter && capture_check_filter(filter, err) != 0)
 		fatalx(EXIT_CONFIG, "%s", err);
 	rules = load_rules(&o, &conf);
+	detections = load_detections(&o, &conf);
+	load_models(&o, &model);
 	if (o.check_only) {
 		if (!o.quiet)
 			printf("%s: configuration OK\n", o.config ? o.config : "built-in defaults");
 		device_rules_free(rules);
+		detect_rules_free(detections);
+		model_free(&model);
 		conf_free(&conf);
 		return EXIT_OK;
 	}
@@ -420,8 +523,17 @@ int main(int argc, char **argv)
 	if (r.engine == NULL)
 		fatalx(EXIT_RUNTIME, "%s", err);
 	engine_set_rules(r.engine, rules);
-	if (state_path(o.state_dir ? o.state_dir : conf.state_dir, state_file, sizeof(state_file)))
+	if (engine_set_model(r.engine, &model, o.learn) != 0 ||
+	    engine_set_detections(r.engine, detections) != 0)
+		fatalx(EXIT_RUNTIME, "out of memory");
+	state_dir = o.state_dir ? o.state_dir : conf.state_dir;
+	if (state_path(state_dir, DEVICE_STORE_FILE, state_file, sizeof(state_file)))
 		load_state(r.engine, state_file, o.quiet);
+	if (state_path(state_dir, BASELINE_STORE_FILE, baselines_file, sizeof(baselines_file))) {
+		load_baselines(r.engine, baselines_file, o.quiet);
+		if (engine_set_baselines_file(r.engine, baselines_file, BASELINE_SAVE_EVERY_S) != 0)
+			fatalx(EXIT_RUNTIME, "out of memory");
+	}
 	install_signals();
 	progress_init(&r.progress, !o.quiet);
 
@@ -450,11 +562,18 @@ int main(int argc, char **argv)
 		log_warnx("inventory not saved: %s", err);
 		run_status(&r, EXIT_RUNTIME);
 	}
+	if (baselines_file[0] != '\0' &&
+	    engine_save_baselines(r.engine, baselines_file, err, sizeof(err)) != BASELINE_STORE_OK) {
+		log_warnx("baselines not saved: %s", err);
+		run_status(&r, EXIT_RUNTIME);
+	}
 	stats_fill_rusage(&r.info);
 	if (!o.quiet)
 		stats_write_summary(stderr, "edgewatch", r.engine, &r.info);
 	engine_destroy(r.engine);
 	device_rules_free(rules);
+	detect_rules_free(detections);
+	model_free(&model);
 	oui_db_free(vendors);
 	conf_free(&conf);
 	return r.status;

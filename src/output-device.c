@@ -37,13 +37,31 @@ static void put_time(struct json_buf *jb, const char *key, ew_usec_t ts)
 	json_string(jb, key, buf);
 }
 
-/* Identity common to every device line: MAC, vendor, addresses. */
-static void put_identity(struct json_buf *jb, const struct device *d)
+/*
+ * The key: "mac" for a device keyed by MAC; "ip" (and no "mac") for one
+ * keyed by its address inside the home networks; "key" says which.
+ */
+static void put_key(struct json_buf *jb, const struct device *d)
 {
-	char mac[18], a[EW_ADDR_STRLEN];
+	char text[EW_ADDR_STRLEN > 18 ? EW_ADDR_STRLEN : 18];
 
-	output_mac_text(d->mac, mac);
-	json_string(jb, "mac", mac);
+	if (d->key_kind == DEVICE_KEY_IP) {
+		ew_addr_format(&d->ip, text, sizeof(text));
+		json_string(jb, "ip", text);
+		json_string(jb, "key", "ip");
+		return;
+	}
+	output_mac_text(d->mac, text);
+	json_string(jb, "mac", text);
+	json_string(jb, "key", "mac");
+}
+
+/* Identity common to every device line: key, vendor, addresses. */
+void output_device_identity(struct json_buf *jb, const struct device *d)
+{
+	char a[EW_ADDR_STRLEN];
+
+	put_key(jb, d);
 	if (d->vendor)
 		json_string(jb, "vendor", d->vendor);
 	if (d->local_admin)
@@ -125,7 +143,7 @@ int output_device_event(struct json_buf *jb, const struct device *d,
 	put_time(jb, "timestamp", ch->ts);
 	json_string(jb, "event_type", "device");
 	json_string(jb, "event", event_names[ch->kind]);
-	put_identity(jb, d);
+	output_device_identity(jb, d);
 	if (ch->kind == DEVICE_CHANGED) {
 		json_open_object(jb, "change");
 		json_string(jb, "field", ch->field);
@@ -173,8 +191,9 @@ int output_device_inventory(struct json_buf *jb, const struct device *d,
 	json_reset(jb);
 	json_open_object(jb, NULL);
 	json_string(jb, "event_type", "inventory");
-	put_identity(jb, d);
-	if (rules != NULL)
+	output_device_identity(jb, d);
+	/* Without rules, a router still has the evidence of its traffic. */
+	if (rules != NULL || d->routed_pkts > 0)
 		put_evidence(jb, d, rules);
 	json_open_array(jb, "address_details");
 	for (int i = 0; i < d->naddr; i++) {
@@ -217,7 +236,7 @@ static const char *first_value(const struct device *d, enum device_signal_kind k
 }
 
 /* The name an operator knows the device by: DHCP, NetBIOS, LLMNR, then mDNS names. */
-static const char *device_name(const struct device *d)
+const char *output_device_name(const struct device *d)
 {
 	static const enum device_signal_kind order[] = {
 		SIG_DHCP_HOSTNAME, SIG_NETBIOS_NAME, SIG_LLMNR_NAME, SIG_MDNS_NAME,
@@ -259,8 +278,14 @@ void output_device_table_row(FILE *out, const struct device *d, bool header)
 			"MAC", "IPv4", TABLE_VENDOR_WIDTH, "VENDOR", "CLASS", "CONF",
 			TABLE_NAME_WIDTH, "NAME", "FIRST SEEN", "LAST SEEN", "PROTOCOLS",
 			"TOP DESTINATIONS");
-	output_mac_text(d->mac, mac);
-	for (int i = 0; i < d->naddr; i++)
+	/* A device keyed by IP has no MAC to show; its key is its address. */
+	if (d->key_kind == DEVICE_KEY_IP) {
+		snprintf(mac, sizeof(mac), "-");
+		ew_addr_format(&d->ip, a, sizeof(a));
+	} else {
+		output_mac_text(d->mac, mac);
+	}
+	for (int i = 0; i < d->naddr && a[0] == '\0'; i++)
 		if (d->addr[i].addr.family == EW_AF_INET) {
 			ew_addr_format(&d->addr[i].addr, a, sizeof(a));
 			break;
@@ -275,7 +300,7 @@ void output_device_table_row(FILE *out, const struct device *d, bool header)
 	table_text(out, d->class_name[0] ? d->class_name : "-", 12);
 	snprintf(conf, sizeof(conf), "%u", d->class_confidence);
 	fprintf(out, "  %4s  ", d->class_name[0] ? conf : "-");
-	table_text(out, device_name(d)[0] ? device_name(d) : "-", TABLE_NAME_WIDTH);
+	table_text(out, output_device_name(d)[0] ? output_device_name(d) : "-", TABLE_NAME_WIDTH);
 	fprintf(out, "  %-19s  %-19s  ", first, last);
 	{
 		char protos[25] = "";

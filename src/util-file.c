@@ -1,10 +1,13 @@
 /*
- * util-file.c - read a small file whole, with a cap (see util-file.h).
+ * util-file.c - read a small file whole, with a cap; replace one
+ * atomically (see util-file.h).
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -91,4 +94,74 @@ int ew_read_file(const char *path, size_t max, char **text, size_t *len)
 	close(fd);
 	errno = e;
 	return rc;
+}
+
+/* fsync of the directory makes the rename itself durable. */
+static void sync_dir_of(const char *path)
+{
+	char *copy = strdup(path);
+	int fd;
+
+	if (copy == NULL)
+		return;
+	fd = open(dirname(copy), O_RDONLY | O_DIRECTORY);
+	if (fd >= 0) {
+		(void)fsync(fd);
+		close(fd);
+	}
+	free(copy);
+}
+
+int ew_write_atomic(const char *path, int (*write)(FILE *fp, void *ctx), void *ctx, char *err,
+		    size_t errlen)
+{
+	char tmp[4096];
+	FILE *fp;
+	int fd;
+
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp-XXXXXX", path) >= sizeof(tmp)) {
+		snprintf(err, errlen, "%s: path too long", path);
+		return -1;
+	}
+	fd = mkstemp(tmp);
+	if (fd < 0 || (fp = fdopen(fd, "w")) == NULL) {
+		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
+		if (fd >= 0) {
+			close(fd);
+			unlink(tmp);
+		}
+		return -1;
+	}
+	if (write(fp, ctx) != 0) {
+		snprintf(err, errlen, "%s: could not build the file", path);
+		fclose(fp);
+		unlink(tmp);
+		return -1;
+	}
+	if (fflush(fp) != 0 || fsync(fileno(fp)) != 0 || ferror(fp)) {
+		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
+		fclose(fp);
+		unlink(tmp);
+		return -1;
+	}
+	if (fclose(fp) != 0 || rename(tmp, path) != 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	sync_dir_of(path);
+	return 0;
+}
+
+void ew_set_aside(const char *path, const char *suffix, char *err, size_t errlen)
+{
+	char aside[4096];
+	size_t used;
+
+	if ((size_t)snprintf(aside, sizeof(aside), "%s.%s", path, suffix) >= sizeof(aside) ||
+	    rename(path, aside) != 0)
+		return;
+	used = strnlen(err, errlen);
+	if (used + 1 < errlen)
+		snprintf(err + used, errlen - used, "; set aside as %s", aside);
 }

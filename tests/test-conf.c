@@ -1,5 +1,6 @@
 /*
- * test-conf.c - unit tests of the configuration loader (src/conf.c).
+ * test-conf.c - unit tests of the configuration loader (src/conf.c) and
+ * of the address blocks its lists hold (src/util-cidr.c).
  *
  * The defaults, the embedded default file, valid files, and a table of
  * bad inputs each with the exact one-line message expected, its line and
@@ -21,6 +22,7 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "util-cidr.h"
 
 #define NAME "t.yaml"
 
@@ -55,6 +57,34 @@ static void assert_conf_equal(const struct ew_conf *a, const struct ew_conf *b)
 	assert_str_same(a->device_rules, b->device_rules);
 	assert_str_same(a->bpf_filter, b->bpf_filter);
 	assert_str_same(a->output_file, b->output_file);
+	assert_true(ew_cidr_list_equal(&a->home_networks, &b->home_networks));
+	assert_true(ew_cidr_list_equal(&a->dns_servers, &b->dns_servers));
+}
+
+/* A list's blocks in text, ", "-separated, for comparisons. */
+static const char *list_text(const struct ew_cidr_list *l)
+{
+	static char buf[64 * EW_CIDR_STRLEN];
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < l->n; i++) {
+		char one[EW_CIDR_STRLEN];
+
+		ew_cidr_format(&l->v[i], one, sizeof(one));
+		used += (size_t)snprintf(buf + used, sizeof(buf) - used, "%s%s", i ? ", " : "", one);
+	}
+	return buf;
+}
+
+/* Replaces l with the one block text. */
+static void set_list(struct ew_cidr_list *l, const char *text)
+{
+	struct ew_cidr c;
+
+	ew_cidr_list_free(l);
+	assert_int_equal(ew_cidr_parse(text, &c, NULL, 0), 0);
+	assert_int_equal(ew_cidr_list_add(l, &c), 0);
 }
 
 /* A configuration that differs from the defaults in every field. */
@@ -77,6 +107,8 @@ static void init_perturbed(struct ew_conf *c)
 	c->bpf_filter = strdup("port 7");
 	free(c->output_file);
 	c->output_file = strdup("seven.json");
+	set_list(&c->home_networks, "192.0.2.0/24");
+	set_list(&c->dns_servers, "192.0.2.53");
 	assert_non_null(c->bpf_filter);
 	assert_non_null(c->output_file);
 }
@@ -104,7 +136,13 @@ static void test_defaults(void **state)
 	assert_null(c.device_rules);
 	assert_null(c.bpf_filter);
 	assert_string_equal(c.output_file, EW_DEFAULT_OUTPUT_FILE);
+	assert_string_equal(list_text(&c.home_networks),
+			    "10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 169.254.0.0/16, fc00::/7, "
+			    "fe80::/10");
+	assert_int_equal(c.dns_servers.n, 0);
 	conf_free(&c);
+	assert_int_equal(c.home_networks.n, 0);
+	assert_null(c.home_networks.v);
 }
 
 /* Starting from values that differ everywhere proves every key is in the text. */
@@ -154,6 +192,11 @@ static const char full_file[] =
 	"dpi:\n"
 	"  max_packets: \"8\"\n"
 	"  max_active: 0\n"
+	"network:\n"
+	"  home_networks:\n"
+	"    - 10.1.0.0/16\n"
+	"    - 2001:db8:1::/48\n"
+	"  dns_servers: [10.1.0.1, \"fd00::53\"]\n"
 	"capture:\n"
 	"  filter: 'not port 22'\n"
 	"output:\n"
@@ -179,6 +222,66 @@ static void test_full_file(void **state)
 	assert_int_equal(c.dpi_max_active, 0);
 	assert_string_equal(c.bpf_filter, "not port 22");
 	assert_string_equal(c.output_file, "/var/log/edgewatch/events.json");
+	assert_string_equal(list_text(&c.home_networks), "10.1.0.0/16, 2001:db8:1::/48");
+	assert_string_equal(list_text(&c.dns_servers), "10.1.0.1/32, fd00::53/128");
+	conf_free(&c);
+}
+
+/*
+ * A list replaces the previous one whole; null or [] empties
+ * dns_servers (any resolver); host bits are cleared.
+ */
+static void test_lists_replace_and_empty(void **state)
+{
+	struct ew_conf c;
+	char err[EW_CONF_ERRLEN];
+
+	(void)state;
+	conf_init_defaults(&c);
+	/* In flow style a block starting with ':' must be quoted (YAML's rule, not ours). */
+	assert_int_equal(load(&c, "network:\n  home_networks: [10.1.2.3/16]\n  dns_servers: [\"::1\"]\n",
+			      err), 0);
+	assert_string_equal(list_text(&c.home_networks), "10.1.0.0/16");
+	assert_string_equal(list_text(&c.dns_servers), "::1/128");
+	assert_int_equal(load(&c, "network:\n  dns_servers:\n", err), 0);
+	assert_int_equal(c.dns_servers.n, 0);
+	assert_string_equal(list_text(&c.home_networks), "10.1.0.0/16"); /* untouched */
+	assert_int_equal(load(&c, "network: {dns_servers: [10.0.0.1, 10.0.0.2]}\n", err), 0);
+	assert_int_equal(load(&c, "network: {dns_servers: []}\n", err), 0);
+	assert_int_equal(c.dns_servers.n, 0);
+	conf_free(&c);
+}
+
+/*
+ * 64 blocks load; a 65th is refused at its own column: the flow
+ * sequence starts after "network: {home_networks: [" (26 bytes), each
+ * entry "10.0.0.1, " is 10 bytes, so entry k (from 1) starts at column
+ * 27 + 10 * (k - 1): the 65th at 667.
+ */
+static void test_list_limit(void **state)
+{
+	char text[64 + 65 * 10 + 16], err[EW_CONF_ERRLEN];
+	size_t used;
+	struct ew_conf c;
+
+	(void)state;
+	conf_init_defaults(&c);
+	for (int entries = 64; entries <= 65; entries++) {
+		used = (size_t)snprintf(text, sizeof(text), "network: {home_networks: [");
+		for (int i = 0; i < entries; i++)
+			used += (size_t)snprintf(text + used, sizeof(text) - used, "%s10.0.0.1",
+						 i ? ", " : "");
+		snprintf(text + used, sizeof(text) - used, "]}\n");
+		if (entries == 64) {
+			assert_int_equal(load(&c, text, err), 0);
+			assert_int_equal(c.home_networks.n, 64);
+		} else {
+			assert_int_equal(load(&c, text, err), -1);
+			assert_string_equal(err, NAME ":1:667: network.home_networks: more than 64 "
+						 "address blocks");
+			assert_int_equal(c.home_networks.n, 64); /* the previous list stays */
+		}
+	}
 	conf_free(&c);
 }
 
@@ -448,6 +551,44 @@ static struct bad_case bad_cases[] = {
 	BAD("string_null", "output:\n  file:\n", NAME ":2:8: output.file: a value is required"),
 	BAD("string_nul_escape", "output:\n  file: \"a\\0b\"\n",
 	    NAME ":2:9: output.file: NUL byte in string"),
+	/* Address-block lists (columns: "  home_networks: " is 17 bytes, "  dns_servers: [" 16). */
+	BAD("list_scalar", "network:\n  home_networks: 10.0.0.0/8\n",
+	    NAME ":2:18: network.home_networks: expected a list of address blocks, found a scalar"),
+	BAD("list_mapping", "network:\n  home_networks: {a: 1}\n",
+	    NAME ":2:18: network.home_networks: expected a list of address blocks, found a mapping"),
+	BAD("list_empty", "network:\n  home_networks: []\n",
+	    NAME ":2:18: network.home_networks: at least 1 address block is required"),
+	BAD("list_null", "network:\n  home_networks:\n",
+	    NAME ":2:17: network.home_networks: at least 1 address block is required"),
+	BAD("list_nested", "network:\n  home_networks: [[10.0.0.0/8]]\n",
+	    NAME ":2:19: network.home_networks: expected an address block, found a sequence"),
+	BAD("list_item_mapping", "network:\n  home_networks:\n    - {a: 1}\n",
+	    NAME ":3:7: network.home_networks: expected an address block, found a mapping"),
+	BAD("cidr_v4_prefix", "network:\n  home_networks:\n    - 10.0.0.0/33\n",
+	    NAME ":3:7: network.home_networks: bad address block '10.0.0.0/33': prefix 33 is out "
+		 "of range for IPv4 (0..32)"),
+	BAD("cidr_v6_prefix", "network:\n  dns_servers: [fe80::1/129]\n",
+	    NAME ":2:17: network.dns_servers: bad address block 'fe80::1/129': prefix 129 is out "
+		 "of range for IPv6 (0..128)"),
+	BAD("cidr_two_slashes", "network:\n  dns_servers: [10.0.0.1/8/8]\n",
+	    NAME ":2:17: network.dns_servers: bad address block '10.0.0.1/8/8': prefix '8/8' is "
+		 "not a number"),
+	BAD("cidr_name", "network:\n  home_networks: [example.com]\n",
+	    NAME ":2:19: network.home_networks: bad address block 'example.com': 'example.com' is "
+		 "not an IPv4 or IPv6 address"),
+	BAD("cidr_empty", "network:\n  home_networks: [\"\"]\n",
+	    NAME ":2:19: network.home_networks: bad address block '': empty address block"),
+	BAD("cidr_null_item", "network:\n  home_networks: [10.0.0.0/8, ~]\n",
+	    NAME ":2:31: network.home_networks: bad address block '~': '~' is not an IPv4 or "
+		 "IPv6 address"),
+	BAD("cidr_nul_escape", "network:\n  dns_servers: [\"10.0.0.1\\0\"]\n",
+	    NAME ":2:17: network.dns_servers: NUL byte in address block"),
+	BAD("cidr_too_long", "network:\n  dns_servers: [" D41 D41 "]\n",
+	    NAME ":2:17: network.dns_servers: bad address block "
+		 "'1234567890123456789012345678901234567890...': address block is too long (at "
+		 "most 49 characters)"),
+	BAD("list_unknown_key", "network:\n  home_network: []\n",
+	    NAME ":2:3: unknown key 'network.home_network'"),
 	/* What could make a small file expensive, or mean something we do not do. */
 	BAD("anchor", "flow:\n  max_flows: &n 5\n", NAME ":2:14: anchors are not allowed"),
 	BAD("anchor_mapping", "flow: &f\n  max_flows: 5\n", NAME ":1:7: anchors are not allowed"),
@@ -612,6 +753,155 @@ static void test_file_size_limit(void **state)
 	free(data);
 }
 
+/* ------------------------------------------------- address blocks (util-cidr) */
+
+struct cidr_case {
+	const char *text;
+	const char *want;    /* formatted block, or NULL when refused */
+	unsigned prefix;     /* in the 16-byte space, when accepted */
+	const char *err;     /* the message, when refused */
+};
+
+static const struct cidr_case cidr_cases[] = {
+	/* IPv4 /n is /96+n in the mapped space; host bits are cleared. */
+	{ "10.0.0.0/8", "10.0.0.0/8", 104, NULL },
+	{ "10.1.2.3/8", "10.0.0.0/8", 104, NULL },
+	{ "172.31.255.255/12", "172.16.0.0/12", 108, NULL }, /* 31 = 0001 1111: keep 0001 */
+	{ "192.168.1.7", "192.168.1.7/32", 128, NULL },
+	{ "0.0.0.0/0", "0.0.0.0/0", 96, NULL },
+	{ "10.0.0.1/0008", NULL, 0, "prefix '0008' is not a number" },
+	{ "fd00::/8", "fd00::/8", 8, NULL },
+	{ "fe80::1:2/10", "fe80::/10", 10, NULL },
+	{ "fe80::1/63", "fe80::/63", 63, NULL },
+	{ "2001:db8:1:ffff::/63", "2001:db8:1:fffe::/63", 63, NULL }, /* ffff -> fffe */
+	{ "::1", "::1/128", 128, NULL },
+	{ "::/0", "::/0", 0, NULL },
+	{ "::ffff:10.0.0.0/104", "::ffff:10.0.0.0/104", 104, NULL },
+	/* Refused. */
+	{ "", NULL, 0, "empty address block" },
+	{ "10.0.0.0/33", NULL, 0, "prefix 33 is out of range for IPv4 (0..32)" },
+	{ "::/129", NULL, 0, "prefix 129 is out of range for IPv6 (0..128)" },
+	{ "10.0.0.0/999", NULL, 0, "prefix 999 is out of range for IPv4 (0..32)" },
+	{ "10.0.0.0/", NULL, 0, "prefix '' is not a number" },
+	{ "10.0.0.0/+8", NULL, 0, "prefix '+8' is not a number" },
+	{ "10.0.0.0/ 8", NULL, 0, "prefix ' 8' is not a number" },
+	{ "10.0.0.0/8 ", NULL, 0, "prefix '8 ' is not a number" },
+	{ "10.0.0.0/-1", NULL, 0, "prefix '-1' is not a number" },
+	{ " 10.0.0.0/8", NULL, 0, "' 10.0.0.0' is not an IPv4 or IPv6 address" },
+	{ "10.0.0/8", NULL, 0, "'10.0.0' is not an IPv4 or IPv6 address" },
+	{ "1.2.3.4.5", NULL, 0, "'1.2.3.4.5' is not an IPv4 or IPv6 address" },
+	{ "256.0.0.0/8", NULL, 0, "'256.0.0.0' is not an IPv4 or IPv6 address" },
+	{ "gggg::1", NULL, 0, "'gggg::1' is not an IPv4 or IPv6 address" },
+	{ "1:2:3:4:5:6:7:8:9", NULL, 0, "'1:2:3:4:5:6:7:8:9' is not an IPv4 or IPv6 address" },
+	{ "/8", NULL, 0, "'' is not an IPv4 or IPv6 address" },
+	{ "fe80::1%eth0", NULL, 0, "'fe80::1%eth0' is not an IPv4 or IPv6 address" },
+	/* 50 characters: one more than the longest block. */
+	{ "ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255/1281", NULL, 0,
+	  "address block is too long (at most 49 characters)" },
+};
+
+static void test_cidr_parse(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(cidr_cases) / sizeof(cidr_cases[0]); i++) {
+		const struct cidr_case *t = &cidr_cases[i];
+		struct ew_cidr c;
+		char err[96] = "untouched", text[EW_CIDR_STRLEN];
+		int rc = ew_cidr_parse(t->text, &c, err, sizeof(err));
+
+		if (t->want == NULL) {
+			if (rc != -1 || strcmp(err, t->err) != 0)
+				fail_msg("'%s': got %d '%s', want -1 '%s'", t->text, rc, err, t->err);
+			continue;
+		}
+		if (rc != 0)
+			fail_msg("'%s': refused: %s", t->text, err);
+		ew_cidr_format(&c, text, sizeof(text));
+		if (strcmp(text, t->want) != 0 || c.prefix != t->prefix)
+			fail_msg("'%s': got %s (prefix %u), want %s (%u)", t->text, text, c.prefix,
+				 t->want, t->prefix);
+	}
+	/* The longest block there is (49 characters) is accepted. */
+	{
+		struct ew_cidr c;
+
+		assert_int_equal(ew_cidr_parse("ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255/128", &c,
+					       NULL, 0), 0);
+	}
+}
+
+static struct ew_addr addr_of(const char *text)
+{
+	struct ew_cidr c;
+
+	assert_int_equal(ew_cidr_parse(text, &c, NULL, 0), 0);
+	return c.addr;
+}
+
+static void test_cidr_contains(void **state)
+{
+	struct ew_cidr_list l = { NULL, 0, 0 }, copy = { NULL, 0, 0 };
+	struct ew_cidr c;
+	struct ew_addr any = addr_of("10.1.0.1");
+	char small[6];
+
+	(void)state;
+	assert_false(ew_cidr_list_contains(&l, &any)); /* empty: nothing is inside */
+	assert_int_equal(ew_cidr_parse("10.1.0.0/16", &c, NULL, 0), 0);
+	assert_int_equal(ew_cidr_list_add(&l, &c), 0);
+	assert_int_equal(ew_cidr_parse("fe80::/10", &c, NULL, 0), 0);
+	assert_int_equal(ew_cidr_list_add(&l, &c), 0);
+	assert_false(ew_cidr_list_contains(&l, &(struct ew_addr){ 0 })); /* no family */
+	{
+		struct ew_addr a = addr_of("10.1.255.255");
+		assert_true(ew_cidr_list_contains(&l, &a));
+		a = addr_of("10.1.0.0");
+		assert_true(ew_cidr_list_contains(&l, &a));
+		a = addr_of("10.2.0.0");
+		assert_false(ew_cidr_list_contains(&l, &a));
+		a = addr_of("10.0.255.255");
+		assert_false(ew_cidr_list_contains(&l, &a));
+		a = addr_of("febf:ffff::1");
+		assert_true(ew_cidr_list_contains(&l, &a));
+		a = addr_of("fec0::1");
+		assert_false(ew_cidr_list_contains(&l, &a));
+		/* The mapped form of an IPv4 address is the same 16 bytes. */
+		a = addr_of("::ffff:10.1.0.1");
+		assert_true(ew_cidr_list_contains(&l, &a));
+		a.family = EW_AF_NONE;
+		assert_false(ew_cidr_list_contains(&l, &a));
+	}
+	/* IPv4 /0 is every IPv4 address and no IPv6 one; ::/0 is everything. */
+	assert_int_equal(ew_cidr_parse("0.0.0.0/0", &c, NULL, 0), 0);
+	{
+		struct ew_addr v4 = addr_of("203.0.113.9"), v6 = addr_of("2001:db8::1");
+		assert_true(ew_cidr_contains(&c, &v4));
+		assert_false(ew_cidr_contains(&c, &v6));
+		assert_int_equal(ew_cidr_parse("::/0", &c, NULL, 0), 0);
+		assert_true(ew_cidr_contains(&c, &v4));
+		assert_true(ew_cidr_contains(&c, &v6));
+	}
+	/* Copies are deep and equal; free leaves an empty, reusable list. */
+	copy.v = l.v; /* as if copied by assignment: overwritten, not freed */
+	assert_int_equal(ew_cidr_list_copy(&copy, &l), 0);
+	assert_ptr_not_equal(copy.v, l.v);
+	assert_true(ew_cidr_list_equal(&copy, &l));
+	copy.v[1].prefix = 11;
+	assert_false(ew_cidr_list_equal(&copy, &l));
+	ew_cidr_list_free(&copy);
+	assert_int_equal(copy.n, 0);
+	assert_false(ew_cidr_list_equal(&copy, &l));
+	assert_int_equal(ew_cidr_list_copy(&copy, &copy), 0); /* empty into itself */
+	ew_cidr_list_free(&copy);
+	ew_cidr_list_free(NULL);
+	/* Formatting into a small buffer cuts, always NUL-terminated. */
+	ew_cidr_format(&l.v[0], small, sizeof(small));
+	assert_string_equal(small, "10.1.");
+	ew_cidr_list_free(&l);
+	ew_cidr_list_free(&l);
+	assert_null(l.v);
+}
+
 /* ----------------------------------------------------------------- main */
 
 #define NBAD (sizeof(bad_cases) / sizeof(bad_cases[0]))
@@ -623,6 +913,8 @@ int main(void)
 		cmocka_unit_test(test_default_yaml_equals_table),
 		cmocka_unit_test(test_free_null_and_twice),
 		cmocka_unit_test(test_full_file),
+		cmocka_unit_test(test_lists_replace_and_empty),
+		cmocka_unit_test(test_list_limit),
 		cmocka_unit_test(test_flow_style_and_markers),
 		cmocka_unit_test(test_empty_inputs),
 		cmocka_unit_test(test_filter_unset),
@@ -637,6 +929,10 @@ int main(void)
 		cmocka_unit_test(test_file_good_and_bad),
 		cmocka_unit_test(test_file_size_limit),
 	};
+	const struct CMUnitTest cidr_tests[] = {
+		cmocka_unit_test(test_cidr_parse),
+		cmocka_unit_test(test_cidr_contains),
+	};
 	struct CMUnitTest bad_tests[NBAD];
 	int failed = 0;
 
@@ -647,6 +943,7 @@ int main(void)
 		bad_tests[i] = t;
 	}
 	failed += cmocka_run_group_tests_name("conf", tests, NULL, NULL);
+	failed += cmocka_run_group_tests_name("cidr", cidr_tests, NULL, NULL);
 	failed += cmocka_run_group_tests_name("conf_bad_input", bad_tests, NULL, NULL);
 	failed += cmocka_run_group_tests_name("conf_files", file_tests, files_setup,
 					      files_teardown);

@@ -1,6 +1,9 @@
 /*
  * test-device.c - the device table: new, changed and gone events, the
- * settling rule, bounded sets, eviction, and what packets and flows bind.
+ * settling rule, bounded sets, eviction, and what packets and flows bind;
+ * the home networks (util-cidr.c and what "inside" changes), router
+ * recognition, and devices keyed by IP behind a router or in captures
+ * without MACs.
  *
  * Expected events are worked out by hand from the rules in
  * device-table.h and device-observe.h.
@@ -16,13 +19,16 @@
 #include <string.h>
 
 #include "device-observe.h"
+#include "device-rules.h"
 #include "device-table.h"
+#include "util-cidr.h"
 
 #define SEC EW_USEC_PER_SEC
 #define MAX_SEEN 32
 
 struct seen {
 	int n;
+	int total; /* events, also those past MAX_SEEN */
 	enum device_event_kind kind[MAX_SEEN];
 	char field[MAX_SEEN][32];
 	char after[MAX_SEEN][64];
@@ -33,6 +39,7 @@ static void on_event(void *ctx, const struct device *d, const struct device_chan
 {
 	struct seen *s = ctx;
 
+	s->total++;
 	if (s->n >= MAX_SEEN)
 		return;
 	s->kind[s->n] = ch->kind;
@@ -54,10 +61,52 @@ static struct ew_addr v4(uint8_t a, uint8_t b, uint8_t c, uint8_t d)
 	return x;
 }
 
+/* The configuration's default home networks (conf.c), and a narrower one. */
+static struct ew_cidr_list home, home_10_1;
+
+static void list_of(struct ew_cidr_list *l, const char *const *blocks)
+{
+	for (; *blocks != NULL; blocks++) {
+		struct ew_cidr c;
+		char err[96];
+
+		assert_int_equal(ew_cidr_parse(*blocks, &c, err, sizeof(err)), 0);
+		assert_int_equal(ew_cidr_list_add(l, &c), 0);
+	}
+}
+
+static int lists_setup(void **state)
+{
+	static const char *const def[] = { "10.0.0.0/8",  "172.16.0.0/12", "192.168.0.0/16",
+					   "169.254.0.0/16", "fc00::/7", "fe80::/10", NULL };
+	static const char *const narrow[] = { "10.1.0.0/16", NULL };
+
+	(void)state;
+	list_of(&home, def);
+	list_of(&home_10_1, narrow);
+	return 0;
+}
+
+static int lists_teardown(void **state)
+{
+	(void)state;
+	ew_cidr_list_free(&home);
+	ew_cidr_list_free(&home_10_1);
+	return 0;
+}
+
+static struct device_table *table(uint32_t max, uint32_t gone_s, struct seen *s)
+{
+	struct device_table *dt = device_table_create(max, gone_s, &home, NULL, on_event, s);
+
+	assert_non_null(dt);
+	return dt;
+}
+
 static void test_new_and_address_change(void **state)
 {
 	struct seen s = { 0 };
-	struct device_table *dt = device_table_create(16, 3600, NULL, on_event, &s);
+	struct device_table *dt = table(16, 3600, &s);
 	struct device *d;
 	struct ew_addr a1 = v4(192, 168, 1, 21), a2 = v4(192, 168, 1, 99);
 	uint8_t ll[16] = { 0xfe, 0x80, [15] = 1 };
@@ -92,7 +141,7 @@ static void test_new_and_address_change(void **state)
 static void test_group_macs(void **state)
 {
 	struct seen s = { 0 };
-	struct device_table *dt = device_table_create(16, 3600, NULL, on_event, &s);
+	struct device_table *dt = table(16, 3600, &s);
 	const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 	const uint8_t mcast[6] = { 0x01, 0x00, 0x5e, 0x00, 0x00, 0xfb };
 	const uint8_t zero[6] = { 0 };
@@ -115,7 +164,7 @@ static void test_group_macs(void **state)
 static void test_signals_and_settling(void **state)
 {
 	struct seen s = { 0 };
-	struct device_table *dt = device_table_create(16, 3600, NULL, on_event, &s);
+	struct device_table *dt = table(16, 3600, &s);
 	struct device *d = device_table_touch(dt, cam, 0, true);
 	char v[32];
 
@@ -154,7 +203,7 @@ static void test_signals_and_settling(void **state)
 static void test_gone_and_back(void **state)
 {
 	struct seen s = { 0 };
-	struct device_table *dt = device_table_create(16, 60, NULL, on_event, &s);
+	struct device_table *dt = table(16, 60, &s);
 	struct device *d;
 
 	(void)state;
@@ -182,7 +231,7 @@ static void test_gone_and_back(void **state)
 static void test_eviction(void **state)
 {
 	struct seen s = { 0 };
-	struct device_table *dt = device_table_create(4, 0, NULL, on_event, &s);
+	struct device_table *dt = table(4, 0, &s);
 	uint8_t mac[6] = { 0x00, 0x11, 0x22, 0x33, 0x44, 0 };
 
 	(void)state;
@@ -203,57 +252,446 @@ static void test_eviction(void **state)
 	device_table_destroy(dt);
 }
 
+/* The default home networks hold exactly the private and link-local ranges. */
 static void test_local_addresses(void **state)
 {
+	struct seen s = { 0 };
+	struct device_table *dt = table(16, 0, &s);
 	struct ew_addr a;
 	uint8_t g6[16] = { 0x20, 0x01, 0x0d, 0xb8 }, ula[16] = { 0xfd, 0x12 };
+	uint8_t ll[16] = { 0xfe, 0xbf, [15] = 1 }, past_ll[16] = { 0xfe, 0xc0, [15] = 1 };
 
 	(void)state;
 	a = v4(10, 1, 2, 3);
-	assert_true(ew_addr_is_local(&a));
-	a = v4(172, 31, 0, 1);
-	assert_true(ew_addr_is_local(&a));
-	a = v4(172, 32, 0, 1);
-	assert_false(ew_addr_is_local(&a));
+	assert_true(device_table_is_home(dt, &a));
+	a = v4(172, 31, 255, 255); /* last of 172.16.0.0/12 */
+	assert_true(device_table_is_home(dt, &a));
+	a = v4(172, 32, 0, 0); /* first past it */
+	assert_false(device_table_is_home(dt, &a));
+	a = v4(172, 15, 255, 255);
+	assert_false(device_table_is_home(dt, &a));
 	a = v4(192, 168, 0, 1);
-	assert_true(ew_addr_is_local(&a));
+	assert_true(device_table_is_home(dt, &a));
+	a = v4(192, 169, 0, 1);
+	assert_false(device_table_is_home(dt, &a));
 	a = v4(169, 254, 9, 9);
-	assert_true(ew_addr_is_local(&a));
+	assert_true(device_table_is_home(dt, &a));
 	a = v4(8, 8, 8, 8);
-	assert_false(ew_addr_is_local(&a));
+	assert_false(device_table_is_home(dt, &a));
 	ew_addr_set_v6(&a, g6);
-	assert_false(ew_addr_is_local(&a));
+	assert_false(device_table_is_home(dt, &a));
 	ew_addr_set_v6(&a, ula);
-	assert_true(ew_addr_is_local(&a));
+	assert_true(device_table_is_home(dt, &a));
+	ew_addr_set_v6(&a, ll); /* fe80::/10 runs to febf:... */
+	assert_true(device_table_is_home(dt, &a));
+	ew_addr_set_v6(&a, past_ll);
+	assert_false(device_table_is_home(dt, &a));
+	device_table_destroy(dt);
 }
 
-/* A router's MAC behind internet addresses is counted as routing, and owns none of them. */
+/* An IP packet from src (with src_mac when mac is given) at ts seconds. */
+static struct ew_packet ip_pkt(const uint8_t *mac, struct ew_addr src, uint64_t ts_s)
+{
+	struct ew_packet p;
+
+	memset(&p, 0, sizeof(p));
+	p.kind = EW_PKT_IP;
+	p.has_mac = mac != NULL;
+	if (mac != NULL)
+		memcpy(p.src_mac, mac, 6);
+	p.src = src;
+	p.dst = v4(192, 0, 2, 99);
+	p.l4_proto = EW_IPPROTO_UDP;
+	p.wirelen = 100;
+	p.ts_us = ts_s * SEC;
+	return p;
+}
+
+static void observe_from(struct device_table *dt, const uint8_t *mac, struct ew_addr src,
+			 uint64_t ts_s)
+{
+	struct ew_packet p = ip_pkt(mac, src, ts_s);
+
+	device_observe_packet(dt, &p);
+}
+
+/* An ARP reply from mac claiming ip: binds it as mac's own. */
+static void observe_arp_from(struct device_table *dt, const uint8_t mac[6], struct ew_addr ip,
+			     uint64_t ts_s)
+{
+	struct ew_packet p;
+
+	memset(&p, 0, sizeof(p));
+	p.kind = EW_PKT_ARP;
+	p.has_mac = true;
+	memcpy(p.src_mac, mac, 6);
+	p.arp.op = 2;
+	memcpy(p.arp.sha, mac, 6);
+	memcpy(p.arp.spa, ip.bytes + 12, 4);
+	p.wirelen = 60;
+	p.ts_us = ts_s * SEC;
+	device_observe_packet(dt, &p);
+}
+
+static const uint8_t gw[6] = { 0x9c, 0x3d, 0xcf, 0, 0, 1 };
+
+/*
+ * A router's MAC behind internet addresses owns none of them.  Three
+ * distinct ones are still what a host's own IPv6 addresses could be
+ * (device-table.h); the fourth makes it a router: routed_pkts is then
+ * the 4 packets counted so far, and the next outside packet adds one.
+ */
 static void test_router_not_owner(void **state)
 {
 	struct seen s = { 0 };
-	struct device_table *dt = device_table_create(16, 0, NULL, on_event, &s);
-	const uint8_t gw[6] = { 0x9c, 0x3d, 0xcf, 0, 0, 1 };
+	struct device_table *dt = table(16, 0, &s);
+	struct device *d;
+	struct device_class c;
+
+	(void)state;
+	for (uint8_t i = 1; i <= 3; i++)
+		observe_from(dt, gw, v4(52, 89, 0, i), 5);
+	observe_from(dt, gw, v4(52, 89, 0, 1), 5); /* the same address again: not a new one */
+	d = device_table_find(dt, gw);
+	assert_non_null(d);
+	assert_int_equal(d->naddr, 0);
+	assert_int_equal(d->outside_srcs, 3);
+	assert_int_equal(d->routed_pkts, 0);
+	assert_string_equal(d->class_name, "");
+	observe_from(dt, gw, v4(52, 89, 0, 4), 6);
+	assert_int_equal(d->outside_srcs, 4);
+	assert_int_equal(d->routed_pkts, 5); /* 3 + 1 repeat + 1 */
+	assert_int_equal(d->naddr, 0);
+	observe_from(dt, gw, v4(52, 89, 0, 4), 7);
+	assert_int_equal(d->routed_pkts, 6);
+	assert_int_equal(device_table_stats(dt)->routers, 1);
+	/* Classified by that evidence alone: no classifier, no rules. */
+	assert_string_equal(d->class_name, "router");
+	assert_int_equal(d->class_confidence, 80);
+	device_rules_classify(NULL, d, &c);
+	assert_string_equal(c.class_name, "router");
+	assert_int_equal(c.confidence, 80); /* round(80 * 80 / (80 + 0)) */
+	assert_int_equal(c.nevidence, 1);
+	assert_string_equal(c.evidence[0].rule_id, "builtin-router");
+	assert_string_equal(c.evidence[0].what, "routes_traffic");
+	assert_string_equal(c.evidence[0].value,
+			    "forwards traffic from 4 addresses outside the home networks");
+	assert_int_equal(s.n, 1); /* announced once, no class-change event while learning */
+	/* The plug, which has not sent anything, is not created by being a destination. */
+	assert_null(device_table_find(dt, plug));
+	device_table_destroy(dt);
+}
+
+/*
+ * A routed segment: one router MAC carries 5 inside hosts (10.1.0.11 to
+ * .15) and 4 internet addresses; its own 10.1.0.1 is bound by ARP.
+ * Order (seconds):           inside  outside  routed_pkts
+ *   1 ARP 10.1.0.1 (own)        0       0         0
+ *   2 10.1.0.11, 3 10.1.0.12    2       0         0
+ *   4..7 198.51.100.1..4        2       4         6  <- the 4th: a router; .11 and .12
+ *                                                       move to IP-keyed devices
+ *   8,9,10 10.1.0.13..15        5       4         9
+ *   11 10.1.0.1 (own)           5       4         9  (its own: not counted)
+ *   12 10.1.0.11 again          5       4        10
+ * Expected by hand: 6 devices, the router keyed by MAC holding only
+ * 10.1.0.1, and 5 keyed by IP, one address each; 6 "new" events.
+ */
+static void test_routed_segment(void **state)
+{
+	struct seen s = { 0 };
+	struct device_table *dt = table(16, 0, &s);
+	struct device *r, *h;
+
+	(void)state;
+	observe_arp_from(dt, gw, v4(10, 1, 0, 1), 1);
+	observe_from(dt, gw, v4(10, 1, 0, 11), 2);
+	observe_from(dt, gw, v4(10, 1, 0, 12), 3);
+	r = device_table_find(dt, gw);
+	/* Second IPv4 addresses from traffic alone are evidence, not bindings (no event). */
+	assert_int_equal(r->naddr, 1);
+	assert_int_equal(r->inside_srcs, 2);
+	assert_int_equal(s.n, 1);
+	for (uint8_t i = 1; i <= 4; i++)
+		observe_from(dt, gw, v4(198, 51, 100, i), 3 + i);
+	assert_int_equal(r->routed_pkts, 6);
+	for (uint8_t i = 13; i <= 15; i++)
+		observe_from(dt, gw, v4(10, 1, 0, i), i - 5);
+	observe_from(dt, gw, v4(10, 1, 0, 1), 11);
+	observe_from(dt, gw, v4(10, 1, 0, 11), 12);
+
+	assert_int_equal(device_table_stats(dt)->active, 6);
+	assert_int_equal(device_table_stats(dt)->ip_keyed, 5);
+	assert_int_equal(device_table_stats(dt)->routers, 1);
+	assert_int_equal(r->key_kind, DEVICE_KEY_MAC);
+	assert_int_equal(r->routed_pkts, 10);
+	assert_int_equal(r->inside_srcs, 5);
+	assert_int_equal(r->outside_srcs, 4);
+	assert_int_equal(r->naddr, 1);
+	assert_memory_equal(r->addr[0].addr.bytes + 12, "\x0a\x01\x00\x01", 4);
+	assert_true(r->addr[0].owned);
+	assert_string_equal(r->class_name, "router");
+	for (uint8_t i = 11; i <= 15; i++) {
+		struct ew_addr a = v4(10, 1, 0, i);
+
+		h = device_table_find_ip(dt, &a);
+		assert_non_null(h);
+		assert_int_equal(h->key_kind, DEVICE_KEY_IP);
+		assert_memory_equal(h->mac, "\0\0\0\0\0\0", 6);
+		assert_int_equal(h->naddr, 1);
+		assert_memory_equal(h->addr[0].addr.bytes, a.bytes, 16);
+		assert_int_equal(h->routed_pkts, 0);
+	}
+	/* The moved hosts keep the time they were first seen behind the MAC. */
+	{
+		struct ew_addr a = v4(10, 1, 0, 11);
+
+		h = device_table_find_ip(dt, &a);
+		assert_int_equal(h->first_ts, 2 * SEC);
+		assert_int_equal(h->last_ts, 12 * SEC);
+	}
+	assert_int_equal(s.n, 6);
+	for (int i = 0; i < s.n; i++)
+		assert_int_equal(s.kind[i], DEVICE_NEW);
+	assert_int_equal(s.mac_last[0], 0x01); /* the router first; IP devices have a zero MAC */
+	/* An internet address is nobody's device. */
+	{
+		struct ew_addr a = v4(198, 51, 100, 1);
+		assert_null(device_table_find_ip(dt, &a));
+	}
+	device_table_destroy(dt);
+}
+
+/*
+ * Without outside traffic: four unclaimed inside sources are what one
+ * host may show (IPv4, link-local, two ULAs); the fifth makes a router.
+ */
+static void test_router_by_inside_sources(void **state)
+{
+	struct seen s = { 0 };
+	struct device_table *dt = table(16, 0, &s);
+	struct device *r;
+	char why[96];
+
+	(void)state;
+	for (uint8_t i = 1; i <= 4; i++)
+		observe_from(dt, gw, v4(192, 168, 7, i), i);
+	r = device_table_find(dt, gw);
+	assert_int_equal(r->routed_pkts, 0);
+	assert_int_equal(r->naddr, 1); /* .1 from traffic; .2 to .4 only counted */
+	assert_int_equal(r->inside_srcs, 4);
+	device_router_evidence(r, why, sizeof(why));
+	assert_string_equal(why, "");
+	/* An ARP for one of them makes it the MAC's own: 3 unclaimed, then 4 with .5. */
+	observe_arp_from(dt, gw, v4(192, 168, 7, 1), 5);
+	assert_int_equal(r->inside_srcs, 3);
+	observe_from(dt, gw, v4(192, 168, 7, 5), 6);
+	assert_int_equal(r->routed_pkts, 0);
+	observe_from(dt, gw, v4(192, 168, 7, 6), 7);
+	assert_int_equal(r->inside_srcs, 5);
+	assert_int_equal(r->routed_pkts, 6); /* .1 to .6, a packet each, all counted as foreign */
+	assert_int_equal(r->naddr, 1);   /* .1, its own by ARP */
+	assert_int_equal(device_table_stats(dt)->ip_keyed, 5);
+	device_router_evidence(r, why, sizeof(why));
+	assert_string_equal(why, "sends from 5 addresses inside the home networks that are not its own");
+	device_table_destroy(dt);
+}
+
+/*
+ * A capture without MACs (raw IP, BSD loopback): inside senders are
+ * devices keyed by IP; outside, unspecified and multicast ones are not.
+ */
+static void test_raw_ip_capture(void **state)
+{
+	struct seen s = { 0 };
+	struct device_table *dt = table(16, 0, &s);
+	uint8_t ula[16] = { 0xfd, 0x00, [15] = 0x20 }, mc[16] = { 0xff, 0x02, [15] = 0xfb };
+	struct ew_addr a6, m6, a = v4(192, 168, 1, 20);
+	struct flow f;
 	struct ew_packet p;
 	struct device *d;
 
 	(void)state;
-	memset(&p, 0, sizeof(p));
-	p.kind = EW_PKT_IP;
-	p.has_mac = true;
-	memcpy(p.src_mac, gw, 6);
-	memcpy(p.dst_mac, plug, 6);
-	p.src = v4(52, 89, 0, 1);
-	p.dst = v4(192, 168, 1, 21);
-	p.wirelen = 100;
-	p.ts_us = 5 * SEC;
-	device_observe_packet(dt, &p);
-	d = device_table_find(dt, gw);
+	observe_from(dt, NULL, v4(192, 168, 1, 20), 1);
+	observe_from(dt, NULL, v4(192, 168, 1, 20), 2);
+	observe_from(dt, NULL, v4(203, 0, 113, 5), 3);
+	observe_from(dt, NULL, v4(0, 0, 0, 0), 4);
+	observe_from(dt, NULL, v4(224, 0, 0, 251), 4);
+	ew_addr_set_v6(&a6, ula);
+	ew_addr_set_v6(&m6, mc);
+	observe_from(dt, NULL, a6, 5);
+	observe_from(dt, NULL, m6, 5);
+	assert_int_equal(device_table_stats(dt)->active, 2);
+	assert_int_equal(device_table_stats(dt)->ip_keyed, 2);
+	assert_int_equal(s.n, 2);
+	d = device_table_find_ip(dt, &a);
 	assert_non_null(d);
+	assert_int_equal(d->first_ts, 1 * SEC);
+	assert_int_equal(d->last_ts, 2 * SEC);
+	assert_int_equal(d->naddr, 1);
+	assert_non_null(device_table_find_ip(dt, &a6));
+	/* Without a MAC, a flow's first packet is still wanted by the device stage. */
+	memset(&f, 0, sizeof(f));
+	f.pkts[FLOW_TOSERVER] = 1;
+	p = ip_pkt(NULL, a, 6);
+	assert_true(device_packet_wanted(&f, &p, FLOW_TOSERVER));
+	/* An ended flow from it is counted to it: client 192.168.1.20 -> 203.0.113.5. */
+	f.key.family = EW_AF_INET;
+	memcpy(f.key.addr[0], a.bytes, 16);
+	f.key.addr[1][10] = f.key.addr[1][11] = 0xff;
+	f.key.addr[1][12] = 203, f.key.addr[1][13] = 0, f.key.addr[1][14] = 113, f.key.addr[1][15] = 5;
+	f.key.proto = EW_IPPROTO_UDP;
+	f.client_side = 0;
+	f.pkts[FLOW_TOSERVER] = 3;
+	f.pkts[FLOW_TOCLIENT] = 2;
+	f.bytes[FLOW_TOSERVER] = 300;
+	f.last_ts = 9 * SEC;
+	device_observe_flow(dt, &f, "unknown");
+	assert_int_equal(d->flows_out, 1);
+	assert_int_equal(d->pkts_out, 3);
+	assert_int_equal(d->bytes_out, 300);
+	assert_int_equal(d->pkts_in, 2);
+	assert_int_equal(d->last_ts, 9 * SEC);
+	device_table_destroy(dt);
+}
+
+/* home_networks of only 10.1.0.0/16: 192.168.1.50 is no longer local. */
+static void test_custom_home_networks(void **state)
+{
+	struct seen s = { 0 };
+	struct device_table *dt = device_table_create(16, 0, &home_10_1, NULL, on_event, &s);
+	struct ew_addr in = v4(10, 1, 2, 3), out = v4(192, 168, 1, 50), past = v4(10, 2, 0, 1);
+	struct device *d;
+
+	(void)state;
+	assert_true(device_table_is_home(dt, &in));
+	assert_false(device_table_is_home(dt, &out));
+	assert_false(device_table_is_home(dt, &past));
+	/* A host sending from it is not bound to it, and the address counts as outside. */
+	observe_from(dt, plug, out, 1);
+	d = device_table_find(dt, plug);
 	assert_int_equal(d->naddr, 0);
-	assert_int_equal(d->routed_pkts, 1);
-	assert_int_equal(s.n, 1); /* announced */
-	/* The plug, which has not sent anything, is not created by being a destination. */
-	assert_null(device_table_find(dt, plug));
+	assert_int_equal(d->outside_srcs, 1);
+	observe_from(dt, plug, in, 2);
+	assert_int_equal(d->naddr, 1);
+	assert_int_equal(d->inside_srcs, 1);
+	/* Without a MAC, only 10.1.2.3 becomes a device. */
+	observe_from(dt, NULL, out, 3);
+	observe_from(dt, NULL, in, 3);
+	assert_null(device_table_find_ip(dt, &out));
+	assert_non_null(device_table_find_ip(dt, &in));
+	assert_int_equal(device_table_stats(dt)->active, 2);
+	device_table_destroy(dt);
+	/* No home networks at all: nothing is inside, nothing is keyed by IP. */
+	dt = device_table_create(16, 0, NULL, NULL, on_event, &s);
+	observe_from(dt, NULL, in, 1);
+	assert_int_equal(device_table_stats(dt)->active, 0);
+	device_table_destroy(dt);
+}
+
+/*
+ * A table of 2: the router and one host behind it fill it; moving the
+ * second host evicts the first host (unseen the longest after the
+ * router is skipped), never the router its caller still holds.
+ */
+static void test_router_never_evicted_under_caller(void **state)
+{
+	struct seen s = { 0 };
+	struct device_table *dt = device_table_create(2, 0, &home, NULL, on_event, &s);
+	struct ew_addr h1 = v4(10, 0, 0, 11), h2 = v4(10, 0, 0, 12), h3 = v4(10, 0, 0, 13);
+
+	(void)state;
+	observe_from(dt, gw, h1, 1);
+	observe_from(dt, gw, h2, 2);
+	for (uint8_t i = 1; i <= 4; i++)
+		observe_from(dt, gw, v4(198, 51, 100, i), 2 + i);
+	/* At the 4th: h1 moved (table: router, h1), then h2 evicted h1. */
+	assert_non_null(device_table_find(dt, gw));
+	assert_int_equal(device_table_stats(dt)->active, 2);
+	assert_int_equal(device_table_stats(dt)->evicted, 1);
+	assert_null(device_table_find_ip(dt, &h1));
+	assert_non_null(device_table_find_ip(dt, &h2));
+	observe_from(dt, gw, h3, 7);
+	assert_non_null(device_table_find(dt, gw));
+	assert_non_null(device_table_find_ip(dt, &h3));
+	assert_int_equal(device_table_stats(dt)->evicted, 2);
+	device_table_destroy(dt);
+}
+
+/*
+ * A flood of spoofed inside sources behind a router: new IP-keyed devices
+ * are rate-limited (DEVICE_IP_NEW_BURST 256 at once, then 64 a minute).
+ * The router is recognised by 4 outside addresses at 1..4 s (no inside
+ * source yet), then 1000 distinct 10.2.x.y sources at 10 s: 256 become
+ * devices, 744 are refused.  60 s later a token has come back every
+ * 60/64 s = 0.9375 s: 64 more of 100 new sources, 36 refused.  Known
+ * hosts are refreshed whatever the bucket holds.
+ */
+static void test_ip_device_rate(void **state)
+{
+	struct seen s = { 0 };
+	struct device_table *dt = table(4096, 0, &s);
+	struct ew_addr first = v4(10, 2, 0, 0);
+
+	(void)state;
+	for (uint8_t i = 1; i <= 4; i++)
+		observe_from(dt, gw, v4(198, 51, 100, i), i);
+	for (int i = 0; i < 1000; i++)
+		observe_from(dt, gw, v4(10, 2, (uint8_t)(i >> 8), (uint8_t)i), 10);
+	assert_int_equal(device_table_stats(dt)->ip_keyed, 256);
+	assert_int_equal(device_table_stats(dt)->ip_refused, 744);
+	for (int i = 0; i < 100; i++)
+		observe_from(dt, gw, v4(10, 3, 0, (uint8_t)i), 70);
+	assert_int_equal(device_table_stats(dt)->ip_keyed, 256 + 64);
+	assert_int_equal(device_table_stats(dt)->ip_refused, 744 + 36);
+	observe_from(dt, gw, first, 71); /* the first host again: known, refreshed */
+	assert_int_equal(device_table_find_ip(dt, &first)->last_ts, 71 * SEC);
+	assert_int_equal(device_table_stats(dt)->ip_refused, 780);
+	assert_int_equal(s.total, 1 + 256 + 64); /* the router, then one "new" per device */
+	device_table_destroy(dt);
+}
+
+/*
+ * Ended flows behind a router count to the IP-keyed host, and a flow to
+ * the router's own address counts to the router.
+ */
+static void test_flow_behind_router(void **state)
+{
+	struct seen s = { 0 };
+	struct device_table *dt = table(16, 0, &s);
+	struct ew_addr h = v4(10, 1, 0, 11), own = v4(10, 1, 0, 1);
+	struct device *r, *d;
+	struct flow f;
+
+	(void)state;
+	observe_arp_from(dt, gw, own, 1);
+	for (uint8_t i = 1; i <= 4; i++)
+		observe_from(dt, gw, v4(198, 51, 100, i), 1 + i);
+	observe_from(dt, gw, h, 6);
+	r = device_table_find(dt, gw);
+	d = device_table_find_ip(dt, &h);
+	assert_non_null(d);
+	memset(&f, 0, sizeof(f));
+	f.key.family = EW_AF_INET;
+	f.key.proto = EW_IPPROTO_TCP;
+	memcpy(f.key.addr[0], h.bytes, 16);
+	memcpy(f.key.addr[1], own.bytes, 16);
+	f.key.port[1] = 80;
+	f.client_side = 0;
+	f.has_mac = 3;
+	memcpy(f.mac[FLOW_TOSERVER], gw, 6);
+	memcpy(f.mac[FLOW_TOCLIENT], gw, 6);
+	f.pkts[FLOW_TOSERVER] = 4;
+	f.pkts[FLOW_TOCLIENT] = 5;
+	f.tcp_flags[FLOW_TOCLIENT] = EW_TH_SYN | EW_TH_ACK;
+	f.last_ts = 8 * SEC;
+	device_observe_flow(dt, &f, "http");
+	assert_int_equal(d->flows_out, 1);
+	assert_int_equal(d->pkts_out, 4);
+	assert_int_equal(r->flows_out, 0);
+	assert_int_equal(r->flows_in, 1); /* served tcp/80 on its own address */
+	assert_int_equal(r->sig[SIG_SERVICE_PORT].n, 1);
+	assert_string_equal(r->sig[SIG_SERVICE_PORT].slot[0].value, "tcp/80");
+	assert_int_equal(d->sig[SIG_APP_PROTO].n, 1);
 	device_table_destroy(dt);
 }
 
@@ -261,7 +699,7 @@ static void test_router_not_owner(void **state)
 static void test_ndp_binding(void **state)
 {
 	struct seen s = { 0 };
-	struct device_table *dt = device_table_create(16, 0, NULL, on_event, &s);
+	struct device_table *dt = table(16, 0, &s);
 	uint8_t target[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 0x42 };
 	uint8_t ll[16] = { 0xfe, 0x80, [15] = 2 };
 	struct ew_packet p;
@@ -304,7 +742,14 @@ int main(void)
 		cmocka_unit_test(test_eviction),
 		cmocka_unit_test(test_local_addresses),
 		cmocka_unit_test(test_router_not_owner),
+		cmocka_unit_test(test_routed_segment),
+		cmocka_unit_test(test_router_by_inside_sources),
+		cmocka_unit_test(test_raw_ip_capture),
+		cmocka_unit_test(test_custom_home_networks),
+		cmocka_unit_test(test_router_never_evicted_under_caller),
+		cmocka_unit_test(test_flow_behind_router),
+		cmocka_unit_test(test_ip_device_rate),
 		cmocka_unit_test(test_ndp_binding),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, lists_setup, lists_teardown);
 }

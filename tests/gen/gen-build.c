@@ -317,6 +317,7 @@ static void fill_meta(struct gen_meta *m, const struct gen_conv *c, int dir, uin
 	m->tcp_flags = flags;
 	m->app = c->app;
 	m->server_name = c->server_name;
+	m->bulk = c->bulk;
 }
 
 /* Bytes of IP header (with options / extension headers) c's packets carry. */
@@ -455,6 +456,13 @@ void gen_icmp(const struct gen_sink *s, struct gen_conv *c, int dir, uint64_t ts
 void gen_arp(const struct gen_sink *s, uint64_t ts_us, uint16_t op, const uint8_t eth_dst[6],
 	     const uint8_t sha[6], uint32_t spa, const uint8_t tha[6], uint32_t tpa)
 {
+	gen_arp_from(s, ts_us, op, sha, eth_dst, sha, spa, tha, tpa);
+}
+
+void gen_arp_from(const struct gen_sink *s, uint64_t ts_us, uint16_t op, const uint8_t eth_src[6],
+		  const uint8_t eth_dst[6], const uint8_t sha[6], uint32_t spa, const uint8_t tha[6],
+		  uint32_t tpa)
+{
 	uint8_t buf[FRAME_BUF];
 	uint8_t *p = buf + HEADROOM;
 	struct gen_meta meta;
@@ -469,7 +477,7 @@ void gen_arp(const struct gen_sink *s, uint64_t ts_us, uint16_t op, const uint8_
 	gen_be32(p + 14, spa);
 	memcpy(p + 18, tha, 6);
 	gen_be32(p + 24, tpa);
-	emit_frame(s, ts_us, p, 28, ETHERTYPE_ARP, sha, eth_dst, &meta);
+	emit_frame(s, ts_us, p, 28, ETHERTYPE_ARP, eth_src, eth_dst, &meta);
 }
 
 /* ------------------------------------------------------------ TCP */
@@ -483,9 +491,15 @@ static uint32_t tcp_clock(const struct gen_conv *c, int side, uint64_t ts_us)
 static size_t tcp_syn_options(uint8_t *o, const struct gen_conv *c, int dir, uint64_t ts_us,
 			      bool ack)
 {
-	/* A SYN-ACK offers nothing its SYN did not: a minimal SYN gets MSS only. */
-	int style = c->syn_style[0] == GEN_SYN_MINIMAL ? GEN_SYN_MINIMAL : c->syn_style[dir];
+	/* A SYN-ACK offers nothing its SYN did not: a minimal SYN gets MSS
+	 * only, and so does one without options (servers always send MSS). */
+	int style = c->syn_style[0] == GEN_SYN_MINIMAL ||
+				    (dir == 1 && c->syn_style[0] == GEN_SYN_NONE) ?
+			    GEN_SYN_MINIMAL : c->syn_style[dir];
 	size_t n = 0;
+
+	if (style == GEN_SYN_NONE)
+		return 0;
 
 	o[n++] = 2; /* MSS */
 	o[n++] = 4;

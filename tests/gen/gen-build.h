@@ -83,6 +83,7 @@ struct gen_meta {
 	uint8_t tcp_flags; /* GEN_TCP_* */
 	uint8_t app;       /* the scenario's label; opaque here */
 	const char *server_name; /* NULL, or a string that outlives the run */
+	bool bulk;         /* bulk payload: the writer may store it sliced */
 };
 
 struct gen_sink {
@@ -112,6 +113,8 @@ enum gen_syn_style {
 	GEN_SYN_LINUX,   /* MSS, SACK_PERM, TS (if negotiated), NOP, WS */
 	GEN_SYN_WINDOWS, /* MSS, NOP, WS, NOP, NOP, SACK_PERM */
 	GEN_SYN_MINIMAL, /* MSS only, as lwIP sends */
+	GEN_SYN_NONE,    /* no options: a raw-socket scanner's SYN (Mirai);
+			    the answer carries MSS only */
 };
 
 /*
@@ -143,6 +146,7 @@ struct gen_conv {
 	bool tcp_ts;         /* RFC 7323 timestamps negotiated */
 	uint8_t syn_style[2]; /* enum gen_syn_style of each side */
 	uint32_t ts_base[2]; /* each side's timestamp clock at time 0 */
+	bool bulk;           /* copied into gen_meta: payload that may be sliced */
 };
 
 /* Randomises ISNs, IP ids, flow label and timestamp clocks. */
@@ -158,6 +162,11 @@ void gen_icmp(const struct gen_sink *s, struct gen_conv *c, int dir, uint64_t ts
 /* An ARP frame on an Ethernet-like link (callers check gen_link_has_arp). */
 void gen_arp(const struct gen_sink *s, uint64_t ts_us, uint16_t op, const uint8_t eth_dst[6],
 	     const uint8_t sha[6], uint32_t spa, const uint8_t tha[6], uint32_t tpa);
+/* The same with an Ethernet source other than sha (arpspoof restoring a
+ * cache sends the true owner's address from its own card). */
+void gen_arp_from(const struct gen_sink *s, uint64_t ts_us, uint16_t op, const uint8_t eth_src[6],
+		  const uint8_t eth_dst[6], const uint8_t sha[6], uint32_t spa, const uint8_t tha[6],
+		  uint32_t tpa);
 
 /* One TCP segment from the current sequence numbers; advances seq[dir]. */
 void gen_tcp_seg(const struct gen_sink *s, struct gen_conv *c, int dir, uint64_t ts_us,

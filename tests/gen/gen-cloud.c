@@ -20,47 +20,69 @@
 /* ------------------------------------------------------------ DNS */
 
 /*
- * Resolves a cloud name for d through the router unless d's cache still
- * holds it.  Dual-stack systems ask for A and AAAA from one socket, as
- * glibc and Apple's resolver do.  Returns when the device has its answer.
+ * One lookup of name by d through the router: A, and AAAA from the same
+ * socket on dual-stack systems, as glibc and Apple's resolver do; the
+ * answers are a4 and a6 (NULL or family 0: no such record) with ttl_s.
+ * Returns when the device has its answer.
  */
-static uint64_t dns_lookup(struct site *st, struct device *d, int cl, uint64_t t)
+static uint64_t dns_exchange(struct site *st, struct device *d, const char *name,
+			     const struct gen_addr *a4, const struct gen_addr *a6, uint32_t ttl_s,
+			     uint16_t id, uint64_t t)
 {
-	const struct cloud_def *cd = home_cloud(cl);
 	int fam = dev_v6(st, d, t) ? GEN_AF_INET6 : GEN_AF_INET;
-	struct gen_addr a4, a6;
 	struct peer cli, srv;
 	struct gen_conv c;
 	uint8_t msg[512];
-	uint16_t id = (uint16_t)gen_rng_next(&st->rng);
 	uint64_t done = t;
 	int n = d->def->dual_stack ? 2 : 1;
 
-	if (d->dns_expiry_us[cl] > t)
-		return t;
-	cloud_addr(cl, GEN_AF_INET, &a4);
-	cloud_addr(cl, GEN_AF_INET6, &a6);
 	peer_dev(&cli, st, d, fam, false);
 	peer_dev(&srv, st, &st->dev[DEV_ROUTER], fam, false);
-	conv_init(&c, st, &cli, eph_port(st, d), &srv, 53, 17, GEN_APP_DNS, cd->name);
+	conv_init(&c, st, &cli, eph_port(st, d), &srv, 53, 17, GEN_APP_DNS, name);
 	for (int i = 0; i < n; i++) {
 		uint16_t type = i ? DNS_AAAA : DNS_A;
 		uint64_t tq = t + (uint64_t)i * 180;
 		/* The router forwards upstream: a few to tens of milliseconds. */
 		uint64_t ta = tq + 2500 + gen_rng_below(&st->rng, 28000);
-		size_t len = gen_dns_message(msg, sizeof(msg), (uint16_t)(id + i), false, cd->name, type,
+		size_t len = gen_dns_message(msg, sizeof(msg), (uint16_t)(id + i), false, name, type,
 					 NULL, 0, d->def->dual_stack);
 
 		gen_udp(site_sink(st), &c, 0, tq, msg, len);
-		len = gen_dns_message(msg, sizeof(msg), (uint16_t)(id + i), true, cd->name, type,
-				  type == DNS_A ? &a4 : (cd->v6 ? &a6 : NULL), cd->dns_ttl_s,
+		len = gen_dns_message(msg, sizeof(msg), (uint16_t)(id + i), true, name, type,
+				  type == DNS_A ? a4 : (a6 && a6->family ? a6 : NULL), ttl_s,
 				  d->def->dual_stack);
 		gen_udp(site_sink(st), &c, 1, ta, msg, len);
 		if (ta > done)
 			done = ta;
 	}
-	d->dns_expiry_us[cl] = t + cd->dns_ttl_s * SEC;
 	return done + c.delay_us[0];
+}
+
+/* Resolves a cloud name for d through the router unless d's cache still
+ * holds it. */
+static uint64_t dns_lookup(struct site *st, struct device *d, int cl, uint64_t t)
+{
+	const struct cloud_def *cd = home_cloud(cl);
+	struct gen_addr a4, a6;
+	/* Drawn before the cache check, as it always was: the committed
+	 * captures depend on the order of draws. */
+	uint16_t id = (uint16_t)gen_rng_next(&st->rng);
+	uint64_t done;
+
+	if (d->dns_expiry_us[cl] > t)
+		return t;
+	cloud_addr(cl, GEN_AF_INET, &a4);
+	cloud_addr(cl, GEN_AF_INET6, &a6);
+	done = dns_exchange(st, d, cd->name, &a4, cd->v6 ? &a6 : NULL, cd->dns_ttl_s, id, t);
+	d->dns_expiry_us[cl] = t + cd->dns_ttl_s * SEC;
+	return done;
+}
+
+uint64_t dns_resolve(struct site *st, struct device *d, const struct remote *r, uint64_t t)
+{
+	uint16_t id = (uint16_t)gen_rng_next(&st->rng);
+
+	return dns_exchange(st, d, r->name, &r->addr4, &r->addr6, r->dns_ttl_s, id, t);
 }
 
 /* Which family d reaches cloud cl over: IPv6 for most dual-stack sessions. */
@@ -100,12 +122,13 @@ struct tls_script {
 /* Scratch for the one TLS script being built (large; single-threaded). */
 static struct tls_script tls_scratch;
 
-static void tls_hello(struct gen_tls_hello *h, struct site *st, const struct device *d, int cl)
+static void tls_hello(struct gen_tls_hello *h, struct site *st, const struct device *d,
+		      const char *sni)
 {
 	memset(h, 0, sizeof(*h));
 	h->stack = (enum gen_tls_stack)d->def->tls;
 	h->tls13 = d->def->tls13;
-	h->sni = home_cloud(cl)->name;
+	h->sni = sni;
 	if (h->stack == GEN_TLS_APPLE || h->stack == GEN_TLS_BORING || h->stack == GEN_TLS_SCHANNEL)
 		h->alpn = "h2,http/1.1";
 	gen_rng_fill(&st->rng, h->session_id, sizeof(h->session_id));
@@ -115,7 +138,7 @@ static void tls_hello(struct gen_tls_hello *h, struct site *st, const struct dev
 
 /* The handshake and nreq request/response pairs as an exchange script. */
 static void tls_script_build(struct tls_script *ts, struct site *st, const struct device *d,
-			     int cl, int nreq, size_t req_len, size_t resp_len)
+			     const char *sni, int nreq, size_t req_len, size_t resp_len)
 {
 	struct gen_rng *r = &st->rng;
 	size_t cf, len, extra;
@@ -126,7 +149,7 @@ static void tls_script_build(struct tls_script *ts, struct site *st, const struc
 	 * an initializer list or an argument list is evaluated unspecified,
 	 * and compilers differ, which would make the output compiler-specific.
 	 */
-	tls_hello(&ts->hello, st, d, cl);
+	tls_hello(&ts->hello, st, d, sni);
 	ts->n = 0;
 	len = gen_tls_client_hello(ts->ch, sizeof(ts->ch), &ts->hello, r);
 	ts->msgs[ts->n++] = (struct gen_msg){ 0, 150, ts->ch, len };
@@ -159,7 +182,24 @@ uint64_t tls_connect(struct site *st, struct device *d, int cl, uint64_t t, stru
 {
 	t = dns_lookup(st, d, cl, t) + 300;
 	cloud_conv(c, st, d, cl, t, 6, GEN_APP_TLS, home_cloud(cl)->name);
-	tls_script_build(&tls_scratch, st, d, cl, nreq, req_len, resp_len);
+	tls_script_build(&tls_scratch, st, d, home_cloud(cl)->name, nreq, req_len, resp_len);
+	return gen_tcp_exchange(site_sink(st), c, t, tls_scratch.msgs, tls_scratch.n, close);
+}
+
+uint64_t tls_connect_remote(struct site *st, struct device *d, const struct remote *r, uint64_t t,
+			    struct gen_conv *c, int nreq, size_t req_len, size_t resp_len,
+			    enum gen_close close)
+{
+	int fam = GEN_AF_INET;
+	struct peer cli, srv;
+
+	/* Dual-stack systems prefer IPv6 most of the time, as cloud_family. */
+	if (r->addr6.family && dev_v6(st, d, t) && gen_rng_below(&st->rng, 10) < 6)
+		fam = GEN_AF_INET6;
+	peer_dev(&cli, st, d, fam, false);
+	peer_remote(&srv, st, r, fam);
+	conv_init(c, st, &cli, eph_port(st, d), &srv, r->port, 6, GEN_APP_TLS, r->name);
+	tls_script_build(&tls_scratch, st, d, r->name, nreq, req_len, resp_len);
 	return gen_tcp_exchange(site_sink(st), c, t, tls_scratch.msgs, tls_scratch.n, close);
 }
 

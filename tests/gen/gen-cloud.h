@@ -21,6 +21,14 @@
  */
 uint64_t tls_connect(struct site *st, struct device *d, int cl, uint64_t t, struct gen_conv *c,
 		     int nreq, size_t req_len, size_t resp_len, enum gen_close close);
+/* Like tls_connect to any remote host, without a lookup (the caller
+ * resolves with dns_resolve when its own cache says so). */
+uint64_t tls_connect_remote(struct site *st, struct device *d, const struct remote *r, uint64_t t,
+			    struct gen_conv *c, int nreq, size_t req_len, size_t resp_len,
+			    enum gen_close close);
+/* d looks r's name up through the router (A, and AAAA if dual-stack),
+ * whatever any cache holds.  Returns when d has its answer. */
+uint64_t dns_resolve(struct site *st, struct device *d, const struct remote *r, uint64_t t);
 /* A whole TLS session, closed by the client, the server or a RST. */
 uint64_t tls_session(struct site *st, struct device *d, int cl, uint64_t t, int nreq,
 		     size_t req_len, size_t resp_len);

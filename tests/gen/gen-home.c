@@ -123,6 +123,16 @@ static const struct cloud_def clouds[CL_COUNT] = {
 	[CL_NTPHUE] = { "time.meethue.com", 0, 124, false, 123, 31, 52, 300 },
 	[CL_HIKUP] = { "clip-upload.hik-connect.com", 0, 11, false, 443, 40, 49, 60 },
 	[CL_MUSIC] = { "audio-ak-spotify-com.akamaized.net", 2, 130, true, 443, 11, 58, 20 },
+	[CL_HIKFW] = { "firmware.hik-connect.com", 0, 12, false, 443, 39, 49, 300 },
+	[CL_TPFW] = { "download.tplinkcloud.com", 0, 21, false, 443, 90, 46, 300 },
+	[CL_HUEFW] = { "firmware.meethue.com", 0, 32, false, 443, 31, 52, 300 },
+	[CL_GOOGFW] = { "update.googleapis.com", 1, 43, true, 443, 13, 118, 300 },
+	[CL_AMZFW] = { "softwareupdates.amazon.com", 0, 52, true, 443, 85, 233, 60 },
+	[CL_SONOSUPD] = { "update.sonos.com", 0, 62, false, 443, 42, 49, 60 },
+	[CL_SHELLYFW] = { "repo.shelly.cloud", 2, 131, false, 443, 24, 52, 300 },
+	[CL_AMZMUSIC] = { "dmusic-stream.amazon.com", 0, 53, true, 443, 18, 233, 60 },
+	[CL_WUPDATE] = { "ctldl.windowsupdate.com", 1, 95, true, 443, 17, 116, 300 },
+	[CL_SPOTIFY] = { "spclient.wg.spotify.com", 2, 132, true, 443, 12, 58, 300 },
 };
 
 /*
@@ -279,6 +289,30 @@ void peer_cloud(struct peer *p, struct site *st, int cl, int family)
 	p->ttl = clouds[cl].ttl;
 	p->tcp = TCP_SERVER;
 	p->delay_us = clouds[cl].rtt_ms * 1000 + gen_rng_below(&st->rng, clouds[cl].rtt_ms * 100 + 1);
+}
+
+void peer_remote(struct peer *p, struct site *st, const struct remote *r, int family)
+{
+	p->addr = family == GEN_AF_INET6 && r->addr6.family ? r->addr6 : r->addr4;
+	memcpy(p->mac, st->dev[DEV_ROUTER].mac, 6);
+	p->ttl = r->ttl;
+	p->tcp = TCP_SERVER;
+	p->delay_us = r->rtt_ms * 1000u + gen_rng_below(&st->rng, r->rtt_ms * 100u + 1);
+}
+
+void remote_of_cloud(int cl, struct remote *r)
+{
+	const struct cloud_def *c = &clouds[cl];
+
+	memset(r, 0, sizeof(*r));
+	r->name = c->name;
+	cloud_addr(cl, GEN_AF_INET, &r->addr4);
+	if (c->v6)
+		cloud_addr(cl, GEN_AF_INET6, &r->addr6);
+	r->port = c->port;
+	r->rtt_ms = c->rtt_ms;
+	r->ttl = c->ttl;
+	r->dns_ttl_s = c->dns_ttl_s;
 }
 
 void peer_group(struct peer *p, const struct gen_addr *group)

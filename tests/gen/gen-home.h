@@ -62,7 +62,11 @@ enum cloud_id {
 	CL_SONOS, CL_SONOSMET, CL_HPXMPP, CL_HPFW, CL_ICLOUD, CL_SMOOT, CL_APNS, CL_CAPTIVE,
 	CL_LIVE, CL_WINSET, CL_BING, CL_NCSI, CL_NCSI6, CL_HAVER, CL_HAALERT, CL_NTPPOOL,
 	CL_NTPDEB, CL_NTPGOOG, CL_NTPAPPLE, CL_NTPWIN, CL_NTPAMZ, CL_NTPHUE, CL_HIKUP,
-	CL_MUSIC, CL_COUNT
+	CL_MUSIC,
+	/* Only in the long-running site (gen-benign.c): firmware checks, more
+	 * streaming, Windows Update. */
+	CL_HIKFW, CL_TPFW, CL_HUEFW, CL_GOOGFW, CL_AMZFW, CL_SONOSUPD, CL_SHELLYFW, CL_AMZMUSIC,
+	CL_WUPDATE, CL_SPOTIFY, CL_COUNT
 };
 
 struct cloud_def {
@@ -74,6 +78,19 @@ struct cloud_def {
 	uint16_t rtt_ms;
 	uint8_t ttl;        /* IP TTL its packets arrive with */
 	uint16_t dns_ttl_s;
+};
+
+/* Any Internet host as a device reaches it: a cloud of the table
+ * (remote_of_cloud) or one a scenario makes up (a browsing destination,
+ * an attacker's server). */
+struct remote {
+	const char *name;       /* DNS name and TLS SNI; outlives the run */
+	struct gen_addr addr4;
+	struct gen_addr addr6;  /* family 0: the name has no AAAA record */
+	uint16_t port;
+	uint16_t rtt_ms;
+	uint8_t ttl;            /* IP TTL its packets arrive with */
+	uint32_t dns_ttl_s;
 };
 
 /* A device of one site: its addresses and what it remembers. */
@@ -133,9 +150,14 @@ enum ev_kind {
 	EV_PING,          /* arg 0: router, record-route; 1: a cloud host */
 	EV_V6_QUERY,      /* router's RA and MLD query, devices report */
 	EV_BULK,          /* arg 0: upload, 1: download (bench) */
+	/* The long-running site's habits (gen-benign.c): */
+	EV_SESSION,       /* persistent cloud session, heartbeat every arg s */
+	EV_AUDIO,         /* a speaker that streams music at times */
+	EV_USER,          /* a person browsing on the phone or laptop */
 };
 
-#define ONLY_V6 1 /* only in --ipv6 runs */
+#define ONLY_V6 1  /* only in --ipv6 runs */
+#define ONLY_DAY 2 /* only while the household is up (site_awake) */
 
 struct event_def {
 	uint32_t at_ms;     /* from the site's start */
@@ -172,6 +194,15 @@ static inline bool dev_v6(const struct site *st, const struct device *d, uint64_
 	return site_v6(st) && d->def->dual_stack && t >= d->ready_us;
 }
 
+/* Whether the household is up at t: 07:00 to 23:00 local time, which
+ * is UTC (the simulated start, 08:00Z, is a morning). */
+static inline bool site_awake(uint64_t t_us)
+{
+	uint64_t hour = t_us / 3600000000ULL % 24;
+
+	return hour >= 7 && hour < 23;
+}
+
 /* A fixed hash of a site index, for per-site variation that needs no
  * random stream. */
 uint64_t site_mix(uint32_t index);
@@ -188,6 +219,10 @@ void peer_dev(struct peer *p, struct site *st, const struct device *d, int famil
 	      bool link_local);
 void peer_cloud(struct peer *p, struct site *st, int cl, int family);
 void peer_group(struct peer *p, const struct gen_addr *group);
+/* A remote host beyond the router (as peer_cloud for any remote). */
+void peer_remote(struct peer *p, struct site *st, const struct remote *r, int family);
+/* Cloud host cl as a remote. */
+void remote_of_cloud(int cl, struct remote *r);
 /* A conversation from cli:cport to srv:sport with each side's TCP stack,
  * labelled app and name (NULL or a string that outlives the run). */
 void conv_init(struct gen_conv *c, struct site *st, const struct peer *cli, uint16_t cport,

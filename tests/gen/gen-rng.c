@@ -47,6 +47,29 @@ void gen_rng_fill(struct gen_rng *rng, uint8_t *buf, size_t len)
 	}
 }
 
+uint64_t gen_rng_exp(struct gen_rng *rng, uint64_t mean)
+{
+	/* -ln(u) for u in (0, 1], without libm: u = m * 2^-k with m in
+	 * [0.5, 1), so -ln(u) = k ln 2 - ln m, and ln m = 2 atanh(z) with
+	 * z = (m - 1) / (m + 1) in (-1/3, 0], whose series converges fast
+	 * (four terms: error under 1e-5). */
+	double u = ((double)(gen_rng_next(rng) >> 11) + 1.0) / 9007199254740992.0; /* 2^53 */
+	double m = u, z, z2, ln_m, x;
+	int k = 0;
+
+	while (m < 0.5) {
+		m *= 2.0;
+		k++;
+	}
+	z = (m - 1.0) / (m + 1.0);
+	z2 = z * z;
+	ln_m = 2.0 * z * (1.0 + z2 / 3.0 + z2 * z2 / 5.0 + z2 * z2 * z2 / 7.0);
+	x = k * 0.6931471805599453 - ln_m;
+	if (x > 20.0)
+		x = 20.0;
+	return (uint64_t)(x * (double)mean);
+}
+
 #define POOL_SIZE 65536
 #define POOL_MAX_TAKE 65536
 

@@ -23,6 +23,9 @@ uint32_t gen_rng_below(struct gen_rng *rng, uint32_t n);
 /* Uniform in [lo, hi]. */
 uint64_t gen_rng_range(struct gen_rng *rng, uint64_t lo, uint64_t hi);
 void gen_rng_fill(struct gen_rng *rng, uint8_t *buf, size_t len);
+/* Exponentially distributed with the given mean (the gaps of a Poisson
+ * process: motion events, user sessions), capped at 20 means. */
+uint64_t gen_rng_exp(struct gen_rng *rng, uint64_t mean);
 
 /* len (<= 65536) pseudo-random bytes for bulk payloads, read-only; cheap
  * because it is a slice of a fixed pool at an offset drawn from rng. */

@@ -46,6 +46,7 @@ struct gen_truth {
 	struct truth_flow **buckets;
 	size_t nbuckets, count;
 	struct truth_list lru[2]; /* [0] UDP/ICMP, [1] TCP */
+	double device_days;       /* 0: not a long run, no header line */
 	char err[320];
 };
 
@@ -154,6 +155,9 @@ static void truth_grow(struct gen_truth *t)
 
 static void lru_unlink(struct truth_list *l, struct truth_flow *f)
 {
+	/* A new flow is in no list yet: unlinking it must not cut the list. */
+	if (!f->lprev && l->head != f)
+		return;
 	if (f->lprev)
 		f->lprev->lnext = f->lnext;
 	else
@@ -332,6 +336,11 @@ static void format_flow(const struct truth_flow *f, uint16_t vlan, char *out, si
 		 app_names[f->app < GEN_APP_COUNT ? f->app : 0], f->name ? f->name : "-");
 }
 
+void gen_truth_set_device_days(struct gen_truth *t, double device_days)
+{
+	t->device_days = device_days;
+}
+
 int gen_truth_write(const struct gen_truth *t, FILE *f, const char *link_name,
 		    const char *format_name)
 {
@@ -341,6 +350,8 @@ int gen_truth_write(const struct gen_truth *t, FILE *f, const char *link_name,
 	fprintf(f, "# packets %llu\n# bytes %llu\n# flows %llu\n# arp %llu\n# link %s\n# format %s\n",
 		(unsigned long long)t->packets, (unsigned long long)t->bytes,
 		(unsigned long long)t->flows, (unsigned long long)t->arp, link_name, format_name);
+	if (t->device_days > 0)
+		fprintf(f, "# device_days %.3f\n", t->device_days);
 	if (t->mode == GEN_TRUTH_FLOWS && t->count > 0) {
 		lines = calloc(t->count, sizeof(*lines));
 		if (!lines)

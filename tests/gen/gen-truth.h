@@ -46,6 +46,9 @@ int gen_truth_account(struct gen_truth *t, uint64_t ts_us, size_t len,
 		      const struct gen_meta *meta);
 /* The reason of the last failure; valid as long as t. */
 const char *gen_truth_error(const struct gen_truth *t);
+/* Records the device-days a long run covered: written as a header line
+ * "# device_days N" after "# format" (only when set). */
+void gen_truth_set_device_days(struct gen_truth *t, double device_days);
 /* Writes the .truth file; returns 0 or -1 (with errno) on I/O error. */
 int gen_truth_write(const struct gen_truth *t, FILE *f, const char *link_name,
 		    const char *format_name);

@@ -4,14 +4,16 @@
  *
  *   ew-pcapgen SCENARIO -o FILE|- [--truth FILE] [--link NAME]
  *              [--format pcap|pcapng] [--ipv6] [--seed N] [--packets N]
- *              [--flows N] [--duration SECONDS]
+ *              [--flows N] [--duration SECONDS] [--sites N] [--warmup SECONDS]
+ *              [--gap SECONDS] [--attack NAME]... [--labels FILE] [--slice BYTES]
  *
  * This file owns the command line and the output stage: a reorder buffer
  * that takes the scenario's frames in any order after the last announced
  * horizon and writes them sorted by time, through libpcap's writer for
  * pcap or our own block writer for pcapng (libpcap cannot write pcapng).
  * Each frame written is also counted into the ground truth, so the .truth
- * file always describes the capture exactly.
+ * file always describes the capture exactly.  The attacks scenario's
+ * labels go to a CSV file as each attack ends.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -24,12 +26,16 @@
 
 #include <pcap/pcap.h>
 
+#include "gen-attack.h"
 #include "gen-build.h"
 #include "gen-scenario.h"
 #include "gen-truth.h"
 
 #define SNAPLEN 262144 /* the usual "whole packet" snapshot length */
 #define STDIO_BUF (1 << 20)
+/* attacks stores bulk payloads (exfiltration, flood, clips, music) cut to
+ * this many bytes unless --slice says otherwise, to stay near 40 MB. */
+#define ATTACKS_SLICE_BYTES 80
 
 enum format { FORMAT_PCAP, FORMAT_PCAPNG };
 
@@ -50,6 +56,9 @@ struct writer {
 	struct pending **heap;
 	size_t n, cap;
 	uint64_t seq, horizon_us, written, max_packets;
+	uint64_t last_us;  /* time of the last frame written */
+	size_t slice;      /* bulk frames stored cut to this (0: whole) */
+	FILE *labels;      /* the attacks' CSV, or NULL */
 	int failed; /* errno-style once writing failed; stops the run */
 };
 
@@ -133,7 +142,7 @@ static int ng_start(FILE *f, uint16_t linktype)
 	return ng_block(f, 1, b, n);
 }
 
-static int ng_packet(FILE *f, uint64_t ts_us, const uint8_t *data, size_t len)
+static int ng_packet(FILE *f, uint64_t ts_us, const uint8_t *data, size_t len, size_t wire_len)
 {
 	static const uint8_t pad[4];
 	size_t padded = (len + 3) & ~(size_t)3;
@@ -145,7 +154,7 @@ static int ng_packet(FILE *f, uint64_t ts_us, const uint8_t *data, size_t len)
 	le32(head + 12, (uint32_t)(ts_us >> 32));
 	le32(head + 16, (uint32_t)ts_us);
 	le32(head + 20, (uint32_t)len);
-	le32(head + 24, (uint32_t)len);
+	le32(head + 24, (uint32_t)wire_len);
 	if (fwrite(head, 1, 28, f) != 28 || fwrite(data, 1, len, f) != len ||
 	    fwrite(pad, 1, padded - len, f) != padded - len || fwrite(head + 4, 1, 4, f) != 4)
 		return -1;
@@ -223,16 +232,34 @@ static void out_frame(void *ctx, uint64_t ts_us, const uint8_t *data, size_t len
 
 static int write_one(struct writer *w, const struct pending *p)
 {
+	/* Sliced as a snap length would cut it: the wire length stays. */
+	size_t caplen = p->meta.bulk && w->slice && p->len > w->slice ? w->slice : p->len;
+
+	w->last_us = p->ts_us;
 	if (w->format == FORMAT_PCAP) {
 		struct pcap_pkthdr h;
 
 		h.ts.tv_sec = (time_t)(p->ts_us / 1000000);
 		h.ts.tv_usec = (suseconds_t)(p->ts_us % 1000000);
-		h.caplen = h.len = (bpf_u_int32)p->len;
+		h.caplen = (bpf_u_int32)caplen;
+		h.len = (bpf_u_int32)p->len;
 		pcap_dump((u_char *)w->dumper, &h, p->data);
 		return ferror(w->file) ? -1 : 0;
 	}
-	return ng_packet(w->file, p->ts_us, p->data, p->len);
+	return ng_packet(w->file, p->ts_us, p->data, caplen, p->len);
+}
+
+/* One CSV row: device,start,end,scenario (times with microseconds). */
+static void out_label(void *ctx, const uint8_t mac[6], uint64_t start_us, uint64_t end_us,
+		      const char *scenario)
+{
+	struct writer *w = ctx;
+
+	if (!w->labels)
+		return;
+	fprintf(w->labels, "%02x:%02x:%02x:%02x:%02x:%02x,%" PRIu64 ".%06" PRIu64 ",%" PRIu64
+		".%06" PRIu64 ",%s\n", mac[0], mac[1], mac[2], mac[3], mac[4], mac[5],
+		start_us / 1000000, start_us % 1000000, end_us / 1000000, end_us % 1000000, scenario);
 }
 
 static int out_horizon(void *ctx, uint64_t ts_us)
@@ -264,8 +291,9 @@ static int out_horizon(void *ctx, uint64_t ts_us)
 
 struct args {
 	struct gen_options opt;
-	const char *output, *truth;
+	const char *output, *truth, *labels;
 	enum format format;
+	long slice; /* -1: the scenario's default */
 };
 
 static void usage(FILE *f)
@@ -273,14 +301,26 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: %s SCENARIO -o FILE|- [--truth FILE] [--link LINK] [--format pcap|pcapng]\n"
 		"       [--ipv6] [--seed N] [--packets N] [--flows N] [--duration SECONDS]\n"
+		"       [--sites N] [--warmup SECONDS] [--gap SECONDS] [--attack NAME]...\n"
+		"       [--labels FILE] [--slice BYTES]\n"
 		"scenarios: smart-home  a home LAN for %d simulated seconds, per-flow truth\n"
 		"           bench       %d homes and long video/upload flows, streamed;\n"
 		"                       stops after --packets (default %d)\n"
 		"           flood       --flows SYNs (default %d) from distinct sources, 1 us apart\n"
-		"links: ether vlan qinq sll sll2 raw null loop (default ether)\n"
+		"           benign      --sites homes (default 1) living for --duration\n"
+		"                       (default %d s), streamed; prints the device-days\n"
+		"           attacks     one home; after --warmup (default %d s) the attacks one\n"
+		"                       at a time, --gap (default %d s) apart, each 60-180 s;\n"
+		"                       --attack NAME (repeatable) picks some; --labels FILE\n"
+		"                       writes device,start,end,scenario rows\n"
+		"attacks: mirai_scan telnet_bruteforce c2_beacon dns_tunnel exfiltration\n"
+		"         udp_flood arp_spoof lateral_scan new_service\n"
+		"links: ether vlan qinq sll sll2 raw null loop (default ether; attacks needs ARP)\n"
 		"--packets N stops after N frames like tcpdump -c; --duration shortens\n"
-		"smart-home or bounds bench; the default seed is %d.\n",
+		"smart-home or bounds the others; --slice N stores bulk payload frames cut\n"
+		"to N bytes (attacks default %d, others 0: whole); the default seed is %d.\n",
 		prog, GEN_SMART_HOME_S, GEN_BENCH_SITES, GEN_BENCH_PACKETS, GEN_FLOOD_FLOWS,
+		GEN_BENIGN_S, GEN_ATTACK_WARMUP_S, GEN_ATTACK_GAP_S, ATTACKS_SLICE_BYTES,
 		GEN_DEFAULT_SEED);
 }
 
@@ -299,7 +339,7 @@ static uint64_t parse_count(const char *opt, const char *s, uint64_t max)
 static void parse_args(int argc, char **argv, struct args *a)
 {
 	enum { OPT_TRUTH = 256, OPT_LINK, OPT_FORMAT, OPT_IPV6, OPT_SEED, OPT_PACKETS, OPT_FLOWS,
-	       OPT_DURATION };
+	       OPT_DURATION, OPT_SITES, OPT_WARMUP, OPT_GAP, OPT_ATTACK, OPT_LABELS, OPT_SLICE };
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "truth", required_argument, NULL, OPT_TRUTH },
@@ -310,14 +350,24 @@ static void parse_args(int argc, char **argv, struct args *a)
 		{ "packets", required_argument, NULL, OPT_PACKETS },
 		{ "flows", required_argument, NULL, OPT_FLOWS },
 		{ "duration", required_argument, NULL, OPT_DURATION },
+		{ "sites", required_argument, NULL, OPT_SITES },
+		{ "warmup", required_argument, NULL, OPT_WARMUP },
+		{ "gap", required_argument, NULL, OPT_GAP },
+		{ "attack", required_argument, NULL, OPT_ATTACK },
+		{ "labels", required_argument, NULL, OPT_LABELS },
+		{ "slice", required_argument, NULL, OPT_SLICE },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	enum attack_id id;
 	int c;
 
 	memset(a, 0, sizeof(*a));
 	a->opt.seed = GEN_DEFAULT_SEED;
 	a->opt.link = GEN_LINK_ETHER;
+	a->opt.warmup_s = GEN_ATTACK_WARMUP_S;
+	a->opt.gap_s = GEN_ATTACK_GAP_S;
+	a->slice = -1;
 	while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o': a->output = optarg; break;
@@ -341,6 +391,20 @@ static void parse_args(int argc, char **argv, struct args *a)
 		case OPT_DURATION:
 			a->opt.duration_s = (uint32_t)parse_count("--duration", optarg, 100000000);
 			break;
+		case OPT_SITES:
+			a->opt.sites = (uint32_t)parse_count("--sites", optarg, GEN_BENIGN_SITES_MAX);
+			if (a->opt.sites == 0)
+				die("--sites: at least 1");
+			break;
+		case OPT_WARMUP: a->opt.warmup_s = (uint32_t)parse_count("--warmup", optarg, 10000000); break;
+		case OPT_GAP: a->opt.gap_s = (uint32_t)parse_count("--gap", optarg, 10000000); break;
+		case OPT_ATTACK:
+			if (attack_from_name(optarg, &id) != 0)
+				die("unknown attack '%s'", optarg);
+			a->opt.attack_mask |= 1u << id;
+			break;
+		case OPT_LABELS: a->labels = optarg; break;
+		case OPT_SLICE: a->slice = (long)parse_count("--slice", optarg, SNAPLEN); break;
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); exit(2);
 		}
@@ -359,6 +423,20 @@ static void parse_args(int argc, char **argv, struct args *a)
 		a->opt.max_packets = GEN_BENCH_PACKETS;
 	if (a->truth && strcmp(a->truth, "-") == 0 && strcmp(a->output, "-") == 0)
 		die("the capture and the truth cannot both go to stdout");
+	if (a->opt.scenario == GEN_BENIGN || a->opt.scenario == GEN_ATTACKS) {
+		/* The long-running home has no IPv6 habits (yet). */
+		if (a->opt.ipv6)
+			die("%s: no --ipv6", argv[optind]);
+		if (a->opt.scenario == GEN_ATTACKS && !gen_link_has_arp(a->opt.link))
+			die("attacks: link '%s' carries no ARP (arp_spoof, lateral_scan)",
+			    gen_link_name(a->opt.link));
+	}
+	if (a->slice < 0)
+		a->slice = a->opt.scenario == GEN_ATTACKS ? ATTACKS_SLICE_BYTES : 0;
+	/* Slicing below the headers would hide them: link (up to 22 bytes),
+	 * IPv4 (20), TCP with timestamps (32) and a TLS record header (5). */
+	if (a->slice > 0 && a->slice < 80)
+		die("--slice: 0 or at least 80 bytes");
 }
 
 /* ------------------------------------------------------------ main */
@@ -428,13 +506,21 @@ int main(int argc, char **argv)
 {
 	struct args a;
 	struct writer w;
-	struct gen_output out = { out_frame, out_horizon, &w };
+	struct gen_output out = { out_frame, out_horizon, &w, out_label };
+	double device_days;
 	int rc;
 
 	parse_args(argc, argv, &a);
 	memset(&w, 0, sizeof(w));
 	w.format = a.format;
 	w.max_packets = a.opt.max_packets ? a.opt.max_packets : UINT64_MAX;
+	w.slice = (size_t)a.slice;
+	if (a.labels) {
+		w.labels = strcmp(a.labels, "-") == 0 ? stdout : fopen(a.labels, "w");
+		if (!w.labels || (w.labels == stdout && strcmp(a.output, "-") == 0))
+			die("%s: %s", a.labels, w.labels ? "stdout holds the capture" : strerror(errno));
+		fprintf(w.labels, "device,start,end,scenario\n");
+	}
 	/* DLT_NULL's family is in the writer's byte order: libpcap writes pcap
 	 * in host order, our pcapng is little-endian. */
 	a.opt.null_le = a.format == FORMAT_PCAPNG || host_little_endian();
@@ -452,6 +538,18 @@ int main(int argc, char **argv)
 		die("%s: write failed: %s", a.output, strerror(w.failed));
 	if (rc != 0)
 		die("generation failed");
+	if (w.labels && (fflush(w.labels) != 0 || ferror(w.labels) ||
+			 (w.labels != stdout && fclose(w.labels) != 0)))
+		die("%s: %s", a.labels, strerror(errno));
+	device_days = gen_scenario_device_days(&a.opt, w.last_us);
+	if (device_days > 0) {
+		gen_truth_set_device_days(w.truth, device_days);
+		fprintf(stderr, "%s: %s: %.2f device-days (%u devices x %u sites x %.3f days)\n",
+			prog, argv[optind], device_days, (unsigned)GEN_DEVICES_PER_SITE,
+			a.opt.scenario == GEN_BENIGN && a.opt.sites ? a.opt.sites : 1,
+			device_days / GEN_DEVICES_PER_SITE /
+				(a.opt.scenario == GEN_BENIGN && a.opt.sites ? a.opt.sites : 1));
+	}
 	if (a.truth && write_truth(&w, &a) != 0)
 		die("%s: %s", a.truth, strerror(errno));
 	gen_truth_free(w.truth);

@@ -1,0 +1,770 @@
+/*
+ * baseline.c - a device's behavioural baseline and its scoring (see baseline.h).
+ *
+ * All work per observation is O(1): a counter or a sketch bit, and the
+ * judgement of the one feature that moved.  Closing a bin judges the
+ * BLF_COUNT features once.
+ */
+#include <math.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "baseline.h"
+#include "score-damped.h"
+#include "score-periodic.h"
+#include "score-stats.h"
+#include "util-hash.h"
+#include "util-sketch.h"
+
+/*
+ * Silent bins are folded as zeros in O(1) into the means; the forecaster
+ * has no closed form, so it sees at most this many of them (a day-long
+ * silence then reads as "quiet for a while", which is what matters).
+ */
+#define HOLT_ZERO_BINS_MAX 64u
+
+/* The short-term rate: damped scale 2 (lambda 1/s, a half-life of 0.69 s). */
+#define RATE_SCALE 2u
+/*
+ * Floor on the spread of the learned peak rate, packets per second: a
+ * device that peaks at 2 pkt/s must reach 2 + 6 * 5 = 32 pkt/s before its
+ * rate alone is anomalous; bursts below that are everyday life (a page
+ * load, a firmware check).
+ */
+#define RATE_MIN_SPREAD_PPS 5.0
+#define RATE_FEATURE BLF_COUNT /* its index in report and early_fired bits */
+/*
+ * Share of the short-term rate in the score: half, as the thinnest of the
+ * features (one burst of a TCP window can reach it), so it must reach
+ * twice the z of a counted feature alone.
+ */
+#define RATE_WEIGHT 0.5
+
+/* Server ports from here up are clients' ephemeral ports (Linux starts at 32768). */
+#define EPHEMERAL_PORT_MIN 32768u
+
+#define SPREAD_EPSILON 1e-6
+
+/*
+ * The envelope: the most a feature reached in any bin, decaying by half a
+ * week.  Mean and spread describe a device's usual minute; the envelope
+ * remembers its busiest ones (the camera's motion clip, the hub pulling a
+ * stream, the nightly backup), which a heavy-tailed feature reaches now
+ * and then without anything being wrong.  A value is only anomalous once
+ * it is past the envelope by threshold times a quarter of the envelope:
+ * 2.5 times the busiest minute at the default threshold 6.
+ */
+#define ENVELOPE_HALF_LIFE_S (7u * 86400u)
+#define ENVELOPE_SPREAD_SHARE 0.25
+
+/* Items kept per category: endpoints matter most and vary most. */
+static const uint8_t profile_caps[BLC_COUNT] = {
+	[BLC_ENDPOINT] = 32, [BLC_APP_PROTO] = 16, [BLC_SERVER_PORT] = 16,
+	[BLC_JA3] = 8,       [BLC_SERVICE] = 16,
+};
+
+struct baseline {
+	ew_usec_t first_us;
+	uint64_t bin;          /* index of the open bin: ts / bin length */
+	bool started;          /* bin is valid */
+	bool learned;          /* learning ended early (--learn): detect at once */
+	uint32_t time_jumps;   /* times packet time went back before the open bin */
+	bool bin_active;       /* something was counted in the open bin */
+	bool bin_anomalous;    /* reported: keep the bin out of the statistics */
+	uint32_t early_fired;  /* bit per feature (and RATE_FEATURE) reported in the open bin */
+
+	/* The open bin. */
+	double count[BLF_COUNT]; /* the counted features; distinct ones come from sketches */
+	struct sketch sk_remote, sk_ports, sk_names, sk_internal, sk_external;
+	double peak_rate;        /* highest short-term packet rate out in the bin */
+
+	/* What was learned. */
+	struct ew_stat stat[BLF_COUNT];
+	struct holt holt[BLF_COUNT];
+	struct ew_stat peak_rate_stat;
+	/* Decaying maximum of each feature per bin (and of the peak rate, last). */
+	double envelope[BLF_COUNT + 1];
+	uint32_t bins_learned;
+
+	struct damped rate; /* packets out, value bytes */
+	struct profile prof[BLC_COUNT];
+	struct periodic_set periodic;
+};
+
+uint8_t baseline_profile_cap(enum bl_category c)
+{
+	return (unsigned)c < BLC_COUNT ? profile_caps[c] : 0;
+}
+
+struct baseline *baseline_create(ew_usec_t first_us)
+{
+	struct baseline *b = calloc(1, sizeof(*b));
+
+	if (b == NULL)
+		return NULL;
+	b->first_us = first_us;
+	for (unsigned f = 0; f < BLF_COUNT; f++) {
+		ew_stat_init(&b->stat[f]);
+		holt_init(&b->holt[f]);
+	}
+	ew_stat_init(&b->peak_rate_stat);
+	damped_init(&b->rate);
+	for (unsigned c = 0; c < BLC_COUNT; c++)
+		profile_init(&b->prof[c], profile_caps[c]);
+	periodic_set_init(&b->periodic);
+	return b;
+}
+
+void baseline_destroy(struct baseline *b)
+{
+	free(b);
+}
+
+static uint64_t bin_us(const struct model *m)
+{
+	return (uint64_t)m->bin_s * EW_USEC_PER_SEC;
+}
+
+bool baseline_learning(const struct baseline *b, const struct model *m, ew_usec_t now)
+{
+	return !b->learned && now < b->first_us + (uint64_t)m->learn_s * EW_USEC_PER_SEC;
+}
+
+void baseline_end_learning(struct baseline *b)
+{
+	b->learned = true;
+}
+
+uint32_t baseline_bins_learned(const struct baseline *b)
+{
+	return b->bins_learned;
+}
+
+const struct profile *baseline_profile(const struct baseline *b, enum bl_category c)
+{
+	return (unsigned)c < BLC_COUNT ? &b->prof[c] : NULL;
+}
+
+void baseline_feature_stat(const struct baseline *b, enum bl_feature f, double *mean,
+			   double *spread, uint32_t *n)
+{
+	*mean = b->stat[f].mean;
+	*spread = ew_stat_spread(&b->stat[f]);
+	*n = b->stat[f].n;
+}
+
+/* The open bin's value of a feature. */
+static double feature_value(const struct baseline *b, enum bl_feature f)
+{
+	switch (f) {
+	case BLF_REMOTE_ADDRS:
+		return sketch_estimate(&b->sk_remote);
+	case BLF_REMOTE_PORTS:
+		return sketch_estimate(&b->sk_ports);
+	case BLF_DNS_NAMES:
+		return sketch_estimate(&b->sk_names);
+	case BLF_INTERNAL_FANOUT:
+		return sketch_estimate(&b->sk_internal);
+	case BLF_EXTERNAL_FANOUT:
+		return sketch_estimate(&b->sk_external);
+	default:
+		return b->count[f];
+	}
+}
+
+static double max3(double a, double b, double c)
+{
+	double m = a > b ? a : b;
+
+	return m > c ? m : c;
+}
+
+/* The third judge: how far x is past the busiest bin remembered. */
+static void envelope_judge(double envelope, double x, double min_spread,
+			   struct baseline_feature_report *fr)
+{
+	double sp = max3(ENVELOPE_SPREAD_SHARE * envelope, min_spread, SPREAD_EPSILON);
+	double ez = (x - envelope) / sp;
+
+	if (ez < fr->z) {
+		fr->forecast = false;
+		fr->envelope = true;
+		fr->mean = envelope;
+		fr->spread = sp;
+		fr->z = ez;
+	}
+}
+
+/*
+ * Judges one feature's value.  Against the class prior while the device
+ * learns (or has too few bins folded to trust), on a scale that makes the
+ * stricter prior threshold meet the common one; else against the learned
+ * statistics and the forecast, taking the less alarmed of the two.
+ */
+static void judge(const struct baseline *b, const struct baseline_env *env, ew_usec_t now,
+		  enum bl_feature f, double x, struct baseline_feature_report *fr)
+{
+	const struct model *m = env->model;
+	const struct model_feature_prior *p = &env->cls->feature[f];
+	const struct ew_stat *s = &b->stat[f];
+	/*
+	 * Priors are written per MODEL_PRIOR_BIN_S; other bins scale the mean
+	 * with their length and the spreads with its square root, as the mean
+	 * and spread of a count of independent events do.
+	 */
+	double scale = (double)m->bin_s / MODEL_PRIOR_BIN_S;
+	double min_spread = p->min_spread * sqrt(scale);
+
+	memset(fr, 0, sizeof(*fr));
+	fr->feature = (uint8_t)f;
+	fr->observed = x;
+	if (p->weight <= 0)
+		return;
+	if (baseline_learning(b, m, now) || s->n < m->forecast_warmup_bins) {
+		fr->prior = true;
+		fr->mean = p->mean * scale;
+		fr->spread = max3(p->spread * sqrt(scale), min_spread, SPREAD_EPSILON);
+		fr->z = (x - fr->mean) / fr->spread;
+		fr->score = p->weight * fr->z * (m->anomaly_score / m->prior_anomaly_score);
+	} else {
+		double fc, fspread;
+
+		fr->mean = s->mean;
+		fr->spread = max3(ew_stat_spread(s), min_spread, SPREAD_EPSILON);
+		fr->z = (x - fr->mean) / fr->spread;
+		if (holt_forecast(&b->holt[f], m->forecast_warmup_bins, &fc, &fspread)) {
+			double sp = max3(fspread, min_spread, SPREAD_EPSILON);
+			double fz = (x - fc) / sp;
+
+			if (fz < fr->z) {
+				fr->forecast = true;
+				fr->mean = fc;
+				fr->spread = sp;
+				fr->z = fz;
+			}
+		}
+		envelope_judge(b->envelope[f], x, min_spread, fr);
+		fr->score = p->weight * fr->z;
+	}
+	if (!(fr->score > 0) || !isfinite(fr->score))
+		fr->score = 0;
+}
+
+/* The short-term rate against the learned peak rate (no prior: classes have none). */
+static void judge_rate(const struct baseline *b, const struct baseline_env *env, ew_usec_t now,
+		       double rate, struct baseline_feature_report *fr)
+{
+	const struct model *m = env->model;
+	const struct ew_stat *s = &b->peak_rate_stat;
+
+	memset(fr, 0, sizeof(*fr));
+	fr->feature = RATE_FEATURE;
+	fr->observed = rate;
+	if (baseline_learning(b, m, now) || s->n < m->forecast_warmup_bins)
+		return;
+	fr->mean = s->mean;
+	fr->spread = max3(ew_stat_spread(s), s->mean, RATE_MIN_SPREAD_PPS);
+	fr->z = (rate - fr->mean) / fr->spread;
+	envelope_judge(b->envelope[RATE_FEATURE], rate, RATE_MIN_SPREAD_PPS, fr);
+	fr->score = fr->z > 0 && isfinite(fr->z) ? RATE_WEIGHT * fr->z : 0;
+}
+
+static void report_init(const struct baseline *b, const struct baseline_env *env, ew_usec_t now,
+			ew_usec_t start, ew_usec_t end, bool early, struct baseline_report *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->window_start = start;
+	r->window_end = end;
+	r->early = early;
+	r->learning = baseline_learning(b, env->model, now);
+	r->threshold = env->model->anomaly_score;
+	r->bins_learned = b->bins_learned;
+}
+
+/* Keeps the highest-scoring features, in order. */
+static void report_add_feature(struct baseline_report *r, const struct baseline_feature_report *fr)
+{
+	size_t i;
+
+	if (fr->score > r->score)
+		r->score = fr->score;
+	if (fr->score <= 0)
+		return;
+	for (i = r->nfeatures; i > 0 && r->feature[i - 1].score < fr->score; i--)
+		if (i < BASELINE_REPORT_FEATURES)
+			r->feature[i] = r->feature[i - 1];
+	if (i >= BASELINE_REPORT_FEATURES)
+		return;
+	r->feature[i] = *fr;
+	if (r->nfeatures < BASELINE_REPORT_FEATURES)
+		r->nfeatures++;
+}
+
+static ew_usec_t bin_start(const struct baseline *b, const struct model *m)
+{
+	return b->bin * bin_us(m);
+}
+
+/*
+ * Decays the envelope by k bins and lifts it to this bin's values (x NULL:
+ * silent bins, zeros).
+ */
+static void envelope_fold(struct baseline *b, const struct model *m, const double *x,
+			  double rate, uint32_t k)
+{
+	double half_life_bins = (double)ENVELOPE_HALF_LIFE_S / m->bin_s;
+	double decay = pow(2.0, -(double)k / half_life_bins);
+
+	for (unsigned f = 0; f <= BLF_COUNT; f++) {
+		double v = f == RATE_FEATURE ? rate : x != NULL ? x[f] : 0;
+
+		b->envelope[f] *= decay;
+		if (v > b->envelope[f] && isfinite(v))
+			b->envelope[f] = v;
+	}
+}
+
+/* Scores and folds the open bin; true (with *r) when it was anomalous and active. */
+static bool close_bin(struct baseline *b, const struct baseline_env *env, struct baseline_report *r)
+{
+	const struct model *m = env->model;
+	ew_usec_t start = bin_start(b, m), end = start + bin_us(m);
+	ew_usec_t judged_at = end - 1;
+	double alpha = ew_alpha_for_half_life((double)m->adapt_half_life_bins);
+	double x[BLF_COUNT];
+	bool anomalous;
+
+	report_init(b, env, judged_at, start, end, false, r);
+	for (unsigned f = 0; f < BLF_COUNT; f++) {
+		struct baseline_feature_report fr;
+
+		x[f] = feature_value(b, (enum bl_feature)f);
+		judge(b, env, judged_at, (enum bl_feature)f, x[f], &fr);
+		report_add_feature(r, &fr);
+	}
+	if (b->peak_rate > 0) {
+		struct baseline_feature_report fr;
+
+		judge_rate(b, env, judged_at, b->peak_rate, &fr);
+		report_add_feature(r, &fr);
+	}
+	anomalous = !env->learn_only && (b->bin_anomalous || r->score >= m->anomaly_score);
+	if (!anomalous) {
+		for (unsigned f = 0; f < BLF_COUNT; f++) {
+			ew_stat_add(&b->stat[f], x[f], alpha);
+			holt_update(&b->holt[f], x[f], m->forecast_alpha, m->forecast_beta);
+		}
+		ew_stat_add(&b->peak_rate_stat, b->peak_rate, alpha);
+		envelope_fold(b, m, x, b->peak_rate, 1);
+		b->bins_learned++;
+	}
+	for (unsigned c = 0; c < BLC_COUNT; c++)
+		profile_bin_closed(&b->prof[c]);
+	/* An anomalous bin was reported as it grew; report its whole picture once more. */
+	return anomalous && b->bin_active && r->score >= m->anomaly_score;
+}
+
+static void reset_bin(struct baseline *b, uint64_t bin)
+{
+	b->bin = bin;
+	b->bin_active = false;
+	b->bin_anomalous = false;
+	b->early_fired = 0;
+	memset(b->count, 0, sizeof(b->count));
+	sketch_clear(&b->sk_remote);
+	sketch_clear(&b->sk_ports);
+	sketch_clear(&b->sk_names);
+	sketch_clear(&b->sk_internal);
+	sketch_clear(&b->sk_external);
+	b->peak_rate = 0;
+}
+
+/* Folds k silent bins: zeros into every feature. */
+static void fold_silence(struct baseline *b, const struct baseline_env *env, uint64_t k)
+{
+	const struct model *m = env->model;
+	double alpha = ew_alpha_for_half_life((double)m->adapt_half_life_bins);
+	uint32_t k32 = k > UINT32_MAX ? UINT32_MAX : (uint32_t)k;
+	uint32_t settle = m->novelty_settle_bins + 1;
+
+	for (unsigned f = 0; f < BLF_COUNT; f++) {
+		ew_stat_add_zeros(&b->stat[f], k32, alpha);
+		for (uint32_t i = 0; i < k32 && i < HOLT_ZERO_BINS_MAX; i++)
+			holt_update(&b->holt[f], 0, m->forecast_alpha, m->forecast_beta);
+	}
+	ew_stat_add_zeros(&b->peak_rate_stat, k32, alpha);
+	envelope_fold(b, m, NULL, 0, k32);
+	/* Only whether the profiles reach "settled" matters: no need to count past it. */
+	for (unsigned c = 0; c < BLC_COUNT; c++)
+		for (uint32_t i = 0; i < k32 && i < settle; i++)
+			profile_bin_closed(&b->prof[c]);
+	b->bins_learned = b->bins_learned + k32 < b->bins_learned ? UINT32_MAX
+								   : b->bins_learned + k32;
+}
+
+/*
+ * Moves the open bin to the one holding ts, closing what ended.  True
+ * with *r when the bin that closed was anomalous.
+ */
+static bool advance(struct baseline *b, const struct baseline_env *env, ew_usec_t ts,
+		    struct baseline_report *r)
+{
+	uint64_t bin = ts / bin_us(env->model);
+	bool report = false;
+
+	if (!b->started) {
+		b->started = true;
+		reset_bin(b, bin);
+		return false;
+	}
+	if (bin < b->bin) {
+		/*
+		 * Packet time went back before the open bin: a clock stepped back
+		 * under a live capture, or an older capture read with this state.
+		 * What was learned stays; the open bin and the short-term state
+		 * (rates, beacon timing), which assume time moves on, start over.
+		 */
+		b->time_jumps++;
+		reset_bin(b, bin);
+		damped_init(&b->rate);
+		periodic_set_init(&b->periodic);
+		return false;
+	}
+	if (bin == b->bin)
+		return false;
+	report = close_bin(b, env, r);
+	if (bin - b->bin > 1)
+		fold_silence(b, env, bin - b->bin - 1);
+	reset_bin(b, bin);
+	return report;
+}
+
+/*
+ * The feature f just grew: judge its value so far in the open bin.  Counts
+ * only grow within a bin, so a partial count over threshold is already an
+ * anomalous bin.  Reported once per feature and bin.
+ */
+static bool early_check(struct baseline *b, const struct baseline_env *env, ew_usec_t ts,
+			unsigned f, double x, struct baseline_report *r)
+{
+	struct baseline_feature_report fr;
+
+	if (env->learn_only || (b->early_fired & (1u << f)))
+		return false;
+	if (f == RATE_FEATURE)
+		judge_rate(b, env, ts, x, &fr);
+	else
+		judge(b, env, ts, (enum bl_feature)f, x, &fr);
+	if (fr.score < env->model->anomaly_score)
+		return false;
+	b->early_fired |= 1u << f;
+	b->bin_anomalous = true;
+	report_init(b, env, ts, bin_start(b, env->model), ts, true, r);
+	report_add_feature(r, &fr);
+	return true;
+}
+
+/*
+ * Counts more of a counted feature and judges it.  judge_it is false when
+ * this observation already owes a report (*r is taken): the count still
+ * grows, and the feature is judged at its next change or at the bin's end.
+ */
+static bool bump(struct baseline *b, const struct baseline_env *env, ew_usec_t ts,
+		 enum bl_feature f, double by, bool judge_it, struct baseline_report *r)
+{
+	b->count[f] += by;
+	b->bin_active = true;
+	return judge_it && early_check(b, env, ts, f, b->count[f], r);
+}
+
+/* Adds to a distinct feature; judges it only when the sketch changed. */
+static bool distinct(struct baseline *b, const struct baseline_env *env, ew_usec_t ts,
+		     enum bl_feature f, struct sketch *sk, uint64_t hash, bool judge_it,
+		     struct baseline_report *r)
+{
+	b->bin_active = true;
+	if (!sketch_add(sk, hash))
+		return false;
+	return judge_it && early_check(b, env, ts, f, sketch_estimate(sk), r);
+}
+
+bool baseline_packet(struct baseline *b, const struct baseline_env *env, ew_usec_t ts, bool out,
+		     uint32_t bytes, uint64_t remote_hash, struct baseline_report *r)
+{
+	bool rep = advance(b, env, ts, r);
+
+	if (out) {
+		double rate;
+
+		rep = bump(b, env, ts, BLF_PKTS_OUT, 1, !rep, r) || rep;
+		rep = bump(b, env, ts, BLF_BYTES_OUT, bytes, !rep, r) || rep;
+		damped_update(&b->rate, ts, bytes);
+		rate = damped_rate(&b->rate, ts, RATE_SCALE);
+		if (rate > b->peak_rate) {
+			b->peak_rate = rate;
+			rep = (!rep && early_check(b, env, ts, RATE_FEATURE, rate, r)) || rep;
+		}
+	} else {
+		rep = bump(b, env, ts, BLF_PKTS_IN, 1, !rep, r) || rep;
+		rep = bump(b, env, ts, BLF_BYTES_IN, bytes, !rep, r) || rep;
+	}
+	return distinct(b, env, ts, BLF_REMOTE_ADDRS, &b->sk_remote, remote_hash, !rep, r) || rep;
+}
+
+/* What a profile held before a first-seen item changed it. */
+struct profile_before {
+	double settled;
+	uint32_t known, settled_bins;
+};
+
+static void profile_state(const struct profile *p, const struct model *m,
+			  struct profile_before *pb)
+{
+	pb->settled = profile_settledness(p, m->novelty_settle_bins);
+	pb->known = p->n;
+	pb->settled_bins = p->bins_since_new;
+}
+
+/*
+ * A first-seen item (or a new recurring contact, settled 1): its score,
+ * by how settled the profile was and how much novelty counts for the
+ * device's class.  Nothing is novel while the device learns.
+ */
+static bool novelty(struct baseline *b, const struct baseline_env *env, ew_usec_t ts,
+		    enum bl_category c, const char *label, const struct profile_before *pb,
+		    bool periodic, double period_s, struct baseline_report *r)
+{
+	const struct model *m = env->model;
+	double score = m->novelty_score * env->cls->novelty_weight[c] * pb->settled;
+	struct baseline_novel_report *nv;
+
+	if (env->learn_only || baseline_learning(b, m, ts) || !(score >= m->anomaly_score))
+		return false;
+	b->bin_anomalous = true;
+	report_init(b, env, ts, bin_start(b, m), ts, true, r);
+	r->score = score;
+	nv = &r->novel[r->nnovel++];
+	nv->category = (uint8_t)c;
+	nv->periodic = periodic;
+	nv->period_s = period_s;
+	snprintf(nv->item, sizeof(nv->item), "%s", label ? label : "");
+	nv->known = pb->known;
+	nv->settled_bins = pb->settled_bins;
+	nv->score = score;
+	return true;
+}
+
+/* Records an item; judges it when it is new (unless a report is already due: judge false). */
+static bool observe_item(struct baseline *b, const struct baseline_env *env, ew_usec_t ts,
+			 enum bl_category c, uint64_t key, const char *label, bool judge_it,
+			 struct baseline_report *r)
+{
+	struct profile *p = &b->prof[c];
+	struct profile_before pb;
+
+	/* The profile's state is read before the item unsettles it. */
+	profile_state(p, env->model, &pb);
+	b->bin_active = true;
+	if (profile_observe(p, key, label, label ? strlen(label) : 0, ts) != PROFILE_NEW)
+		return false;
+	return judge_it && novelty(b, env, ts, c, label, &pb, false, 0, r);
+}
+
+static uint64_t label_hash(const char *label)
+{
+	return ew_hash64(label, strlen(label), 0x6c6162656c000000ULL);
+}
+
+bool baseline_flow_start(struct baseline *b, const struct baseline_env *env, ew_usec_t ts,
+			 bool out, uint64_t remote_hash, bool remote_internal,
+			 uint64_t endpoint_hash, const char *endpoint_label, uint8_t proto,
+			 uint16_t server_port, bool profile, struct baseline_report *r)
+{
+	const struct model *m = env->model;
+	struct periodic_params pp;
+	uint64_t port_key = ((uint64_t)proto << 16) | server_port;
+	char port_label[16];
+	bool rep = advance(b, env, ts, r);
+
+	snprintf(port_label, sizeof(port_label), "%s/%u%s",
+		 proto == EW_IPPROTO_TCP ? "tcp" : proto == EW_IPPROTO_UDP ? "udp" : "ip",
+		 server_port >= EPHEMERAL_PORT_MIN ? EPHEMERAL_PORT_MIN : (unsigned)server_port,
+		 server_port >= EPHEMERAL_PORT_MIN ? "+" : "");
+	if (!out)
+		return bump(b, env, ts, BLF_FLOWS_IN, 1, !rep, r) || rep;
+	rep = bump(b, env, ts, BLF_FLOWS_OUT, 1, !rep, r) || rep;
+	rep = distinct(b, env, ts, BLF_REMOTE_PORTS, &b->sk_ports, ew_hash64_u64(port_key, 1),
+		       !rep, r) || rep;
+	if (remote_internal)
+		rep = distinct(b, env, ts, BLF_INTERNAL_FANOUT, &b->sk_internal, remote_hash, !rep,
+			       r) || rep;
+	else
+		rep = distinct(b, env, ts, BLF_EXTERNAL_FANOUT, &b->sk_external, remote_hash, !rep,
+			       r) || rep;
+	if (!profile)
+		return rep;
+	if (server_port >= EPHEMERAL_PORT_MIN)
+		port_key = ((uint64_t)proto << 16) | EPHEMERAL_PORT_MIN;
+	rep = observe_item(b, env, ts, BLC_SERVER_PORT, port_key, port_label, !rep, r) || rep;
+	rep = observe_item(b, env, ts, BLC_ENDPOINT, endpoint_hash, endpoint_label, !rep, r) || rep;
+
+	/* A contact that turns periodic after learning, to an end first met after learning: a beacon. */
+	periodic_params_default(&pp);
+	if (periodic_observe(&b->periodic, endpoint_hash, ts, &pp) == PERIODIC_EV_BECAME_REGULAR &&
+	    !rep) {
+		const struct profile_item *it = profile_find(&b->prof[BLC_ENDPOINT], endpoint_hash);
+		const struct periodic_entry *pe = periodic_find(&b->periodic, endpoint_hash);
+		ew_usec_t learned_at = b->first_us + (uint64_t)m->learn_s * EW_USEC_PER_SEC;
+
+		struct profile_before pb = { .settled = 1.0, .known = b->prof[BLC_ENDPOINT].n };
+
+		if (it != NULL && pe != NULL && it->first_us >= learned_at)
+			rep = novelty(b, env, ts, BLC_ENDPOINT, endpoint_label, &pb, true,
+				      pe->period_s, r);
+	}
+	return rep;
+}
+
+bool baseline_failed(struct baseline *b, const struct baseline_env *env, ew_usec_t ts,
+		     struct baseline_report *r)
+{
+	bool rep = advance(b, env, ts, r);
+
+	return bump(b, env, ts, BLF_FAILED_CONNS, 1, !rep, r) || rep;
+}
+
+bool baseline_dns_query(struct baseline *b, const struct baseline_env *env, ew_usec_t ts,
+			uint64_t name_hash, struct baseline_report *r)
+{
+	bool rep = advance(b, env, ts, r);
+
+	rep = bump(b, env, ts, BLF_DNS_QUERIES, 1, !rep, r) || rep;
+	return distinct(b, env, ts, BLF_DNS_NAMES, &b->sk_names, name_hash, !rep, r) || rep;
+}
+
+bool baseline_item(struct baseline *b, const struct baseline_env *env, ew_usec_t ts,
+		   enum bl_category c, const char *label, struct baseline_report *r)
+{
+	bool rep = advance(b, env, ts, r);
+
+	if ((unsigned)c >= BLC_COUNT || label == NULL || label[0] == '\0')
+		return rep;
+	return observe_item(b, env, ts, c, label_hash(label), label, !rep, r) || rep;
+}
+
+bool baseline_tick(struct baseline *b, const struct baseline_env *env, ew_usec_t now,
+		   struct baseline_report *r)
+{
+	return advance(b, env, now, r);
+}
+
+/* ------------------------------------------------------------ records */
+
+size_t baseline_record_size(void)
+{
+	return sizeof(struct baseline);
+}
+
+void baseline_to_record(const struct baseline *b, void *record)
+{
+	/* Baselines come from calloc, so padding bytes are zero: records compare equal. */
+	memcpy(record, b, sizeof(*b));
+}
+
+/* A bool read from a record must be 0 or 1 before the struct may hold it. */
+static bool raw_bool_ok(const uint8_t *raw, size_t off)
+{
+	return raw[off] <= 1;
+}
+
+static bool finite_all(const double *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!isfinite(v[i]))
+			return false;
+	return true;
+}
+
+static bool stat_ok(const struct ew_stat *s)
+{
+	return isfinite(s->mean) && isfinite(s->var) && isfinite(s->mad) && s->var >= 0 &&
+	       s->mad >= 0;
+}
+
+static bool profile_ok(const struct profile *p, uint8_t cap)
+{
+	if (p->cap != cap || p->n > p->cap)
+		return false;
+	for (unsigned i = 0; i < PROFILE_CAP_MAX; i++)
+		if (memchr(p->item[i].label, '\0', sizeof(p->item[i].label)) == NULL)
+			return false;
+	return true;
+}
+
+static bool periodic_ok(const struct periodic_set *ps)
+{
+	if (ps->n > PERIODIC_SLOTS)
+		return false;
+	for (unsigned i = 0; i < PERIODIC_SLOTS; i++) {
+		const struct periodic_entry *e = &ps->e[i];
+
+		if (e->state > PERIODIC_OVERDUE || !isfinite(e->period_s) || !isfinite(e->jitter_s))
+			return false;
+	}
+	return true;
+}
+
+static bool damped_ok(const struct damped *d)
+{
+	return finite_all(d->w, DAMPED_NSCALES) && finite_all(d->ls, DAMPED_NSCALES) &&
+	       finite_all(d->ss, DAMPED_NSCALES);
+}
+
+struct baseline *baseline_from_record(const void *record, size_t len, char *why,
+				      size_t whylen)
+{
+	static const size_t bool_offsets[] = {
+		offsetof(struct baseline, started), offsetof(struct baseline, learned),
+		offsetof(struct baseline, bin_active),
+		offsetof(struct baseline, bin_anomalous),
+	};
+	const uint8_t *raw = record;
+	struct baseline *b;
+
+	if (len != sizeof(*b)) {
+		snprintf(why, whylen, "record of %zu bytes, expected %zu", len, sizeof(*b));
+		return NULL;
+	}
+	for (size_t i = 0; i < sizeof(bool_offsets) / sizeof(bool_offsets[0]); i++)
+		if (!raw_bool_ok(raw, bool_offsets[i]))
+			goto bad;
+	for (unsigned c = 0; c < BLC_COUNT; c++)
+		if (!raw_bool_ok(raw, offsetof(struct baseline, prof) + c * sizeof(struct profile) +
+					      offsetof(struct profile, new_in_bin)))
+			goto bad;
+	b = malloc(sizeof(*b));
+	if (b == NULL) {
+		snprintf(why, whylen, "out of memory");
+		return NULL;
+	}
+	memcpy(b, record, sizeof(*b));
+	if (!finite_all(b->count, BLF_COUNT) || !isfinite(b->peak_rate) ||
+	    !finite_all(b->envelope, BLF_COUNT + 1) ||
+	    !stat_ok(&b->peak_rate_stat) || !damped_ok(&b->rate) || !periodic_ok(&b->periodic))
+		goto bad_free;
+	for (unsigned f = 0; f < BLF_COUNT; f++)
+		if (!stat_ok(&b->stat[f]) || !isfinite(b->holt[f].level) ||
+		    !isfinite(b->holt[f].trend) || !isfinite(b->holt[f].resid_mad))
+			goto bad_free;
+	for (unsigned c = 0; c < BLC_COUNT; c++)
+		if (!profile_ok(&b->prof[c], profile_caps[c]))
+			goto bad_free;
+	return b;
+bad_free:
+	free(b);
+bad:
+	snprintf(why, whylen, "a field holds an impossible value");
+	return NULL;
+}
