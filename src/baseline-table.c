@@ -7,19 +7,20 @@
 
 #include "baseline-table.h"
 #include "util-hash.h"
+#include "util-list.h"
 
 struct entry {
 	uint64_t key;
 	struct baseline *b;
-	struct entry *next;              /* hash chain */
-	struct entry *lru_prev, *lru_next; /* head: used least recently */
+	struct entry *next;      /* hash chain */
+	struct ew_list_node lru; /* on the table's recency list */
 };
 
 struct baseline_table {
 	struct entry **bucket;
 	uint32_t nbuckets; /* power of two */
 	uint32_t cap;
-	struct entry *lru_head, *lru_tail;
+	struct ew_list lru; /* head: used least recently */
 	struct baseline_table_stats st;
 };
 
@@ -45,14 +46,22 @@ struct baseline_table *baseline_table_create(uint32_t cap)
 	return t;
 }
 
+static struct entry *entry_of(struct ew_list_node *n)
+{
+	return EW_CONTAINER_OF(n, struct entry, lru);
+}
+
 void baseline_table_destroy(struct baseline_table *t)
 {
-	struct entry *e, *next;
+	struct ew_list_node *n, *next;
 
 	if (t == NULL)
 		return;
-	for (e = t->lru_head; e != NULL; e = next) {
-		next = e->lru_next;
+	/* Every entry is on the list; the list is dropped with the table. */
+	for (n = ew_list_first(&t->lru); n != NULL; n = next) {
+		struct entry *e = entry_of(n);
+
+		next = ew_list_next(n);
 		baseline_destroy(e->b);
 		free(e);
 	}
@@ -63,30 +72,6 @@ void baseline_table_destroy(struct baseline_table *t)
 static struct entry **bucket_of(const struct baseline_table *t, uint64_t key)
 {
 	return &t->bucket[ew_hash64_u64(key, 0x62617365ULL) & (t->nbuckets - 1)];
-}
-
-static void lru_unlink(struct baseline_table *t, struct entry *e)
-{
-	if (e->lru_prev)
-		e->lru_prev->lru_next = e->lru_next;
-	else
-		t->lru_head = e->lru_next;
-	if (e->lru_next)
-		e->lru_next->lru_prev = e->lru_prev;
-	else
-		t->lru_tail = e->lru_prev;
-	e->lru_prev = e->lru_next = NULL;
-}
-
-static void lru_append(struct baseline_table *t, struct entry *e)
-{
-	e->lru_prev = t->lru_tail;
-	e->lru_next = NULL;
-	if (t->lru_tail)
-		t->lru_tail->lru_next = e;
-	else
-		t->lru_head = e;
-	t->lru_tail = e;
 }
 
 static struct entry *find(const struct baseline_table *t, uint64_t key)
@@ -105,7 +90,7 @@ static void remove_entry(struct baseline_table *t, struct entry *e)
 		pp = &(*pp)->next;
 	if (*pp == e)
 		*pp = e->next;
-	lru_unlink(t, e);
+	ew_list_remove(&t->lru, &e->lru);
 	baseline_destroy(e->b);
 	free(e);
 	t->st.active--;
@@ -114,11 +99,11 @@ static void remove_entry(struct baseline_table *t, struct entry *e)
 /* Links a new entry for key holding b; evicts first when full.  NULL on OOM. */
 static struct entry *insert(struct baseline_table *t, uint64_t key, struct baseline *b)
 {
-	struct entry *e;
+	struct entry *e, *oldest = entry_of(ew_list_first(&t->lru));
 	struct entry **pp;
 
-	if (t->st.active >= t->cap && t->lru_head != NULL) {
-		remove_entry(t, t->lru_head);
+	if (t->st.active >= t->cap && oldest != NULL) {
+		remove_entry(t, oldest);
 		t->st.evicted++;
 	}
 	e = calloc(1, sizeof(*e));
@@ -129,7 +114,7 @@ static struct entry *insert(struct baseline_table *t, uint64_t key, struct basel
 	pp = bucket_of(t, key);
 	e->next = *pp;
 	*pp = e;
-	lru_append(t, e);
+	ew_list_append(&t->lru, &e->lru);
 	t->st.active++;
 	return e;
 }
@@ -141,8 +126,7 @@ struct baseline *baseline_table_get(struct baseline_table *t, uint64_t key, ew_u
 	struct baseline *b;
 
 	if (e != NULL) {
-		lru_unlink(t, e);
-		lru_append(t, e);
+		ew_list_move_to_tail(&t->lru, &e->lru);
 		return e->b;
 	}
 	if (!create)
@@ -173,15 +157,20 @@ int baseline_table_put(struct baseline_table *t, uint64_t key, struct baseline *
 
 void baseline_table_clear(struct baseline_table *t)
 {
-	while (t->lru_head != NULL)
-		remove_entry(t, t->lru_head);
+	struct entry *e;
+
+	while ((e = entry_of(ew_list_first(&t->lru))) != NULL)
+		remove_entry(t, e);
 }
 
 void baseline_table_foreach(struct baseline_table *t,
 			    void (*fn)(void *ctx, uint64_t key, struct baseline *b), void *ctx)
 {
-	for (struct entry *e = t->lru_head; e != NULL; e = e->lru_next)
+	for (struct ew_list_node *n = ew_list_first(&t->lru); n != NULL; n = ew_list_next(n)) {
+		const struct entry *e = entry_of(n);
+
 		fn(ctx, e->key, e->b);
+	}
 }
 
 const struct baseline_table_stats *baseline_table_stats(const struct baseline_table *t)

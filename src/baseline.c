@@ -61,7 +61,7 @@
 
 /* Items kept per category: endpoints matter most and vary most. */
 static const uint8_t profile_caps[BLC_COUNT] = {
-	[BLC_ENDPOINT] = 32, [BLC_APP_PROTO] = 16, [BLC_SERVER_PORT] = 16,
+	[BLC_ENDPOINT] = 16, [BLC_APP_PROTO] = 16, [BLC_SERVER_PORT] = 16,
 	[BLC_JA3] = 8,       [BLC_SERVICE] = 16,
 };
 
@@ -86,9 +86,21 @@ struct baseline {
 	struct ew_stat peak_rate_stat;
 	/* Decaying maximum of each feature per bin (and of the peak rate, last). */
 	double envelope[BLF_COUNT + 1];
+	/* Levels at which each feature becomes anomalous in the open bin (trip_level()). */
+	double trip[BLF_COUNT + 1];
+	bool trips_valid;
 	uint32_t bins_learned;
 
 	struct damped rate; /* packets out, value bytes */
+
+	/*
+	 * The class priors last used, by class name: finding a class scans the
+	 * model's list, which would otherwise happen for every packet.  Not
+	 * saved (pointers): cleared in records.
+	 */
+	const struct model *cls_model;
+	const struct model_class *cls;
+	char cls_name[MODEL_CLASS_NAME_MAX];
 	struct profile prof[BLC_COUNT];
 	struct periodic_set periodic;
 };
@@ -181,32 +193,59 @@ static double max3(double a, double b, double c)
 	return m > c ? m : c;
 }
 
-/* The third judge: how far x is past the busiest bin remembered. */
-static void envelope_judge(double envelope, double x, double min_spread,
-			   struct baseline_feature_report *fr)
-{
-	double sp = max3(ENVELOPE_SPREAD_SHARE * envelope, min_spread, SPREAD_EPSILON);
-	double ez = (x - envelope) / sp;
+/*
+ * A feature is judged by up to three judges, each an expectation and the
+ * spread to divide by; the feature is as anomalous as the least alarmed
+ * judge says, times a gain (its weight, scaled while on priors).  Keeping
+ * the judges as data lets the same numbers give both a judgement and the
+ * level at which a count growing in the open bin would become anomalous.
+ */
+enum judge_kind { JUDGE_MEAN = 0, JUDGE_FORECAST, JUDGE_ENVELOPE };
 
-	if (ez < fr->z) {
-		fr->forecast = false;
-		fr->envelope = true;
-		fr->mean = envelope;
-		fr->spread = sp;
-		fr->z = ez;
-	}
+struct judges {
+	unsigned n;
+	double mean[3], spread[3];
+	uint8_t kind[3];
+	double gain;  /* score = gain * z; 0: not judged */
+	bool prior;   /* the mean is the class prior's */
+};
+
+static void judges_add(struct judges *j, enum judge_kind kind, double mean, double spread)
+{
+	j->kind[j->n] = (uint8_t)kind;
+	j->mean[j->n] = mean;
+	j->spread[j->n] = spread;
+	j->n++;
 }
 
 /*
- * Judges one feature's value.  Against the class prior while the device
- * learns (or has too few bins folded to trust), on a scale that makes the
- * stricter prior threshold meet the common one; else against the learned
- * statistics and the forecast, taking the less alarmed of the two.
+ * The judges of feature f (or RATE_FEATURE) at now.  Against the class
+ * prior while the device learns (or has too few bins folded to trust), on
+ * a gain that makes the stricter prior threshold meet the common one; else
+ * against the learned mean and robust spread, the forecast and the
+ * envelope.  The short-term rate has no prior: it is judged once learned.
  */
-static void judge(const struct baseline *b, const struct baseline_env *env, ew_usec_t now,
-		  enum bl_feature f, double x, struct baseline_feature_report *fr)
+static void judges_of(const struct baseline *b, const struct baseline_env *env, ew_usec_t now,
+		      unsigned f, struct judges *j)
 {
 	const struct model *m = env->model;
+	bool learning = baseline_learning(b, m, now);
+	double fc, fspread;
+
+	memset(j, 0, sizeof(*j));
+	if (f == RATE_FEATURE) {
+		const struct ew_stat *s = &b->peak_rate_stat;
+
+		if (learning || s->n < m->forecast_warmup_bins)
+			return;
+		judges_add(j, JUDGE_MEAN, s->mean,
+			   max3(ew_stat_spread(s), s->mean, RATE_MIN_SPREAD_PPS));
+		judges_add(j, JUDGE_ENVELOPE, b->envelope[f],
+			   max3(ENVELOPE_SPREAD_SHARE * b->envelope[f], RATE_MIN_SPREAD_PPS,
+				SPREAD_EPSILON));
+		j->gain = RATE_WEIGHT;
+		return;
+	}
 	const struct model_feature_prior *p = &env->cls->feature[f];
 	const struct ew_stat *s = &b->stat[f];
 	/*
@@ -217,58 +256,78 @@ static void judge(const struct baseline *b, const struct baseline_env *env, ew_u
 	double scale = (double)m->bin_s / MODEL_PRIOR_BIN_S;
 	double min_spread = p->min_spread * sqrt(scale);
 
+	if (!(p->weight > 0))
+		return;
+	if (learning || s->n < m->forecast_warmup_bins) {
+		j->prior = true;
+		judges_add(j, JUDGE_MEAN, p->mean * scale,
+			   max3(p->spread * sqrt(scale), min_spread, SPREAD_EPSILON));
+		j->gain = p->weight * (m->anomaly_score / m->prior_anomaly_score);
+		return;
+	}
+	judges_add(j, JUDGE_MEAN, s->mean, max3(ew_stat_spread(s), min_spread, SPREAD_EPSILON));
+	if (holt_forecast(&b->holt[f], m->forecast_warmup_bins, &fc, &fspread))
+		judges_add(j, JUDGE_FORECAST, fc, max3(fspread, min_spread, SPREAD_EPSILON));
+	judges_add(j, JUDGE_ENVELOPE, b->envelope[f],
+		   max3(ENVELOPE_SPREAD_SHARE * b->envelope[f], min_spread, SPREAD_EPSILON));
+	j->gain = p->weight;
+}
+
+/* Judges x: the least alarmed judge's z, times the gain. */
+static void judge(const struct baseline *b, const struct baseline_env *env, ew_usec_t now,
+		  unsigned f, double x, struct baseline_feature_report *fr)
+{
+	struct judges j;
+	unsigned best = 0;
+
+	judges_of(b, env, now, f, &j);
 	memset(fr, 0, sizeof(*fr));
 	fr->feature = (uint8_t)f;
 	fr->observed = x;
-	if (p->weight <= 0)
+	if (j.n == 0 || !(j.gain > 0))
 		return;
-	if (baseline_learning(b, m, now) || s->n < m->forecast_warmup_bins) {
-		fr->prior = true;
-		fr->mean = p->mean * scale;
-		fr->spread = max3(p->spread * sqrt(scale), min_spread, SPREAD_EPSILON);
-		fr->z = (x - fr->mean) / fr->spread;
-		fr->score = p->weight * fr->z * (m->anomaly_score / m->prior_anomaly_score);
-	} else {
-		double fc, fspread;
-
-		fr->mean = s->mean;
-		fr->spread = max3(ew_stat_spread(s), min_spread, SPREAD_EPSILON);
-		fr->z = (x - fr->mean) / fr->spread;
-		if (holt_forecast(&b->holt[f], m->forecast_warmup_bins, &fc, &fspread)) {
-			double sp = max3(fspread, min_spread, SPREAD_EPSILON);
-			double fz = (x - fc) / sp;
-
-			if (fz < fr->z) {
-				fr->forecast = true;
-				fr->mean = fc;
-				fr->spread = sp;
-				fr->z = fz;
-			}
-		}
-		envelope_judge(b->envelope[f], x, min_spread, fr);
-		fr->score = p->weight * fr->z;
-	}
+	for (unsigned i = 1; i < j.n; i++)
+		if ((x - j.mean[i]) / j.spread[i] < (x - j.mean[best]) / j.spread[best])
+			best = i;
+	fr->prior = j.prior;
+	fr->forecast = j.kind[best] == JUDGE_FORECAST;
+	fr->envelope = j.kind[best] == JUDGE_ENVELOPE;
+	fr->mean = j.mean[best];
+	fr->spread = j.spread[best];
+	fr->z = (x - fr->mean) / fr->spread;
+	fr->score = j.gain * fr->z;
 	if (!(fr->score > 0) || !isfinite(fr->score))
 		fr->score = 0;
 }
 
-/* The short-term rate against the learned peak rate (no prior: classes have none). */
-static void judge_rate(const struct baseline *b, const struct baseline_env *env, ew_usec_t now,
-		       double rate, struct baseline_feature_report *fr)
+/*
+ * The least value of f at which judge() would reach the anomaly score:
+ * every judge must see z >= threshold / gain.  Infinite when f is not
+ * judged.  Counts only grow within a bin, so comparing the count with
+ * this level is the whole early check for a packet that changes nothing
+ * else.
+ */
+static double trip_level(const struct baseline *b, const struct baseline_env *env,
+			 ew_usec_t now, unsigned f)
 {
-	const struct model *m = env->model;
-	const struct ew_stat *s = &b->peak_rate_stat;
+	struct judges j;
+	double level = -INFINITY, need;
 
-	memset(fr, 0, sizeof(*fr));
-	fr->feature = RATE_FEATURE;
-	fr->observed = rate;
-	if (baseline_learning(b, m, now) || s->n < m->forecast_warmup_bins)
-		return;
-	fr->mean = s->mean;
-	fr->spread = max3(ew_stat_spread(s), s->mean, RATE_MIN_SPREAD_PPS);
-	fr->z = (rate - fr->mean) / fr->spread;
-	envelope_judge(b->envelope[RATE_FEATURE], rate, RATE_MIN_SPREAD_PPS, fr);
-	fr->score = fr->z > 0 && isfinite(fr->z) ? RATE_WEIGHT * fr->z : 0;
+	judges_of(b, env, now, f, &j);
+	if (j.n == 0 || !(j.gain > 0))
+		return INFINITY;
+	need = env->model->anomaly_score / j.gain;
+	for (unsigned i = 0; i < j.n; i++)
+		if (j.mean[i] + j.spread[i] * need > level)
+			level = j.mean[i] + j.spread[i] * need;
+	return isfinite(level) ? level : INFINITY;
+}
+
+static void compute_trips(struct baseline *b, const struct baseline_env *env, ew_usec_t now)
+{
+	for (unsigned f = 0; f <= BLF_COUNT; f++)
+		b->trip[f] = trip_level(b, env, now, f);
+	b->trips_valid = true;
 }
 
 static void report_init(const struct baseline *b, const struct baseline_env *env, ew_usec_t now,
@@ -341,13 +400,13 @@ static bool close_bin(struct baseline *b, const struct baseline_env *env, struct
 		struct baseline_feature_report fr;
 
 		x[f] = feature_value(b, (enum bl_feature)f);
-		judge(b, env, judged_at, (enum bl_feature)f, x[f], &fr);
+		judge(b, env, judged_at, f, x[f], &fr);
 		report_add_feature(r, &fr);
 	}
 	if (b->peak_rate > 0) {
 		struct baseline_feature_report fr;
 
-		judge_rate(b, env, judged_at, b->peak_rate, &fr);
+		judge(b, env, judged_at, RATE_FEATURE, b->peak_rate, &fr);
 		report_add_feature(r, &fr);
 	}
 	anomalous = !env->learn_only && (b->bin_anomalous || r->score >= m->anomaly_score);
@@ -372,6 +431,7 @@ static void reset_bin(struct baseline *b, uint64_t bin)
 	b->bin_active = false;
 	b->bin_anomalous = false;
 	b->early_fired = 0;
+	b->trips_valid = false; /* worked out at the bin's first check, with the env then */
 	memset(b->count, 0, sizeof(b->count));
 	sketch_clear(&b->sk_remote);
 	sketch_clear(&b->sk_ports);
@@ -453,12 +513,16 @@ static bool early_check(struct baseline *b, const struct baseline_env *env, ew_u
 
 	if (env->learn_only || (b->early_fired & (1u << f)))
 		return false;
-	if (f == RATE_FEATURE)
-		judge_rate(b, env, ts, x, &fr);
-	else
-		judge(b, env, ts, (enum bl_feature)f, x, &fr);
-	if (fr.score < env->model->anomaly_score)
+	if (!b->trips_valid)
+		compute_trips(b, env, ts);
+	if (x < b->trip[f])
 		return false;
+	judge(b, env, ts, f, x, &fr);
+	if (fr.score < env->model->anomaly_score) {
+		/* The level was set with the state at the bin's start (learning, class). */
+		b->trip[f] = trip_level(b, env, ts, f);
+		return false;
+	}
 	b->early_fired |= 1u << f;
 	b->bin_anomalous = true;
 	report_init(b, env, ts, bin_start(b, env->model), ts, true, r);
@@ -669,8 +733,28 @@ size_t baseline_record_size(void)
 
 void baseline_to_record(const struct baseline *b, void *record)
 {
+	struct baseline *copy = record;
+
 	/* Baselines come from calloc, so padding bytes are zero: records compare equal. */
 	memcpy(record, b, sizeof(*b));
+	copy->cls_model = NULL;
+	copy->cls = NULL;
+	memset(copy->cls_name, 0, sizeof(copy->cls_name));
+	copy->trips_valid = false;
+	memset(copy->trip, 0, sizeof(copy->trip));
+}
+
+const struct model_class *baseline_class(struct baseline *b, const struct model *m,
+					 const char *class_name)
+{
+	const char *name = class_name != NULL ? class_name : "";
+
+	if (b->cls == NULL || b->cls_model != m || strncmp(b->cls_name, name, sizeof(b->cls_name)) != 0) {
+		b->cls = model_class_for(m, name);
+		b->cls_model = m;
+		snprintf(b->cls_name, sizeof(b->cls_name), "%s", name);
+	}
+	return b->cls;
 }
 
 /* A bool read from a record must be 0 or 1 before the struct may hold it. */
@@ -750,6 +834,9 @@ struct baseline *baseline_from_record(const void *record, size_t len, char *why,
 		return NULL;
 	}
 	memcpy(b, record, sizeof(*b));
+	b->cls_model = NULL;
+	b->cls = NULL;
+	b->trips_valid = false;
 	if (!finite_all(b->count, BLF_COUNT) || !isfinite(b->peak_rate) ||
 	    !finite_all(b->envelope, BLF_COUNT + 1) ||
 	    !stat_ok(&b->peak_rate_stat) || !damped_ok(&b->rate) || !periodic_ok(&b->periodic))

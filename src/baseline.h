@@ -169,6 +169,13 @@ void baseline_to_record(const struct baseline *b, void *record);
 struct baseline *baseline_from_record(const void *record, size_t len, char *why,
 				      size_t whylen);
 
+/*
+ * The class priors for class_name, remembered in the baseline so that the
+ * model's class list is scanned only when the device's class changes.
+ */
+const struct model_class *baseline_class(struct baseline *b, const struct model *m,
+					 const char *class_name);
+
 /* Read-only facts for outputs and tests. */
 bool baseline_learning(const struct baseline *b, const struct model *m, ew_usec_t now);
 uint32_t baseline_bins_learned(const struct baseline *b);

@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "detect-rules-private.h"
 #include "dpi.h"
@@ -44,16 +43,10 @@ static int check_uint(struct detect_loader *ld, const char *key, const yaml_even
 static int check_bool(struct detect_loader *ld, const char *key, const yaml_event_t *ev,
 		      bool *out)
 {
-	static const char *const yes[] = { "true", "yes", "on" };
-	static const char *const no[] = { "false", "no", "off" };
 	char q[YREAD_QUOTE_MAX + 4];
 
-	for (size_t i = 0; i < 3 && memchr(dl_sv(ev), '\0', dl_sn(ev)) == NULL; i++) {
-		if (strcasecmp(dl_sv(ev), yes[i]) == 0 || strcasecmp(dl_sv(ev), no[i]) == 0) {
-			*out = strcasecmp(dl_sv(ev), yes[i]) == 0;
-			return 0;
-		}
-	}
+	if (yread_bool(ev, out))
+		return 0;
 	return yread_error_at(&ld->y, ev->start_mark, "%s: '%s' is not a boolean (true or false)",
 			      key, yread_quote(q, dl_sv(ev), dl_sn(ev)));
 }
@@ -187,7 +180,7 @@ static int load_item_event(struct detect_loader *ld, const struct detect_cond_de
 				      k, yread_node_kind(ev));
 	if (yread_is_null(ev) || dl_sn(ev) == 0)
 		return yread_error_at(&ld->y, ev->start_mark, "%s: empty value", k);
-	if (memchr(dl_sv(ev), '\0', dl_sn(ev)) != NULL || dl_has_control(dl_sv(ev), dl_sn(ev)))
+	if (memchr(dl_sv(ev), '\0', dl_sn(ev)) != NULL || yread_has_control(dl_sv(ev), dl_sn(ev)))
 		return yread_error_at(&ld->y, ev->start_mark, "%s: control character in value",
 				      k);
 	if (*nitems == DETECT_LIST_MAX)
@@ -304,7 +297,7 @@ static int load_scalar_cond(struct detect_loader *ld, const struct detect_cond_d
 	bool flag = false;
 	int rc = 0, dir;
 
-	if (dl_scalar(ld, def->key, want, &ev) < 0)
+	if (yread_scalar(&ld->y, def->key, want, &ev) < 0)
 		return -1;
 	if (def->value == DV_DIRECTION) {
 		if ((dir = detect_direction_parse(dl_sv(&ev), dl_sn(&ev))) < 0)
@@ -378,16 +371,16 @@ int dl_load_threshold(struct detect_loader *ld, struct detect_rule *rule,
 		      const yaml_event_t *map)
 {
 	static const char *const keys[] = { "count", "seconds", "distinct" };
+	static const struct yread_keys key_set = { keys, 3, "threshold: ", "" };
 	char q[YREAD_QUOTE_MAX + 4];
 	yaml_mark_t count_mark = map->start_mark;
 	uint64_t count = 0, seconds = 0, max;
-	unsigned seen = 0;
+	uint32_t seen = 0;
 
 	rule->thr_kind = THR_COUNT;
 	for (;;) {
 		yaml_event_t ev;
-		size_t k;
-		int rc = 0;
+		int k, rc = 0;
 
 		if (yread_next(&ld->y, &ev) < 0)
 			return -1;
@@ -395,26 +388,11 @@ int dl_load_threshold(struct detect_loader *ld, struct detect_rule *rule,
 			yaml_event_delete(&ev);
 			break;
 		}
-		if (ev.type != YAML_SCALAR_EVENT) {
-			rc = yread_error_at(&ld->y, ev.start_mark,
-					    "threshold: a key must be a scalar, not %s",
-					    yread_node_kind(&ev));
-			yaml_event_delete(&ev);
-			return rc;
-		}
-		for (k = 0; k < 3 && !dl_ev_is(&ev, keys[k]); k++)
-			;
-		if (k == 3)
-			rc = yread_error_at(&ld->y, ev.start_mark, "threshold: unknown key '%s'",
-					    yread_quote(q, dl_sv(&ev), dl_sn(&ev)));
-		else if (seen & (1u << k))
-			rc = yread_error_at(&ld->y, ev.start_mark, "threshold: duplicate key '%s'",
-					    keys[k]);
+		k = yread_key(&ld->y, &ev, &key_set, &seen);
 		yaml_event_delete(&ev);
-		if (rc < 0)
+		if (k < 0)
 			return -1;
-		seen |= 1u << k;
-		if (dl_scalar(ld, k == 2 ? "threshold: distinct" : k == 0 ? "threshold: count"
+		if (yread_scalar(&ld->y, k == 2 ? "threshold: distinct" : k == 0 ? "threshold: count"
 							      : "threshold: seconds",
 			      k == 2 ? "a string" : "an integer", &ev) < 0)
 			return -1;
@@ -424,9 +402,9 @@ int dl_load_threshold(struct detect_loader *ld, struct detect_rule *rule,
 		} else if (k == 1) {
 			rc = check_uint(ld, "threshold: seconds", &ev, 1, DETECT_WINDOW_MAX_S,
 					&seconds);
-		} else if (dl_ev_is(&ev, "server_addr")) {
+		} else if (yread_is_word(&ev, "server_addr")) {
 			rule->thr_kind = THR_DISTINCT_ADDR;
-		} else if (dl_ev_is(&ev, "server_port")) {
+		} else if (yread_is_word(&ev, "server_port")) {
 			rule->thr_kind = THR_DISTINCT_PORT;
 		} else {
 			rc = yread_error_at(&ld->y, ev.start_mark,

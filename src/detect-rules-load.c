@@ -38,34 +38,16 @@ static const char *const rule_keys[KEY_COUNT] = {
 	"id", "title", "severity", "match", "threshold",
 };
 
+static const struct yread_keys rule_key_set = { rule_keys, KEY_COUNT, "", " in a rule" };
+
 /* A rule being read; it owns its allocations until committed into the set. */
 struct rule_draft {
 	struct detect_rule rule;
 	yaml_mark_t start;   /* of the rule's mapping */
-	unsigned seen;       /* 1 << enum rule_key */
+	uint32_t seen;       /* 1 << enum rule_key */
 };
 
 /* ------------------------------------------------------------ helpers */
-
-/*
- * Reads the value of key into ev: a scalar with a value.  On success the
- * caller deletes ev; on error it is already deleted.
- */
-int dl_scalar(struct detect_loader *ld, const char *key, const char *want, yaml_event_t *ev)
-{
-	int rc = 0;
-
-	if (yread_next(&ld->y, ev) < 0)
-		return -1;
-	if (ev->type != YAML_SCALAR_EVENT)
-		rc = yread_error_at(&ld->y, ev->start_mark, "%s: expected %s, found %s", key, want,
-				    yread_node_kind(ev));
-	else if (yread_is_null(ev))
-		rc = yread_error_at(&ld->y, ev->start_mark, "%s: a value is required", key);
-	if (rc < 0)
-		yaml_event_delete(ev);
-	return rc;
-}
 
 static int load_mapping_value(struct detect_loader *ld, struct detect_rule *rule,
 			      const char *key)
@@ -95,7 +77,7 @@ static int load_id(struct detect_loader *ld, struct detect_rule *rule)
 	yaml_event_t ev;
 	int rc = 0;
 
-	if (dl_scalar(ld, "id", "a string", &ev) < 0)
+	if (yread_scalar(&ld->y, "id", "a string", &ev) < 0)
 		return -1;
 	if (!detect_id_ok(dl_sv(&ev), dl_sn(&ev)))
 		rc = yread_error_at(&ld->y, ev.start_mark,
@@ -117,12 +99,12 @@ static int load_title(struct detect_loader *ld, struct detect_rule *rule)
 	yaml_event_t ev;
 	int rc = 0;
 
-	if (dl_scalar(ld, "title", "a string", &ev) < 0)
+	if (yread_scalar(&ld->y, "title", "a string", &ev) < 0)
 		return -1;
 	if (dl_sn(&ev) > DETECT_TITLE_MAX)
 		rc = yread_error_at(&ld->y, ev.start_mark, "title: longer than %d bytes",
 				    DETECT_TITLE_MAX);
-	else if (memchr(dl_sv(&ev), '\0', dl_sn(&ev)) != NULL || dl_has_control(dl_sv(&ev), dl_sn(&ev)))
+	else if (memchr(dl_sv(&ev), '\0', dl_sn(&ev)) != NULL || yread_has_control(dl_sv(&ev), dl_sn(&ev)))
 		rc = yread_error_at(&ld->y, ev.start_mark, "title: control character in title");
 	else if ((rule->title = strndup(dl_sv(&ev), dl_sn(&ev))) == NULL)
 		rc = yread_error(&ld->y, "out of memory");
@@ -136,7 +118,7 @@ static int load_severity(struct detect_loader *ld, struct detect_rule *rule)
 	yaml_event_t ev;
 	int s, rc = 0;
 
-	if (dl_scalar(ld, "severity", "a string", &ev) < 0)
+	if (yread_scalar(&ld->y, "severity", "a string", &ev) < 0)
 		return -1;
 	if ((s = detect_severity_parse(dl_sv(&ev), dl_sn(&ev))) < 0)
 		rc = yread_error_at(&ld->y, ev.start_mark,
@@ -164,29 +146,6 @@ static int load_rule_value(struct detect_loader *ld, struct rule_draft *dr, enum
 	default:
 		return yread_error(&ld->y, "internal error: rule key %d", (int)k);
 	}
-}
-
-/* Reads one key of a rule mapping and checks it is known and new; sets *k. */
-static int load_rule_key(struct detect_loader *ld, struct rule_draft *dr, const yaml_event_t *ev,
-			 enum rule_key *k)
-{
-	char q[YREAD_QUOTE_MAX + 4];
-
-	if (ev->type != YAML_SCALAR_EVENT)
-		return yread_error_at(&ld->y, ev->start_mark, "a key must be a scalar, not %s",
-				      yread_node_kind(ev));
-	for (int i = 0; i < KEY_COUNT; i++) {
-		if (!dl_ev_is(ev, rule_keys[i]))
-			continue;
-		if (dr->seen & (1u << i))
-			return yread_error_at(&ld->y, ev->start_mark, "duplicate key '%s'",
-					      rule_keys[i]);
-		dr->seen |= 1u << i;
-		*k = (enum rule_key)i;
-		return 0;
-	}
-	return yread_error_at(&ld->y, ev->start_mark, "unknown key '%s' in a rule",
-			      yread_quote(q, dl_sv(ev), dl_sn(ev)));
 }
 
 /*
@@ -268,7 +227,7 @@ static int load_rule(struct detect_loader *ld, const yaml_event_t *map)
 				      DETECT_RULES_MAX);
 	for (;;) {
 		yaml_event_t key;
-		enum rule_key k = KEY_COUNT;
+		int k;
 
 		if (yread_next(&ld->y, &key) < 0) {
 			rc = -1;
@@ -279,18 +238,23 @@ static int load_rule(struct detect_loader *ld, const yaml_event_t *map)
 			rc = commit_rule(ld, &dr);
 			break;
 		}
-		rc = load_rule_key(ld, &dr, &key, &k);
+		k = yread_key(&ld->y, &key, &rule_key_set, &dr.seen);
 		yaml_event_delete(&key);
-		if (rc < 0 || (rc = load_rule_value(ld, &dr, k)) < 0)
+		if (k < 0 || (rc = load_rule_value(ld, &dr, (enum rule_key)k)) < 0) {
+			rc = -1;
 			break;
+		}
 	}
 	detect_rule_release(&dr.rule); /* a no-op after a commit */
 	return rc;
 }
 
 /* The items of the "detections" list, after its start event. */
-static int load_rules(struct detect_loader *ld)
+static int load_rules(void *ctx, const yaml_event_t *start)
 {
+	struct detect_loader *ld = ctx;
+
+	(void)start;
 	for (;;) {
 		yaml_event_t ev;
 		int rc;
@@ -313,84 +277,16 @@ static int load_rules(struct detect_loader *ld)
 	}
 }
 
-/* The top-level mapping, after its start event map: "detections" and nothing else. */
-static int load_top(struct detect_loader *ld, const yaml_event_t *map)
-{
-	char q[YREAD_QUOTE_MAX + 4];
-	bool seen = false;
-
-	for (;;) {
-		yaml_event_t ev;
-		int rc = 0;
-
-		if (yread_next(&ld->y, &ev) < 0)
-			return -1;
-		if (ev.type == YAML_MAPPING_END_EVENT) {
-			yaml_event_delete(&ev);
-			return seen ? 0
-				    : yread_error_at(&ld->y, map->start_mark,
-						     "missing 'detections'");
-		}
-		if (ev.type != YAML_SCALAR_EVENT)
-			rc = yread_error_at(&ld->y, ev.start_mark, "a key must be a scalar, not %s",
-					    yread_node_kind(&ev));
-		else if (!dl_ev_is(&ev, "detections"))
-			rc = yread_error_at(&ld->y, ev.start_mark, "unknown key '%s'",
-					    yread_quote(q, dl_sv(&ev), dl_sn(&ev)));
-		else if (seen)
-			rc = yread_error_at(&ld->y, ev.start_mark, "duplicate key 'detections'");
-		yaml_event_delete(&ev);
-		if (rc < 0 || yread_next(&ld->y, &ev) < 0)
-			return -1;
-		seen = true;
-		if (ev.type == YAML_SEQUENCE_START_EVENT)
-			rc = load_rules(ld);
-		else
-			rc = yread_error_at(&ld->y, ev.start_mark,
-					    "detections: expected a sequence, found %s",
-					    yread_is_null(&ev) ? "nothing" : yread_node_kind(&ev));
-		yaml_event_delete(&ev);
-		if (rc < 0)
-			return -1;
-	}
-}
-
-/* A stream of exactly one document whose root is the top-level mapping. */
-static int load_stream(struct detect_loader *ld)
-{
-	yaml_event_t ev;
-	int rc;
-
-	if (yread_next(&ld->y, &ev) < 0) /* stream start */
-		return -1;
-	yaml_event_delete(&ev);
-	if (yread_next(&ld->y, &ev) < 0)
-		return -1;
-	if (ev.type == YAML_STREAM_END_EVENT) {
-		rc = yread_error_at(&ld->y, ev.start_mark,
-				    "no rules: expected a mapping with 'detections'");
-		yaml_event_delete(&ev);
-		return rc;
-	}
-	yaml_event_delete(&ev); /* document start */
-	if (yread_next(&ld->y, &ev) < 0)
-		return -1;
-	if (ev.type == YAML_MAPPING_START_EVENT)
-		rc = load_top(ld, &ev);
-	else
-		rc = yread_error_at(&ld->y, ev.start_mark, "expected a mapping with 'detections'");
-	yaml_event_delete(&ev);
-	if (rc < 0 || yread_next(&ld->y, &ev) < 0) /* document end */
-		return -1;
-	yaml_event_delete(&ev);
-	if (yread_next(&ld->y, &ev) < 0)
-		return -1;
-	rc = ev.type == YAML_STREAM_END_EVENT
-		     ? 0
-		     : yread_error_at(&ld->y, ev.start_mark, "only one YAML document is allowed");
-	yaml_event_delete(&ev);
-	return rc;
-}
+/* A stream of exactly one document: a mapping with "detections" and nothing else. */
+static const struct yread_root_key detections_root = {
+	.key = "detections",
+	.value = YAML_SEQUENCE_START_EVENT,
+	.optional = false,
+	.no_document = "no rules: expected a mapping with 'detections'",
+	.not_mapping = "expected a mapping with 'detections'",
+	.unknown = "",
+	.read = load_rules,
+};
 
 /* ------------------------------------------------------------ the set */
 
@@ -451,7 +347,9 @@ void detect_rules_free(struct detect_rules *r)
 
 static int load_pass(void *ctx)
 {
-	return load_stream(ctx);
+	struct detect_loader *ld = ctx;
+
+	return yread_root_key_walk(&ld->y, &detections_root, ld);
 }
 
 struct detect_rules *detect_rules_load_buffer(const char *name, const char *text, size_t len,

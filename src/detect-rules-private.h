@@ -20,7 +20,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <string.h>
 
 #include "detect-rules.h"
 #include "util-cidr.h"
@@ -202,25 +201,7 @@ static inline size_t dl_sn(const yaml_event_t *ev)
 	return ev->data.scalar.length;
 }
 
-/* Is the scalar exactly the word w? */
-static inline bool dl_ev_is(const yaml_event_t *ev, const char *w)
-{
-	return strlen(w) == dl_sn(ev) && memcmp(dl_sv(ev), w, dl_sn(ev)) == 0;
-}
-
-static inline bool dl_has_control(const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-			return true;
-	return false;
-}
-
-/*
- * Reads the value of key into ev: a scalar with a value.  On success the
- * caller deletes ev; on error it is already deleted.
- */
-int dl_scalar(struct detect_loader *ld, const char *key, const char *want, yaml_event_t *ev);
+/* (Words, control characters, scalar values: util-yaml.h's yread_is_word() and kin.) */
 
 /* The "match" and "threshold" mappings of a rule, after their start event map. */
 int dl_load_match(struct detect_loader *ld, struct detect_rule *rule, const yaml_event_t *map);

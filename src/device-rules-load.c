@@ -22,7 +22,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "device-rules-private.h"
 #include "util-file.h"
@@ -46,11 +45,13 @@ static const char *const rule_keys[KEY_COUNT] = {
 	"id", "class", "vendor", "model", "weight", "when",
 };
 
+static const struct yread_keys rule_key_set = { rule_keys, KEY_COUNT, "", " in a rule" };
+
 /* A rule being read; committed into the set at the end of its mapping. */
 struct rule_draft {
 	struct device_rule rule;
 	yaml_mark_t start;   /* of the rule's mapping */
-	unsigned seen;       /* 1 << enum rule_key */
+	uint32_t seen;       /* 1 << enum rule_key */
 	uint32_t conds_seen; /* 1 << rule_cond_def.index */
 	struct rule_cond cond[RULES_NCONDS];
 };
@@ -71,34 +72,6 @@ static const char *sv(const yaml_event_t *ev)
 static size_t sn(const yaml_event_t *ev)
 {
 	return ev->data.scalar.length;
-}
-
-/*
- * Reads the value of key into ev: a scalar with a value.  On success the
- * caller deletes ev; on error it is already deleted.
- */
-static int rl_scalar(struct rules_loader *ld, const char *key, const char *want, yaml_event_t *ev)
-{
-	int rc = 0;
-
-	if (yread_next(&ld->y, ev) < 0)
-		return -1;
-	if (ev->type != YAML_SCALAR_EVENT)
-		rc = yread_error_at(&ld->y, ev->start_mark, "%s: expected %s, found %s", key, want,
-				    yread_node_kind(ev));
-	else if (yread_is_null(ev))
-		rc = yread_error_at(&ld->y, ev->start_mark, "%s: a value is required", key);
-	if (rc < 0)
-		yaml_event_delete(ev);
-	return rc;
-}
-
-static bool has_control(const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-			return true;
-	return false;
 }
 
 /* ------------------------------------------------ second pass: rules */
@@ -122,7 +95,7 @@ static int load_pattern(struct rules_loader *ld, const struct rule_cond_def *def
 				      k, DEVICE_RULES_PATTERN_MAX);
 	if (memchr(v, '\0', n) != NULL)
 		return yread_error_at(&ld->y, ev->start_mark, "%s: NUL byte in pattern", k);
-	if (has_control(v, n))
+	if (yread_has_control(v, n))
 		return yread_error_at(&ld->y, ev->start_mark, "%s: control character in pattern",
 				      k);
 	/* In [1,3,6] the commas split the list: 1, 3 and 6 would be three fingerprints. */
@@ -146,24 +119,18 @@ static int load_pattern(struct rules_loader *ld, const struct rule_cond_def *def
 /* A boolean condition: true/false (yes/no, on/off as in the configuration). */
 static int load_flag(struct rules_loader *ld, const struct rule_cond_def *def, struct rule_cond *c)
 {
-	static const char *const yes[] = { "true", "yes", "on" };
-	static const char *const no[] = { "false", "no", "off" };
 	char q[YREAD_QUOTE_MAX + 4];
 	yaml_event_t ev;
+	int rc = 0;
 
-	if (rl_scalar(ld, def->key, "a boolean", &ev) < 0)
+	if (yread_scalar(&ld->y, def->key, "a boolean", &ev) < 0)
 		return -1;
-	for (size_t i = 0; i < 3 && memchr(sv(&ev), '\0', sn(&ev)) == NULL; i++) {
-		if (strcasecmp(sv(&ev), yes[i]) == 0 || strcasecmp(sv(&ev), no[i]) == 0) {
-			c->flag = strcasecmp(sv(&ev), yes[i]) == 0;
-			yaml_event_delete(&ev);
-			return 0;
-		}
-	}
-	yread_error_at(&ld->y, ev.start_mark, "%s: '%s' is not a boolean (true or false)", def->key,
-		       yread_quote(q, sv(&ev), sn(&ev)));
+	if (!yread_bool(&ev, &c->flag))
+		rc = yread_error_at(&ld->y, ev.start_mark,
+				    "%s: '%s' is not a boolean (true or false)", def->key,
+				    yread_quote(q, sv(&ev), sn(&ev)));
 	yaml_event_delete(&ev);
-	return -1;
+	return rc;
 }
 
 /* The items of a list of patterns, after its start event seq. */
@@ -301,7 +268,7 @@ static int load_id(struct rules_loader *ld, struct rule_draft *dr)
 	yaml_event_t ev;
 	int rc = 0;
 
-	if (rl_scalar(ld, "id", "a string", &ev) < 0)
+	if (yread_scalar(&ld->y, "id", "a string", &ev) < 0)
 		return -1;
 	if (!rules_id_ok(sv(&ev), sn(&ev)))
 		rc = yread_error_at(&ld->y, ev.start_mark,
@@ -324,7 +291,7 @@ static int load_class(struct rules_loader *ld, struct rule_draft *dr)
 	yaml_event_t ev;
 	int idx, rc = 0;
 
-	if (rl_scalar(ld, "class", "a string", &ev) < 0)
+	if (yread_scalar(&ld->y, "class", "a string", &ev) < 0)
 		return -1;
 	idx = rules_class_index(sv(&ev), sn(&ev));
 	if (idx < 0 && strcmp(sv(&ev), "unknown") == 0)
@@ -344,12 +311,12 @@ static int load_label(struct rules_loader *ld, const char *key, uint16_t *idx)
 	yaml_event_t ev;
 	int rc = 0;
 
-	if (rl_scalar(ld, key, "a string", &ev) < 0)
+	if (yread_scalar(&ld->y, key, "a string", &ev) < 0)
 		return -1;
 	if (sn(&ev) > RULES_LABEL_MAX)
 		rc = yread_error_at(&ld->y, ev.start_mark, "%s: longer than %d bytes", key,
 				    RULES_LABEL_MAX);
-	else if (memchr(sv(&ev), '\0', sn(&ev)) != NULL || has_control(sv(&ev), sn(&ev)))
+	else if (memchr(sv(&ev), '\0', sn(&ev)) != NULL || yread_has_control(sv(&ev), sn(&ev)))
 		rc = yread_error_at(&ld->y, ev.start_mark, "%s: control character in name", key);
 	else if (rules_intern_label(ld->r, sv(&ev), sn(&ev), idx) < 0)
 		rc = yread_error(&ld->y, "out of memory");
@@ -366,7 +333,7 @@ static int load_weight(struct rules_loader *ld, struct rule_draft *dr)
 	/* "-5" is a number, just out of range; say so rather than "not a number". */
 	bool minus;
 
-	if (rl_scalar(ld, "weight", "an integer", &ev) < 0)
+	if (yread_scalar(&ld->y, "weight", "an integer", &ev) < 0)
 		return -1;
 	minus = sn(&ev) > 1 && sv(&ev)[0] == '-';
 	if (!yread_decimal(sv(&ev) + minus, sn(&ev) - minus, &w))
@@ -400,29 +367,6 @@ static int load_rule_value(struct rules_loader *ld, struct rule_draft *dr, enum 
 	default:
 		return yread_error(&ld->y, "internal error: rule key %d", (int)k);
 	}
-}
-
-/* Reads one key of a rule mapping and checks it is known and new; sets *k. */
-static int load_rule_key(struct rules_loader *ld, struct rule_draft *dr, const yaml_event_t *ev,
-			 enum rule_key *k)
-{
-	char q[YREAD_QUOTE_MAX + 4];
-
-	if (ev->type != YAML_SCALAR_EVENT)
-		return yread_error_at(&ld->y, ev->start_mark, "a key must be a scalar, not %s",
-				      yread_node_kind(ev));
-	for (int i = 0; i < KEY_COUNT; i++) {
-		if (strlen(rule_keys[i]) != sn(ev) || memcmp(rule_keys[i], sv(ev), sn(ev)) != 0)
-			continue;
-		if (dr->seen & (1u << i))
-			return yread_error_at(&ld->y, ev->start_mark, "duplicate key '%s'",
-					      rule_keys[i]);
-		dr->seen |= 1u << i;
-		*k = (enum rule_key)i;
-		return 0;
-	}
-	return yread_error_at(&ld->y, ev->start_mark, "unknown key '%s' in a rule",
-			      yread_quote(q, sv(ev), sn(ev)));
 }
 
 /* After the rule's mapping: are the required keys there?  Then keep it. */
@@ -462,8 +406,7 @@ static int load_rule(struct rules_loader *ld, const yaml_event_t *map)
 				      DEVICE_RULES_MAX);
 	for (;;) {
 		yaml_event_t key;
-		enum rule_key k = KEY_COUNT;
-		int rc;
+		int k;
 
 		if (yread_next(&ld->y, &key) < 0)
 			return -1;
@@ -471,16 +414,19 @@ static int load_rule(struct rules_loader *ld, const yaml_event_t *map)
 			yaml_event_delete(&key);
 			return commit_rule(ld, &dr);
 		}
-		rc = load_rule_key(ld, &dr, &key, &k);
+		k = yread_key(&ld->y, &key, &rule_key_set, &dr.seen);
 		yaml_event_delete(&key);
-		if (rc < 0 || load_rule_value(ld, &dr, k) < 0)
+		if (k < 0 || load_rule_value(ld, &dr, (enum rule_key)k) < 0)
 			return -1;
 	}
 }
 
 /* The items of the "rules" list, after its start event. */
-static int load_rules(struct rules_loader *ld)
+static int load_rules(void *ctx, const yaml_event_t *start)
 {
+	struct rules_loader *ld = ctx;
+
+	(void)start;
 	for (;;) {
 		yaml_event_t ev;
 		int rc;
@@ -503,93 +449,24 @@ static int load_rules(struct rules_loader *ld)
 	}
 }
 
-/* The top-level mapping, after its start event map: "rules" and nothing else. */
-static int load_top(struct rules_loader *ld, const yaml_event_t *map)
-{
-	char q[YREAD_QUOTE_MAX + 4];
-	bool seen = false;
-
-	for (;;) {
-		yaml_event_t ev;
-		int rc = 0;
-
-		if (yread_next(&ld->y, &ev) < 0)
-			return -1;
-		if (ev.type == YAML_MAPPING_END_EVENT) {
-			yaml_event_delete(&ev);
-			return seen ? 0
-				    : yread_error_at(&ld->y, map->start_mark, "missing 'rules'");
-		}
-		if (ev.type != YAML_SCALAR_EVENT)
-			rc = yread_error_at(&ld->y, ev.start_mark, "a key must be a scalar, not %s",
-					    yread_node_kind(&ev));
-		else if (sn(&ev) != 5 || memcmp(sv(&ev), "rules", 5) != 0)
-			rc = yread_error_at(&ld->y, ev.start_mark, "unknown key '%s'",
-					    yread_quote(q, sv(&ev), sn(&ev)));
-		else if (seen)
-			rc = yread_error_at(&ld->y, ev.start_mark, "duplicate key 'rules'");
-		yaml_event_delete(&ev);
-		if (rc < 0 || yread_next(&ld->y, &ev) < 0)
-			return -1;
-		seen = true;
-		if (ev.type == YAML_SEQUENCE_START_EVENT)
-			rc = load_rules(ld);
-		else
-			rc = yread_error_at(&ld->y, ev.start_mark,
-					    "rules: expected a sequence, found %s",
-					    yread_is_null(&ev) ? "nothing" : yread_node_kind(&ev));
-		yaml_event_delete(&ev);
-		if (rc < 0)
-			return -1;
-	}
-}
-
-/* A stream of exactly one document whose root is the top-level mapping. */
-static int load_stream(struct rules_loader *ld)
-{
-	yaml_event_t ev;
-	int rc;
-
-	if (yread_next(&ld->y, &ev) < 0) /* stream start */
-		return -1;
-	yaml_event_delete(&ev);
-	if (yread_next(&ld->y, &ev) < 0)
-		return -1;
-	if (ev.type == YAML_STREAM_END_EVENT) {
-		rc = yread_error_at(&ld->y, ev.start_mark,
-				    "no rules: expected a mapping with 'rules'");
-		yaml_event_delete(&ev);
-		return rc;
-	}
-	yaml_event_delete(&ev); /* document start */
-	if (yread_next(&ld->y, &ev) < 0)
-		return -1;
-	if (ev.type == YAML_MAPPING_START_EVENT)
-		rc = load_top(ld, &ev);
-	else
-		rc = yread_error_at(&ld->y, ev.start_mark, "expected a mapping with 'rules'");
-	yaml_event_delete(&ev);
-	if (rc < 0 || yread_next(&ld->y, &ev) < 0) /* document end */
-		return -1;
-	yaml_event_delete(&ev);
-	if (yread_next(&ld->y, &ev) < 0)
-		return -1;
-	rc = ev.type == YAML_STREAM_END_EVENT
-		     ? 0
-		     : yread_error_at(&ld->y, ev.start_mark, "only one YAML document is allowed");
-	yaml_event_delete(&ev);
-	return rc;
-}
-
 /* ------------------------------------------------------------ loading */
 
-/* Runs one pass of the loader over the whole text with a fresh parser. */
-
-/* ------------------------------------------------------------ loading */
+/* A stream of exactly one document: a mapping with "rules" and nothing else. */
+static const struct yread_root_key rules_root = {
+	.key = "rules",
+	.value = YAML_SEQUENCE_START_EVENT,
+	.optional = false,
+	.no_document = "no rules: expected a mapping with 'rules'",
+	.not_mapping = "expected a mapping with 'rules'",
+	.unknown = "",
+	.read = load_rules,
+};
 
 static int load_pass(void *ctx)
 {
-	return load_stream(ctx);
+	struct rules_loader *ld = ctx;
+
+	return yread_root_key_walk(&ld->y, &rules_root, ld);
 }
 
 struct device_rules *device_rules_load_buffer(const char *name, const char *text, size_t len,

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "device-table.h"
+#include "util-list.h"
 
 /*
  * A signal's second distinct value is a change worth an event only once
@@ -14,10 +15,6 @@
  * options), not a change of firmware.
  */
 #define DEVICE_SETTLE_S 600
-
-struct device_list {
-	struct device *head, *tail; /* head: unseen the longest */
-};
 
 /* The addresses behind device.outside_srcs and inside_srcs. */
 struct device_src_set {
@@ -43,7 +40,8 @@ struct device_table {
 	void *ctx;
 	device_classify_fn classify;
 	void *classify_ctx;
-	struct device_list present, gone; /* every device is on exactly one */
+	/* Every device is on exactly one; head: unseen the longest. */
+	struct ew_list present, gone;
 	struct device_table_stats stats;
 };
 
@@ -85,28 +83,9 @@ static bool kind_change_matters(enum device_signal_kind k)
 	       k == SIG_TLS_JA3 || k == SIG_SSDP_SERVER;
 }
 
-static void list_unlink(struct device_list *l, struct device *d)
+static struct device *device_of(struct ew_list_node *n)
 {
-	if (d->lru_prev)
-		d->lru_prev->lru_next = d->lru_next;
-	else
-		l->head = d->lru_next;
-	if (d->lru_next)
-		d->lru_next->lru_prev = d->lru_prev;
-	else
-		l->tail = d->lru_prev;
-	d->lru_prev = d->lru_next = NULL;
-}
-
-static void list_append(struct device_list *l, struct device *d)
-{
-	d->lru_next = NULL;
-	d->lru_prev = l->tail;
-	if (l->tail)
-		l->tail->lru_next = d;
-	else
-		l->head = d;
-	l->tail = d;
+	return EW_CONTAINER_OF(n, struct device, lru);
 }
 
 static uint32_t mix64(uint64_t v)
@@ -238,26 +217,35 @@ bool device_table_is_home(const struct device_table *dt, const struct ew_addr *a
 	return ew_cidr_list_contains(&dt->home, a);
 }
 
+/* The device unseen the longest on l other than the pinned one, or NULL. */
+static struct device *oldest_unpinned(const struct device_table *dt, const struct ew_list *l)
+{
+	struct device *d = device_of(ew_list_first(l));
+
+	if (d != NULL && d == dt->pinned)
+		d = device_of(ew_list_next(&d->lru));
+	return d;
+}
+
 /*
- * Makes room for one more.  The pinned device (the sender of the packet
- * being observed) is passed over, so that creating the devices behind a
- * router never frees the router under its caller.  false when nothing
- * but the pinned device could go.
+ * Makes room for one more: a gone device if there is one, else the one
+ * present but unseen the longest.  The pinned device (the sender of the
+ * packet being observed) is passed over, so that creating the devices
+ * behind a router never frees the router under its caller.  false when
+ * nothing but the pinned device could go.
  */
 static bool evict_one(struct device_table *dt)
 {
-	struct device_list *l = dt->gone.head ? &dt->gone : &dt->present;
-	struct device *victim = l->head, **pp;
+	struct ew_list *l = &dt->gone;
+	struct device *victim = oldest_unpinned(dt, l), **pp;
 
-	if (victim == dt->pinned && victim != NULL)
-		victim = victim->lru_next;
-	if (victim == NULL && l == &dt->gone) {
+	if (victim == NULL) {
 		l = &dt->present;
-		victim = l->head == dt->pinned && l->head != NULL ? l->head->lru_next : l->head;
+		victim = oldest_unpinned(dt, l);
 	}
 	if (victim == NULL)
 		return false;
-	list_unlink(l, victim);
+	ew_list_remove(l, &victim->lru);
 	pp = &dt->buckets[device_hash(victim) & dt->bucket_mask];
 	while (*pp != victim)
 		pp = &(*pp)->hash_next;
@@ -294,7 +282,7 @@ static struct device *device_new(struct device_table *dt, const uint8_t mac[6],
 	b = device_hash(d) & dt->bucket_mask;
 	d->hash_next = dt->buckets[b];
 	dt->buckets[b] = d;
-	list_append(&dt->present, d);
+	ew_list_append(&dt->present, &d->lru);
 	dt->stats.created++;
 	if (++dt->stats.active > dt->stats.peak_active)
 		dt->stats.peak_active = dt->stats.active;
@@ -371,13 +359,12 @@ static struct device *refresh(struct device_table *dt, struct device *d, ew_usec
 		d->last_ts = ts;
 	if (d->reported & REPORTED_GONE) {
 		d->reported &= (uint8_t)~REPORTED_GONE;
-		list_unlink(&dt->gone, d);
-		list_append(&dt->present, d);
+		ew_list_remove(&dt->gone, &d->lru);
+		ew_list_append(&dt->present, &d->lru);
 		emit(dt, d, DEVICE_CHANGED, ts, "presence", -1, "present");
 		return d;
 	}
-	list_unlink(&dt->present, d);
-	list_append(&dt->present, d);
+	ew_list_move_to_tail(&dt->present, &d->lru);
 	return d;
 }
 
@@ -745,10 +732,10 @@ void device_table_expire(struct device_table *dt, ew_usec_t now_us)
 	if (dt->gone_after_us == 0)
 		return;
 	/* A restored inventory may be "later" than a replayed capture: no underflow. */
-	while ((d = dt->present.head) != NULL && now_us > d->last_ts &&
+	while ((d = device_of(ew_list_first(&dt->present))) != NULL && now_us > d->last_ts &&
 	       now_us - d->last_ts > dt->gone_after_us) {
-		list_unlink(&dt->present, d);
-		list_append(&dt->gone, d);
+		ew_list_remove(&dt->present, &d->lru);
+		ew_list_append(&dt->gone, &d->lru);
 		d->reported |= REPORTED_GONE;
 		dt->stats.gone++;
 		emit(dt, d, DEVICE_GONE, now_us, NULL, -1, NULL);

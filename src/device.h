@@ -23,6 +23,7 @@
 #include <stdint.h>
 
 #include "packet.h"
+#include "util-list.h"
 
 #define DEVICE_MAX_ADDRS 8          /* addresses kept per device */
 #define DEVICE_SIGNAL_SLOTS 8       /* distinct values kept per signal kind */
@@ -144,7 +145,8 @@ struct device {
 
 	uint8_t reported;  /* private to device-table.c */
 	/* Table links, private to device-table.c. */
-	struct device *hash_next, *lru_prev, *lru_next;
+	struct device *hash_next;
+	struct ew_list_node lru; /* on the table's present or gone list */
 };
 
 const char *device_signal_kind_name(enum device_signal_kind k);

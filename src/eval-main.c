@@ -320,8 +320,9 @@ static void report_text(FILE *out, const struct eval_result *r, const struct eva
 		text_row(out, &r->row[i]);
 	fprintf(out, "\n");
 	fprintf(out, "detected: %zu of %zu\n", r->detected, r->n);
-	fprintf(out, "latency: median %s s, max %s s\n", num3(a, r->latency_median_s),
-		num3(b, r->latency_max_s));
+	fprintf(out, "latency: median %s%s, max %s%s\n", num3(a, r->latency_median_s),
+		isnan(r->latency_median_s) ? "" : " s", num3(b, r->latency_max_s),
+		isnan(r->latency_max_s) ? "" : " s");
 	fprintf(out, "false alerts: %" PRIu64 " (opened incidents %" PRIu64 ": %" PRIu64
 		" on target, %" PRIu64 " collateral, %" PRIu64 " false)\n",
 		r->false_alerts, r->opened, r->on_target, r->collateral, r->false_alerts);

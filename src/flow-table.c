@@ -6,6 +6,7 @@
 
 #include "flow-key.h"
 #include "flow-table.h"
+#include "util-list.h"
 
 /* Timeout classes: one idle list each, ordered by last activity. */
 enum timeout_class {
@@ -19,7 +20,7 @@ enum timeout_class {
 };
 
 struct idle_list {
-	struct flow *head, *tail; /* head = idle the longest */
+	struct ew_list flows; /* head = idle the longest */
 	ew_usec_t timeout_us;
 };
 
@@ -34,33 +35,21 @@ struct flow_table {
 	struct flow_table_stats stats;
 };
 
+/* The flow idle the longest on l, or NULL. */
+static struct flow *idle_head(const struct idle_list *l)
+{
+	return EW_CONTAINER_OF(ew_list_first(&l->flows), struct flow, lru);
+}
+
 static void idle_unlink(struct flow_table *ft, struct flow *f)
 {
-	struct idle_list *l = &ft->lists[f->timeout_class];
-
-	if (f->lru_prev)
-		f->lru_prev->lru_next = f->lru_next;
-	else
-		l->head = f->lru_next;
-	if (f->lru_next)
-		f->lru_next->lru_prev = f->lru_prev;
-	else
-		l->tail = f->lru_prev;
-	f->lru_prev = f->lru_next = NULL;
+	ew_list_remove(&ft->lists[f->timeout_class].flows, &f->lru);
 }
 
 static void idle_append(struct flow_table *ft, struct flow *f, enum timeout_class tc)
 {
-	struct idle_list *l = &ft->lists[tc];
-
 	f->timeout_class = (uint8_t)tc;
-	f->lru_next = NULL;
-	f->lru_prev = l->tail;
-	if (l->tail)
-		l->tail->lru_next = f;
-	else
-		l->head = f;
-	l->tail = f;
+	ew_list_append(&ft->lists[tc].flows, &f->lru);
 }
 
 static void hash_unlink(struct flow_table *ft, struct flow *f)
@@ -93,7 +82,7 @@ static struct flow *oldest_idle(const struct flow_table *ft)
 	struct flow *best = NULL;
 
 	for (int i = 0; i < TC_MAX; i++) {
-		struct flow *h = ft->lists[i].head;
+		struct flow *h = idle_head(&ft->lists[i]);
 		if (h && (best == NULL || h->last_ts < best->last_ts))
 			best = h;
 	}
@@ -153,9 +142,11 @@ void flow_table_destroy(struct flow_table *ft)
 void flow_table_expire(struct flow_table *ft, ew_usec_t now_us)
 {
 	for (int i = 0; i < TC_MAX; i++) {
-		struct idle_list *l = &ft->lists[i];
-		while (l->head && now_us - l->head->last_ts > l->timeout_us)
-			flow_end(ft, l->head, FLOW_END_TIMEOUT);
+		const struct idle_list *l = &ft->lists[i];
+		struct flow *f;
+
+		while ((f = idle_head(l)) != NULL && now_us - f->last_ts > l->timeout_us)
+			flow_end(ft, f, FLOW_END_TIMEOUT);
 	}
 }
 

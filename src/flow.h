@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "packet.h"
+#include "util-list.h"
 
 #define FLOW_SERVER_NAME_MAX 255 /* a DNS name's longest text form */
 #define FLOW_USER_AGENT_MAX 255  /* bytes kept of an HTTP User-Agent */
@@ -86,9 +87,21 @@ struct flow {
 	uint8_t has_mac; /* bit per enum flow_dir */
 	ew_usec_t dev_seen_ts[2]; /* when each end last refreshed its device */
 
+	/*
+	 * Behavioural scoring's memory of each end (client 0, server 1): the
+	 * device and baseline it feeds and the hash of the remote address,
+	 * worked out at the flow's first packet instead of at every packet.
+	 * Valid while score_gen equals the scorer's generation, which moves
+	 * whenever a device or baseline is freed.  Private to score.c.
+	 */
+	void *score_dev[2], *score_bl[2];
+	uint64_t score_remote[2];
+	uint64_t score_gen;
+	uint8_t score_valid; /* bit per end */
+
 	/* Table links, private to flow-table.c. */
 	struct flow *hash_next;
-	struct flow *lru_prev, *lru_next;
+	struct ew_list_node lru; /* on its timeout class's idle list */
 };
 
 #endif /* EW_FLOW_H */

@@ -12,6 +12,8 @@
 #include <string.h>
 
 #include "incident.h"
+#include "util-hash.h"
+#include "util-list.h"
 
 struct incident_table {
 	struct incident **bucket;
@@ -20,7 +22,7 @@ struct incident_table {
 	uint64_t quiet_us;
 	incident_close_fn on_close;
 	void *ctx;
-	struct incident *lru_head, *lru_tail; /* head: quiet the longest */
+	struct ew_list lru; /* head: quiet the longest */
 	struct incident_stats st;
 };
 
@@ -33,24 +35,18 @@ const char *ew_severity_name(enum ew_severity s)
 	return (unsigned)s < SEV_COUNT ? severity_names[s] : "unknown";
 }
 
-/* splitmix64's finaliser: a cheap, well-mixed 64-bit permutation. */
-static uint64_t mix64(uint64_t x)
-{
-	x ^= x >> 30;
-	x *= 0xbf58476d1ce4e5b9ULL;
-	x ^= x >> 27;
-	x *= 0x94d049bb133111ebULL;
-	x ^= x >> 31;
-	return x;
-}
+#define INCIDENT_HASH_SEED 0x5bd1e9955bd1e995ULL
 
+/* The device key seeds the hash of the cause: (device, cause) as one value. */
 static uint64_t key_hash(uint64_t device_key, const char *cause)
 {
-	uint64_t h = mix64(device_key ^ 0x5bd1e9955bd1e995ULL);
+	return ew_hash64(cause, strlen(cause), ew_hash64_u64(device_key, INCIDENT_HASH_SEED));
+}
 
-	for (const unsigned char *p = (const unsigned char *)cause; *p; p++)
-		h = mix64(h ^ *p);
-	return h;
+/* The incident quiet the longest, or NULL. */
+static struct incident *quietest(const struct incident_table *t)
+{
+	return EW_CONTAINER_OF(ew_list_first(&t->lru), struct incident, lru);
 }
 
 struct incident_table *incident_table_create(uint32_t cap, uint32_t quiet_s,
@@ -81,40 +77,17 @@ struct incident_table *incident_table_create(uint32_t cap, uint32_t quiet_s,
 
 void incident_table_destroy(struct incident_table *t)
 {
-	struct incident *inc, *next;
+	struct ew_list_node *n, *next;
 
 	if (t == NULL)
 		return;
-	for (inc = t->lru_head; inc != NULL; inc = next) {
-		next = inc->lru_next;
-		free(inc);
+	/* Every open incident is on the list; the list is dropped with the table. */
+	for (n = ew_list_first(&t->lru); n != NULL; n = next) {
+		next = ew_list_next(n);
+		free(EW_CONTAINER_OF(n, struct incident, lru));
 	}
 	free(t->bucket);
 	free(t);
-}
-
-static void lru_unlink(struct incident_table *t, struct incident *inc)
-{
-	if (inc->lru_prev)
-		inc->lru_prev->lru_next = inc->lru_next;
-	else
-		t->lru_head = inc->lru_next;
-	if (inc->lru_next)
-		inc->lru_next->lru_prev = inc->lru_prev;
-	else
-		t->lru_tail = inc->lru_prev;
-	inc->lru_prev = inc->lru_next = NULL;
-}
-
-static void lru_append(struct incident_table *t, struct incident *inc)
-{
-	inc->lru_prev = t->lru_tail;
-	inc->lru_next = NULL;
-	if (t->lru_tail)
-		t->lru_tail->lru_next = inc;
-	else
-		t->lru_head = inc;
-	t->lru_tail = inc;
 }
 
 static struct incident **bucket_of(struct incident_table *t, uint64_t device_key,
@@ -132,7 +105,7 @@ static void close_incident(struct incident_table *t, struct incident *inc, bool 
 		pp = &(*pp)->next;
 	if (*pp == inc)
 		*pp = inc->next;
-	lru_unlink(t, inc);
+	ew_list_remove(&t->lru, &inc->lru);
 	inc->open = false;
 	t->st.closed++;
 	if (forced)
@@ -154,23 +127,23 @@ static struct incident *find(struct incident_table *t, uint64_t device_key, cons
 static struct incident *open_incident(struct incident_table *t, uint64_t device_key,
 				      const char *cause, ew_usec_t ts)
 {
-	struct incident *inc;
+	struct incident *inc, *quiet = quietest(t);
 	struct incident **b;
 
-	if (t->st.active >= t->cap && t->lru_head != NULL)
-		close_incident(t, t->lru_head, true);
+	if (t->st.active >= t->cap && quiet != NULL)
+		close_incident(t, quiet, true);
 	inc = calloc(1, sizeof(*inc));
 	if (inc == NULL)
 		return NULL;
 	inc->device_key = device_key;
 	snprintf(inc->cause, sizeof(inc->cause), "%s", cause);
-	inc->id = mix64(key_hash(device_key, inc->cause) ^ ts);
+	inc->id = ew_hash64_u64(ts, key_hash(device_key, inc->cause));
 	inc->first_us = ts;
 	inc->open = true;
 	b = bucket_of(t, device_key, inc->cause);
 	inc->next = *b;
 	*b = inc;
-	lru_append(t, inc);
+	ew_list_append(&t->lru, &inc->lru);
 	t->st.opened++;
 	t->st.active++;
 	if (t->st.active > t->st.peak_active)
@@ -213,8 +186,7 @@ enum incident_action incident_hit(struct incident_table *t, uint64_t device_key,
 		inc->last_us = ts;
 	else if (inc->last_us == 0)
 		inc->last_us = ts;
-	lru_unlink(t, inc);
-	lru_append(t, inc);
+	ew_list_move_to_tail(&t->lru, &inc->lru);
 	if (act == INCIDENT_SUPPRESSED) {
 		inc->suppressed++;
 		t->st.suppressed++;
@@ -231,14 +203,18 @@ enum incident_action incident_hit(struct incident_table *t, uint64_t device_key,
 
 void incident_expire(struct incident_table *t, ew_usec_t now)
 {
-	while (t->lru_head != NULL && t->lru_head->last_us + t->quiet_us < now)
-		close_incident(t, t->lru_head, false);
+	struct incident *inc;
+
+	while ((inc = quietest(t)) != NULL && inc->last_us + t->quiet_us < now)
+		close_incident(t, inc, false);
 }
 
 void incident_flush(struct incident_table *t)
 {
-	while (t->lru_head != NULL)
-		close_incident(t, t->lru_head, false);
+	struct incident *inc;
+
+	while ((inc = quietest(t)) != NULL)
+		close_incident(t, inc, false);
 }
 
 const struct incident_stats *incident_table_stats(const struct incident_table *t)

@@ -31,6 +31,7 @@
 #include <stdint.h>
 
 #include "packet.h"
+#include "util-list.h"
 
 enum ew_severity { SEV_INFO = 0, SEV_LOW, SEV_MEDIUM, SEV_HIGH, SEV_CRITICAL, SEV_COUNT };
 
@@ -52,7 +53,8 @@ struct incident {
 	uint32_t suppressed;   /* hits that raised no event */
 	bool open;
 	/* Table links, private to incident.c. */
-	struct incident *next, *lru_prev, *lru_next;
+	struct incident *next;   /* hash chain */
+	struct ew_list_node lru; /* on the table's list in order of last hit */
 };
 
 enum incident_action { INCIDENT_OPENED, INCIDENT_ESCALATED, INCIDENT_SUPPRESSED };

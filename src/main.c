@@ -54,6 +54,7 @@ struct options {
 	const char *models;         /* --models DIR */
 	const char *detections;     /* --detections FILE */
 	bool learn;                 /* --learn: build baselines, raise no anomaly */
+	bool no_scoring;            /* --no-scoring: behavioural scoring off */
 	bool inventory;             /* --inventory: table on stdout at the end */
 	bool quiet;
 	bool check_only;
@@ -93,6 +94,7 @@ static void usage(FILE *out)
 		"      --state DIR      the same as --state-dir: inventory and baselines\n"
 		"      --learn          build baselines from a clean capture; raise no anomaly,\n"
 		"                       and end learning so the next run detects at once\n"
+		"      --no-scoring     no behavioural scoring (rules still run): measures its cost\n"
 		"  -n, --check-config   check the configuration and exit\n"
 		"      --dump-config    print the documented default configuration\n"
 		"      --version        print versions and exit\n"
@@ -419,6 +421,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "models", required_argument, NULL, 'M' },
 		{ "detections", required_argument, NULL, 'T' },
 		{ "learn", no_argument, NULL, 'L' },
+		{ "no-scoring", no_argument, NULL, 'N' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -443,6 +446,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case 'M': o->models = optarg; break;
 		case 'T': o->detections = optarg; break;
 		case 'L': o->learn = true; break;
+		case 'N': o->no_scoring = true; break;
 		case 'n': o->check_only = true; break;
 		case 'D':
 			fputs(conf_default_yaml(), stdout);
@@ -526,6 +530,7 @@ int main(int argc, char **argv)
 	if (engine_set_model(r.engine, &model, o.learn) != 0 ||
 	    engine_set_detections(r.engine, detections) != 0)
 		fatalx(EXIT_RUNTIME, "out of memory");
+	scorer_set_enabled(engine_scorer(r.engine), !o.no_scoring);
 	state_dir = o.state_dir ? o.state_dir : conf.state_dir;
 	if (state_path(state_dir, DEVICE_STORE_FILE, state_file, sizeof(state_file)))
 		load_state(r.engine, state_file, o.quiet);

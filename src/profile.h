@@ -38,7 +38,7 @@
 
 #include "packet.h"
 
-#define PROFILE_LABEL_MAX 40 /* bytes kept of an item's printable label, NUL included */
+#define PROFILE_LABEL_MAX 32 /* bytes kept of an item's printable label, NUL included */
 
 /*
  * A full set replaces its least seen item only when that item has been
@@ -65,7 +65,7 @@ struct profile_item {
 };
 
 /* One category's bounded set. Fixed capacity given at init (<= PROFILE_CAP_MAX), items inline. */
-#define PROFILE_CAP_MAX 32
+#define PROFILE_CAP_MAX 16
 struct profile {
 	struct profile_item item[PROFILE_CAP_MAX];
 	uint8_t n, cap;

@@ -32,6 +32,31 @@ static double since_s(const struct damped *d, ew_usec_t t)
 	return t > d->last_us ? (double)(t - d->last_us) / (double)EW_USEC_PER_SEC : 0.0;
 }
 
+/*
+ * 2^(-lambda * dt) for every scale.  This runs for every packet, and the
+ * rates are chosen so that three exp2 calls serve five scales: 2^-5dt and
+ * 2^-3dt are powers of 2^-dt.  A burst of packets with the same time
+ * stamp (dt 0) needs none.
+ */
+static void decay_factors(double dt, double f[DAMPED_NSCALES])
+{
+	double one, two;
+
+	_Static_assert(DAMPED_NSCALES == 5, "decay_factors() knows the five rates");
+	if (dt <= 0) {
+		for (unsigned i = 0; i < DAMPED_NSCALES; i++)
+			f[i] = 1.0;
+		return;
+	}
+	one = exp2(-dt);
+	two = one * one;
+	f[0] = two * two * one; /* lambda 5 */
+	f[1] = two * one;       /* lambda 3 */
+	f[2] = one;             /* lambda 1 */
+	f[3] = exp2(-0.1 * dt);
+	f[4] = exp2(-0.01 * dt);
+}
+
 void damped_update(struct damped *d, ew_usec_t ts, double x)
 {
 	if (!isfinite(x))
@@ -42,13 +67,13 @@ void damped_update(struct damped *d, ew_usec_t ts, double x)
 		x = -DAMPED_X_MAX;
 
 	double dt = since_s(d, ts);
+	double f[DAMPED_NSCALES];
 
+	decay_factors(dt, f);
 	for (unsigned i = 0; i < DAMPED_NSCALES; i++) {
-		double f = exp2(-damped_lambda[i] * dt);
-
-		d->w[i] = d->w[i] * f + 1.0;
-		d->ls[i] = d->ls[i] * f + x;
-		d->ss[i] = d->ss[i] * f + x * x;
+		d->w[i] = d->w[i] * f[i] + 1.0;
+		d->ls[i] = d->ls[i] * f[i] + x;
+		d->ss[i] = d->ss[i] * f[i] + x * x;
 	}
 	if (ts > d->last_us)
 		d->last_us = ts;

@@ -31,7 +31,9 @@ struct scorer {
 	scorer_report_fn report;
 	void *ctx;
 	uint64_t last_tick_bin;
+	uint64_t tables_replaced; /* device tables swapped under us (scorer_set_devices) */
 	bool learn_only;
+	bool disabled; /* --no-scoring: for measuring what scoring costs */
 	struct baseline_report r; /* filled by one observation at a time */
 	struct scorer_stats st;
 };
@@ -98,6 +100,23 @@ void scorer_env(const struct scorer *s, const struct device *d, struct baseline_
 void scorer_set_devices(struct scorer *s, struct device_table *dt)
 {
 	s->devices = dt;
+	s->tables_replaced++;
+}
+
+/*
+ * Moves on whenever a record a flow may remember is freed: a device or a
+ * baseline evicted, or the device table replaced.  Flows holding another
+ * generation look their ends up again.
+ */
+static uint64_t generation(const struct scorer *s)
+{
+	return device_table_stats(s->devices)->evicted + baseline_table_stats(s->baselines)->evicted +
+	       s->tables_replaced;
+}
+
+void scorer_set_enabled(struct scorer *s, bool enabled)
+{
+	s->disabled = !enabled;
 }
 
 void scorer_set_learn_only(struct scorer *s, bool learn_only)
@@ -149,7 +168,9 @@ static struct baseline *baseline_of(struct scorer *s, const struct device *d,
 		s->st.no_baseline++;
 		return NULL;
 	}
-	scorer_env(s, d, env);
+	env->model = s->model;
+	env->cls = baseline_class(b, s->model, d->class_name);
+	env->learn_only = s->learn_only;
 	return b;
 }
 
@@ -218,27 +239,73 @@ static bool is_reply(const struct ew_packet *pkt)
 	       pkt->dport >= EPHEMERAL_PORT_MIN;
 }
 
+/* One end of a packet's flow: its device and baseline (NULL: none), and the far end's hash. */
+struct end {
+	struct device *d;
+	struct baseline *b;
+	uint64_t remote;
+};
+
+/*
+ * The device and baseline at end `side` (0 client, 1 server) of flow f,
+ * for packet pkt whose sender is that end (sender) or not; remembered in
+ * the flow for its later packets.
+ */
+static void end_of(struct scorer *s, struct flow *f, unsigned side, bool sender,
+		   const struct ew_packet *pkt, uint64_t gen, struct end *e)
+{
+	if ((f->score_valid & (1u << side)) && f->score_gen == gen) {
+		e->d = f->score_dev[side];
+		e->b = f->score_bl[side];
+		e->remote = f->score_remote[side];
+		return;
+	}
+	e->d = end_device(s, pkt, sender);
+	e->b = NULL;
+	e->remote = addr_hash(sender ? &pkt->dst : &pkt->src);
+	if (e->d != NULL) {
+		e->b = baseline_table_get(s->baselines, scorer_device_key(e->d), e->d->first_ts,
+					  true);
+		if (e->b == NULL)
+			s->st.no_baseline++;
+	}
+	/* Creating a baseline may have evicted one: the generation is read again. */
+	if (f->score_gen != generation(s)) {
+		f->score_valid = 0;
+		f->score_gen = generation(s);
+	}
+	f->score_dev[side] = e->d;
+	f->score_bl[side] = e->b;
+	f->score_remote[side] = e->remote;
+	f->score_valid |= (uint8_t)(1u << side);
+}
+
+static void env_of(const struct scorer *s, const struct end *e, struct baseline_env *env)
+{
+	env->model = s->model;
+	env->cls = baseline_class(e->b, s->model, e->d->class_name);
+	env->learn_only = s->learn_only;
+}
+
 static void sender_side(struct scorer *s, const struct flow *f, enum flow_dir dir,
-			bool new_flow, const struct ew_packet *pkt, struct device *d)
+			bool new_flow, const struct ew_packet *pkt, const struct end *e)
 {
 	struct baseline_env env;
-	struct baseline *b = baseline_of(s, d, &env);
-	bool remote_internal = device_table_is_home(s->devices, &pkt->dst);
+	struct baseline *b = e->b;
+	struct device *d = e->d;
 
-	if (b == NULL)
-		return;
+	env_of(s, e, &env);
 	s->st.packets_scored++;
-	deliver(s, d, baseline_packet(b, &env, pkt->ts_us, true, pkt->wirelen, addr_hash(&pkt->dst),
-				      &s->r));
+	deliver(s, d, baseline_packet(b, &env, pkt->ts_us, true, pkt->wirelen, e->remote, &s->r));
 	if (new_flow && dir == FLOW_TOSERVER) {
 		char label[DNS_NAME_TEXT_MAX];
 		uint64_t ep;
 
 		endpoint_of(s, &pkt->dst, label, sizeof(label), &ep);
-		deliver(s, d, baseline_flow_start(b, &env, pkt->ts_us, true, addr_hash(&pkt->dst),
-						  remote_internal, ep, label, pkt->l4_proto,
-						  pkt->dport, !is_infrastructure(f) && !is_reply(pkt),
-						  &s->r));
+		deliver(s, d, baseline_flow_start(b, &env, pkt->ts_us, true, e->remote,
+						  device_table_is_home(s->devices, &pkt->dst), ep,
+						  label, pkt->l4_proto, pkt->dport,
+						  !is_infrastructure(f) && !is_reply(pkt), &s->r));
 	}
 	/* The first answer of a flow: the device offers that service. */
 	if (dir == FLOW_TOCLIENT && f->pkts[FLOW_TOCLIENT] == 1 && !is_infrastructure(f) &&
@@ -265,23 +332,22 @@ static void sender_side(struct scorer *s, const struct flow *f, enum flow_dir di
 }
 
 static void receiver_side(struct scorer *s, bool new_flow, enum flow_dir dir,
-			  const struct ew_packet *pkt, struct device *d)
+			  const struct ew_packet *pkt, const struct end *e)
 {
 	struct baseline_env env;
-	struct baseline *b = baseline_of(s, d, &env);
+	struct baseline *b = e->b;
+	struct device *d = e->d;
 	bool failed;
 
-	if (b == NULL)
-		return;
+	env_of(s, e, &env);
 	s->st.packets_scored++;
-	deliver(s, d, baseline_packet(b, &env, pkt->ts_us, false, pkt->wirelen,
-				      addr_hash(&pkt->src), &s->r));
+	deliver(s, d, baseline_packet(b, &env, pkt->ts_us, false, pkt->wirelen, e->remote, &s->r));
 	if (new_flow && dir == FLOW_TOSERVER) {
 		char label[DNS_NAME_TEXT_MAX];
 		uint64_t ep;
 
 		endpoint_of(s, &pkt->src, label, sizeof(label), &ep);
-		deliver(s, d, baseline_flow_start(b, &env, pkt->ts_us, false, addr_hash(&pkt->src),
+		deliver(s, d, baseline_flow_start(b, &env, pkt->ts_us, false, e->remote,
 						  device_table_is_home(s->devices, &pkt->src), ep,
 						  label, pkt->l4_proto, pkt->dport, false, &s->r));
 	}
@@ -292,22 +358,33 @@ static void receiver_side(struct scorer *s, bool new_flow, enum flow_dir dir,
 		deliver(s, d, baseline_failed(b, &env, pkt->ts_us, &s->r));
 }
 
-void scorer_packet(struct scorer *s, const struct flow *f, enum flow_dir dir, bool new_flow,
+void scorer_packet(struct scorer *s, struct flow *f, enum flow_dir dir, bool new_flow,
 		   const struct ew_packet *pkt)
 {
-	struct device *src = end_device(s, pkt, true);
-	struct device *dst;
+	unsigned sender = dir == FLOW_TOSERVER ? 0 : 1;
+	struct end src, dst;
+	uint64_t gen;
 
+	if (s->disabled)
+		return;
 	/* DNS answers name the remote ends of the flows that follow them. */
 	if (pkt->l4_proto == EW_IPPROTO_UDP && pkt->has_l4 && pkt->sport == DNS_PORT &&
 	    pkt->payload_len > 0)
 		(void)dns_cache_add_response(s->dns, pkt->payload, pkt->payload_len, pkt->ts_us);
-	if (src != NULL)
-		sender_side(s, f, dir, new_flow, pkt, src);
-	/* The sender's report may have let the table move: look the receiver up after. */
-	dst = end_device(s, pkt, false);
-	if (dst != NULL && dst != src)
-		receiver_side(s, new_flow, dir, pkt, dst);
+	gen = generation(s);
+	end_of(s, f, sender, true, pkt, gen, &src);
+	end_of(s, f, 1u - sender, false, pkt, generation(s), &dst);
+	/* The receiver's lookup may have evicted the sender's baseline: then look again. */
+	if (!(f->score_valid & (1u << sender)))
+		end_of(s, f, sender, true, pkt, generation(s), &src);
+	if (src.b != NULL)
+		sender_side(s, f, dir, new_flow, pkt, &src);
+	/*
+	 * A report may not free anything, so dst is still valid; but the two
+	 * ends may be one device (a packet to itself): count it once.
+	 */
+	if (dst.b != NULL && dst.d != src.d)
+		receiver_side(s, new_flow, dir, pkt, &dst);
 }
 
 struct device *scorer_flow_device(const struct scorer *s, const struct flow *f,
@@ -331,7 +408,8 @@ void scorer_flow_classified(struct scorer *s, const struct flow *f, const char *
 	struct baseline_env env;
 	struct baseline *b;
 
-	if (d == NULL || is_infrastructure(f) || (b = baseline_of(s, d, &env)) == NULL)
+	if (s->disabled || d == NULL || is_infrastructure(f) ||
+	    (b = baseline_of(s, d, &env)) == NULL)
 		return;
 	if (app != NULL && app[0] != '\0' && strcmp(app, "Unknown") != 0)
 		deliver(s, d, baseline_item(b, &env, now, BLC_APP_PROTO, app, &s->r));
@@ -345,7 +423,7 @@ void scorer_flow_end(struct scorer *s, const struct flow *f, ew_usec_t now)
 	struct baseline_env env;
 	struct baseline *b;
 
-	if (f->key.proto != EW_IPPROTO_TCP || (f->tcp_close & FLOW_TCP_ANSWERED))
+	if (s->disabled || f->key.proto != EW_IPPROTO_TCP || (f->tcp_close & FLOW_TCP_ANSWERED))
 		return;
 	d = scorer_flow_device(s, f, FLOW_TOSERVER);
 	if (d == NULL || (b = baseline_of(s, d, &env)) == NULL)
@@ -387,7 +465,7 @@ void scorer_tick(struct scorer *s, ew_usec_t now)
 	uint64_t bin = now / ((uint64_t)s->model->bin_s * EW_USEC_PER_SEC);
 	struct tick_ctx tc = { s, now };
 
-	if (bin <= s->last_tick_bin)
+	if (s->disabled || bin <= s->last_tick_bin)
 		return;
 	s->last_tick_bin = bin;
 	baseline_table_foreach(s->baselines, tick_one, &tc);

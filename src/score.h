@@ -53,9 +53,10 @@ void scorer_destroy(struct scorer *s); /* accepts NULL */
 
 /*
  * One IP packet of flow f in direction dir; new_flow when it opened the
- * flow.  Call after the flow table counted it.
+ * flow.  Call after the flow table counted it.  The ends' devices and
+ * baselines are remembered in the flow (its score_* fields).
  */
-void scorer_packet(struct scorer *s, const struct flow *f, enum flow_dir dir, bool new_flow,
+void scorer_packet(struct scorer *s, struct flow *f, enum flow_dir dir, bool new_flow,
 		   const struct ew_packet *pkt);
 
 /*
@@ -95,6 +96,9 @@ void scorer_env(const struct scorer *s, const struct device *d, struct baseline_
 
 /* The device table was replaced (a damaged inventory was dropped): use dt from now on. */
 void scorer_set_devices(struct scorer *s, struct device_table *dt);
+
+/* Off: packets and flows pass by untouched (to measure what scoring costs). */
+void scorer_set_enabled(struct scorer *s, bool enabled);
 
 /* --learn: fold everything, report nothing. */
 void scorer_set_learn_only(struct scorer *s, bool learn_only);

@@ -1,8 +1,11 @@
 /*
  * util-yaml.c - safe YAML reading for the loaders (see util-yaml.h).
  *
- * The same checks as conf.c's loader, in a form another loader can use:
- * the rule loader (device-rules-load.c) is the first.
+ * What the four loaders (conf.c, device-rules-load.c, detect-rules-load.c,
+ * model-load.c) would otherwise each write again: the safety pass, the
+ * messages, the reading of plain scalars and fixed keys, and the walk
+ * from the stream down to the root node.  A message a loader words its
+ * own way stays in that loader.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -10,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "util-yaml.h"
 
@@ -269,4 +273,207 @@ bool yread_decimal(const char *d, size_t n, uint64_t *out)
 	}
 	*out = x;
 	return true;
+}
+
+/* ------------------------------------------------- scalars, keys, values */
+
+bool yread_is_word(const yaml_event_t *ev, const char *w)
+{
+	return ev->type == YAML_SCALAR_EVENT && strlen(w) == ev->data.scalar.length &&
+	       memcmp(w, ev->data.scalar.value, ev->data.scalar.length) == 0;
+}
+
+bool yread_has_control(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return true;
+	return false;
+}
+
+bool yread_bool(const yaml_event_t *ev, bool *out)
+{
+	static const char *const yes[] = { "true", "yes", "on" };
+	static const char *const no[] = { "false", "no", "off" };
+	const char *v = (const char *)ev->data.scalar.value;
+
+	/* A NUL inside ("yes\0junk") would fool the string comparisons. */
+	if (memchr(v, '\0', ev->data.scalar.length) != NULL)
+		return false;
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+		if (strcasecmp(v, yes[i]) == 0 || strcasecmp(v, no[i]) == 0) {
+			*out = strcasecmp(v, yes[i]) == 0;
+			return true;
+		}
+	}
+	return false;
+}
+
+int yread_uint(struct yread *y, const char *key, const yaml_event_t *ev, uint64_t lo,
+	       uint64_t hi, uint64_t *out)
+{
+	const char *v = (const char *)ev->data.scalar.value;
+	size_t n = ev->data.scalar.length;
+	/* "-5" is a number, just out of range; say so rather than "not a number".  "-0" is not plain. */
+	size_t minus = n > 1 && v[0] == '-' && v[1] >= '1' && v[1] <= '9';
+	char q[YREAD_QUOTE_MAX + 4];
+	uint64_t x;
+
+	if (!yread_decimal(v + minus, n - minus, &x))
+		return yread_error_at(y, ev->start_mark, "%s: '%s' is not a plain decimal integer",
+				      key, yread_quote(q, v, n));
+	if (minus || x < lo || x > hi)
+		return yread_error_at(y, ev->start_mark, "%s: %s is out of range %llu..%llu", key,
+				      yread_quote(q, v, n), (unsigned long long)lo,
+				      (unsigned long long)hi);
+	*out = x;
+	return 0;
+}
+
+int yread_scalar(struct yread *y, const char *key, const char *want, yaml_event_t *ev)
+{
+	int rc = 0;
+
+	if (yread_next(y, ev) < 0)
+		return -1;
+	if (ev->type != YAML_SCALAR_EVENT)
+		rc = yread_error_at(y, ev->start_mark, "%s: expected %s, found %s", key, want,
+				    yread_node_kind(ev));
+	else if (yread_is_null(ev))
+		rc = yread_error_at(y, ev->start_mark, "%s: a value is required", key);
+	if (rc < 0)
+		yaml_event_delete(ev);
+	return rc;
+}
+
+int yread_key(struct yread *y, const yaml_event_t *ev, const struct yread_keys *keys,
+	      uint32_t *seen)
+{
+	char q[YREAD_QUOTE_MAX + 4];
+
+	if (ev->type != YAML_SCALAR_EVENT)
+		return yread_error_at(y, ev->start_mark, "%sa key must be a scalar, not %s",
+				      keys->prefix, yread_node_kind(ev));
+	for (int i = 0; i < keys->n && i < 32; i++) {
+		if (!yread_is_word(ev, keys->name[i]))
+			continue;
+		if (*seen & (1u << i))
+			return yread_error_at(y, ev->start_mark, "%sduplicate key '%s'",
+					      keys->prefix, keys->name[i]);
+		*seen |= 1u << i;
+		return i;
+	}
+	return yread_error_at(y, ev->start_mark, "%sunknown key '%s'%s", keys->prefix,
+			      yread_quote(q, (const char *)ev->data.scalar.value,
+					  ev->data.scalar.length),
+			      keys->unknown);
+}
+
+/* ------------------------------------------------------ the shared walk */
+
+int yread_document(struct yread *y, const char *no_document,
+		   int (*root)(void *ctx, const yaml_event_t *ev), void *ctx)
+{
+	yaml_event_t ev;
+	int rc;
+
+	if (yread_next(y, &ev) < 0) /* stream start */
+		return -1;
+	yaml_event_delete(&ev);
+	if (yread_next(y, &ev) < 0)
+		return -1;
+	if (ev.type == YAML_STREAM_END_EVENT) {
+		rc = no_document == NULL ? 0 : yread_error_at(y, ev.start_mark, "%s", no_document);
+		yaml_event_delete(&ev);
+		return rc;
+	}
+	yaml_event_delete(&ev); /* document start */
+	if (yread_next(y, &ev) < 0)
+		return -1;
+	rc = root(ctx, &ev);
+	yaml_event_delete(&ev);
+	if (rc < 0 || yread_next(y, &ev) < 0) /* document end */
+		return -1;
+	yaml_event_delete(&ev);
+	if (yread_next(y, &ev) < 0)
+		return -1;
+	/* The next document's start: the loaders read one, and a second would go unread. */
+	rc = ev.type == YAML_STREAM_END_EVENT
+		     ? 0
+		     : yread_error_at(y, ev.start_mark, "only one YAML document is allowed");
+	yaml_event_delete(&ev);
+	return rc;
+}
+
+struct root_key_ctx {
+	struct yread *y;
+	const struct yread_root_key *rk;
+	void *ctx;
+};
+
+/* The value of the root key: the kind the file wants, or (if optional) nothing. */
+static int root_key_value(struct root_key_ctx *c)
+{
+	const struct yread_root_key *rk = c->rk;
+	yaml_event_t ev;
+	int rc;
+
+	if (yread_next(c->y, &ev) < 0)
+		return -1;
+	if (ev.type == rk->value)
+		rc = rk->read(c->ctx, &ev);
+	else if (rk->optional && yread_is_null(&ev))
+		rc = 0;
+	else
+		rc = yread_error_at(c->y, ev.start_mark, "%s: expected %s, found %s", rk->key,
+				    rk->value == YAML_SEQUENCE_START_EVENT ? "a sequence"
+									 : "a mapping",
+				    yread_is_null(&ev) ? "nothing" : yread_node_kind(&ev));
+	yaml_event_delete(&ev);
+	return rc;
+}
+
+/* The root mapping, after its start event map: the one key, once. */
+static int root_key_mapping(struct root_key_ctx *c, const yaml_event_t *map)
+{
+	const char *name[1] = { c->rk->key };
+	const struct yread_keys keys = { name, 1, "", c->rk->unknown };
+	uint32_t seen = 0;
+
+	for (;;) {
+		yaml_event_t ev;
+		int rc;
+
+		if (yread_next(c->y, &ev) < 0)
+			return -1;
+		if (ev.type == YAML_MAPPING_END_EVENT) {
+			yaml_event_delete(&ev);
+			if (seen == 0 && !c->rk->optional)
+				return yread_error_at(c->y, map->start_mark, "missing '%s'",
+						      c->rk->key);
+			return 0;
+		}
+		rc = yread_key(c->y, &ev, &keys, &seen);
+		yaml_event_delete(&ev);
+		if (rc < 0 || root_key_value(c) < 0)
+			return -1;
+	}
+}
+
+static int root_key_root(void *ctx, const yaml_event_t *ev)
+{
+	struct root_key_ctx *c = ctx;
+
+	if (ev->type == YAML_MAPPING_START_EVENT)
+		return root_key_mapping(c, ev);
+	if (c->rk->optional && yread_is_null(ev))
+		return 0;
+	return yread_error_at(c->y, ev->start_mark, "%s", c->rk->not_mapping);
+}
+
+int yread_root_key_walk(struct yread *y, const struct yread_root_key *rk, void *ctx)
+{
+	struct root_key_ctx c = { y, rk, ctx };
+
+	return yread_document(y, rk->no_document, root_key_root, &c);
 }

@@ -9,7 +9,11 @@
  * gigabytes, the "billion laughs"), no tags (they ask for conversions we
  * do not do), no nesting deeper than the loader allows (libyaml 0.2.5 has
  * no nesting limit of its own, so "[[[[..." would grow its stacks with
- * the input).  The second pass is the loader's own walk.
+ * the input).  The second pass is the loader's own walk, from the
+ * stream down to the root node through yread_document() (or, for a file
+ * whose root mapping holds one key, yread_root_key_walk()), then with the
+ * value helpers below, which word their messages the same for every
+ * loader.
  *
  * Errors are values: the functions returning int return 0, or -1 after
  * writing one line "NAME:LINE:COL: problem" (or "NAME: problem") into the
@@ -74,5 +78,88 @@ bool yread_decimal(const char *d, size_t n, uint64_t *out);
 
 /* At most YREAD_QUOTE_MAX bytes of text for a message, "..." marking a cut; NUL as '?'. */
 const char *yread_quote(char buf[YREAD_QUOTE_MAX + 4], const char *text, size_t len);
+
+/* ------------------------------------------------- scalars, keys, values */
+
+/* Is ev a scalar spelling exactly w?  (Length-aware: a scalar may hold a NUL.) */
+bool yread_is_word(const yaml_event_t *ev, const char *w);
+
+/* Does s (n bytes) hold a control character (NUL included)? */
+bool yread_has_control(const char *s, size_t n);
+
+/*
+ * Is the scalar ev a boolean: true/false, yes/no, on/off in any case?
+ * Sets *out when it is.  The caller words the complaint when it is not.
+ */
+bool yread_bool(const yaml_event_t *ev, bool *out);
+
+/*
+ * The scalar ev as a plain decimal (yread_decimal) within lo..hi, into
+ * *out; key names the value in messages:
+ *   "KEY: 'TEXT' is not a plain decimal integer"
+ *   "KEY: TEXT is out of range LO..HI"  (also for "-5": a number, below any range)
+ */
+int yread_uint(struct yread *y, const char *key, const yaml_event_t *ev, uint64_t lo,
+	       uint64_t hi, uint64_t *out);
+
+/*
+ * Reads the next event into ev: the value of key, which must be a scalar
+ * with a value ("KEY: expected WANT, found a mapping", "KEY: a value is
+ * required").  On success the caller deletes ev; on error it is deleted.
+ */
+int yread_scalar(struct yread *y, const char *key, const char *want, yaml_event_t *ev);
+
+/* A fixed set of mapping keys, each allowed once, for yread_key(). */
+struct yread_keys {
+	const char *const *name; /* n keys; bit i of a seen mask is name[i] */
+	int n;
+	const char *prefix;      /* before every message: "" or "threshold: " */
+	const char *unknown;     /* after "unknown key 'x'": "", " in a rule" ... */
+};
+
+/*
+ * Which of keys the key event ev is, marking it in *seen; or -1 with
+ * "PREFIXa key must be a scalar, not ...", "PREFIXunknown key 'x'UNKNOWN"
+ * or "PREFIXduplicate key 'k'".  At most 32 keys.
+ */
+int yread_key(struct yread *y, const yaml_event_t *ev, const struct yread_keys *keys,
+	      uint32_t *seen);
+
+/* ------------------------------------------------------ the shared walk */
+
+/*
+ * A loader's second pass over a stream of at most one document: reads
+ * the stream and document events around the root node, whose first event
+ * root(ctx, ev) gets (ev is deleted after it returns).  A second document
+ * is "only one YAML document is allowed".  A stream of no document (empty
+ * text, comments only) is nothing to read, 0, unless no_document says
+ * otherwise: then it is the error, at the end of the stream.
+ */
+int yread_document(struct yread *y, const char *no_document,
+		   int (*root)(void *ctx, const yaml_event_t *ev), void *ctx);
+
+/*
+ * The shape of a file whose root mapping holds one key, "rules: [...]":
+ * the key must be there once and nothing else; its value is read by
+ * read(ctx, start) from its start event (deleted after), and anything
+ * else is "KEY: expected a sequence, found ..." (or a mapping).
+ */
+struct yread_root_key {
+	const char *key;
+	yaml_event_type_t value;  /* YAML_SEQUENCE_START_EVENT or YAML_MAPPING_START_EVENT */
+	/*
+	 * true: no document, a null root, a null value or no key at all is
+	 * nothing to read (a file of defaults commented out); false: each is
+	 * an error ("missing 'KEY'", "KEY: expected ..., found nothing").
+	 */
+	bool optional;
+	const char *no_document;  /* the error for a stream of no document; NULL: 0 */
+	const char *not_mapping;  /* the error for a root that is not a mapping */
+	const char *unknown;      /* after "unknown key 'x'": "" or " (valid: KEY)" */
+	int (*read)(void *ctx, const yaml_event_t *start);
+};
+
+/* The whole second pass for such a file (yread_document with the rules above). */
+int yread_root_key_walk(struct yread *y, const struct yread_root_key *rk, void *ctx);
 
 #endif /* EW_UTIL_YAML_H */

@@ -9,6 +9,8 @@
 #   PACKETS    size of the generated capture (default 5000000)
 # Needs: ndpiReader (libndpi-bin), GNU time (time), gcc and libpcap-dev.
 # Each program runs RUNS times on one core; the best wall time is kept.
+# edgewatch runs twice: with behavioural scoring and with --no-scoring, both
+# with the shipped rules and models, to show what scoring costs.
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 build=${1:-$top/build}
@@ -54,12 +56,18 @@ measure() {
 echo "capture: $cap ($packets packets, $(du -h "$cap" | cut -f1))"
 echo "machine: $(nproc) cores, $(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n 1)"
 measure pcaploop "$out/pcap-loop" "$cap"
-measure edgewatch "$build/src/edgewatch" -q -r "$cap" -o /dev/null
+# The shipped fingerprint and detection rules and models, as an installed sensor runs.
+shipped="--rules $top/rules/devices.yaml --detections $top/rules/detections.yaml --models $top/models"
+# shellcheck disable=SC2086 # $shipped is a list of words
+measure edgewatch "$build/src/edgewatch" -q -r "$cap" -o /dev/null $shipped
+# shellcheck disable=SC2086
+measure noscoring "$build/src/edgewatch" -q -r "$cap" -o /dev/null $shipped --no-scoring
 measure ndpiReader ndpiReader -q -i "$cap"
 echo
 awk -v e="$pps_edgewatch" -v n="$pps_ndpiReader" -v c="$pps_pcaploop" \
-    -v re="$rss_edgewatch" -v rn="$rss_ndpiReader" 'BEGIN {
+    -v s="$pps_noscoring" -v re="$rss_edgewatch" -v rn="$rss_ndpiReader" 'BEGIN {
 	printf "edgewatch / ndpiReader packets/s: %.2fx\n", e / n
+	printf "edgewatch with scoring / without (--no-scoring) packets/s: %.2f\n", e / s
 	printf "edgewatch / bare libpcap loop packets/s: %.2f\n", e / c
 	printf "edgewatch / ndpiReader peak RSS: %.2f\n", re / rn
 }'

@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util-list.h" /* a data structure only: the truth shares no logic with the sensor */
+
 static const char *const app_names[GEN_APP_COUNT] = {
 	"-", "dhcp", "dns", "mdns", "ssdp", "ntp", "tls", "http", "mqtt", "rtsp", "icmp", "icmpv6",
 };
@@ -32,11 +34,7 @@ struct truth_flow {
 	uint64_t first_us, last_us;
 	uint64_t pkts[2], bytes[2];
 	struct truth_flow *hnext;
-	struct truth_flow *lprev, *lnext; /* expiry order (GEN_TRUTH_TOTALS) */
-};
-
-struct truth_list {
-	struct truth_flow *head, *tail;
+	struct ew_list_node lru; /* expiry order (GEN_TRUTH_TOTALS only) */
 };
 
 struct gen_truth {
@@ -45,7 +43,7 @@ struct gen_truth {
 	uint64_t packets, bytes, arp, flows;
 	struct truth_flow **buckets;
 	size_t nbuckets, count;
-	struct truth_list lru[2]; /* [0] UDP/ICMP, [1] TCP */
+	struct ew_list lru[2];    /* [0] UDP/ICMP, [1] TCP; head: idle the longest */
 	double device_days;       /* 0: not a long run, no header line */
 	char err[320];
 };
@@ -153,33 +151,13 @@ static void truth_grow(struct gen_truth *t)
 	t->nbuckets = n;
 }
 
-static void lru_unlink(struct truth_list *l, struct truth_flow *f)
+/* The expiry list of f's kind: in totals mode every flow is on it. */
+static struct ew_list *lru_of(struct gen_truth *t, const struct truth_flow *f)
 {
-	/* A new flow is in no list yet: unlinking it must not cut the list. */
-	if (!f->lprev && l->head != f)
-		return;
-	if (f->lprev)
-		f->lprev->lnext = f->lnext;
-	else
-		l->head = f->lnext;
-	if (f->lnext)
-		f->lnext->lprev = f->lprev;
-	else
-		l->tail = f->lprev;
-	f->lprev = f->lnext = NULL;
+	return &t->lru[f->proto == 6];
 }
 
-static void lru_append(struct truth_list *l, struct truth_flow *f)
-{
-	f->lprev = l->tail;
-	f->lnext = NULL;
-	if (l->tail)
-		l->tail->lnext = f;
-	else
-		l->head = f;
-	l->tail = f;
-}
-
+/* Only totals mode expires flows (and removes them). */
 static void truth_remove(struct gen_truth *t, struct truth_flow *f)
 {
 	struct truth_flow **pp = &t->buckets[truth_hash(f->key, t->nbuckets)];
@@ -187,7 +165,7 @@ static void truth_remove(struct gen_truth *t, struct truth_flow *f)
 	while (*pp != f)
 		pp = &(*pp)->hnext;
 	*pp = f->hnext;
-	lru_unlink(&t->lru[f->proto == 6], f);
+	ew_list_remove(lru_of(t, f), &f->lru);
 	t->count--;
 	free(f->name);
 	free(f);
@@ -200,7 +178,8 @@ static void truth_expire(struct gen_truth *t, uint64_t now)
 		uint64_t gap = tcp ? TRUTH_TCP_GAP_US : TRUTH_UDP_GAP_US;
 		struct truth_flow *f;
 
-		while ((f = t->lru[tcp].head) && now - f->last_us > gap)
+		while ((f = EW_CONTAINER_OF(ew_list_first(&t->lru[tcp]), struct truth_flow, lru)) &&
+		       now - f->last_us > gap)
 			truth_remove(t, f);
 	}
 }
@@ -245,6 +224,8 @@ static struct truth_flow *truth_create(struct gen_truth *t, const uint8_t *key,
 	h = truth_hash(key, t->nbuckets);
 	f->hnext = t->buckets[h];
 	t->buckets[h] = f;
+	if (t->mode == GEN_TRUTH_TOTALS)
+		ew_list_append(lru_of(t, f), &f->lru);
 	t->count++;
 	t->flows++;
 	return f;
@@ -298,11 +279,10 @@ int gen_truth_account(struct gen_truth *t, uint64_t ts_us, size_t len, const str
 			f->closed = true; /* the last ACK of the teardown */
 	}
 	if (t->mode == GEN_TRUTH_TOTALS) {
-		lru_unlink(&t->lru[f->proto == 6], f);
 		if (f->closed)
 			truth_remove(t, f);
 		else
-			lru_append(&t->lru[f->proto == 6], f);
+			ew_list_move_to_tail(lru_of(t, f), &f->lru);
 	}
 	return 0;
 }

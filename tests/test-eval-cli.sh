@@ -1,5 +1,5 @@
 #!/bin/sh
-# test-eval.sh - edgewatch-eval: the printed summary, --json, the exit
+# test-eval-cli.sh - edgewatch-eval: the printed summary, --json, the exit
 # statuses of --require-detected and the --max options, usage errors,
 # and -r with a stand-in edgewatch (arguments, failures, the temporary
 # file removed) and with the real one.
@@ -186,6 +186,7 @@ printf 'device,start,end,scenario\n' > "$TMP/none.csv"
 run_eval --labels "$TMP/none.csv" -r "$PCAPS/smart-home.pcap"
 expect_eq "real run status" "$RC" 0
 expect_line "real run: nothing to detect" "detected: 0 of 0"
+expect_line "real run: no latency" "latency: median n/a, max n/a"
 n=$(sed -n 's/^device-days: [0-9.]* (\([0-9]*\) devices.*/\1/p' "$TMP/out")
 [ "${n:-0}" -gt 0 ] && pass "real run counted $n devices" || fail "real run devices: $(cat "$TMP/out")"
 
