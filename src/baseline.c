@@ -627,11 +627,18 @@ static bool observe_item(struct baseline *b, const struct baseline_env *env, ew_
 {
 	struct profile *p = &b->prof[c];
 	struct profile_before pb;
+	size_t len = label ? strlen(label) : 0;
+	const char *kept = label;
 
 	/* The profile's state is read before the item unsettles it. */
 	profile_state(p, env->model, &pb);
 	b->bin_active = true;
-	if (profile_observe(p, key, label, label ? strlen(label) : 0, ts) != PROFILE_NEW)
+	/* A long name keeps its end, where the domain a person knows is. */
+	if (len > PROFILE_LABEL_MAX - 1) {
+		kept = label + len - (PROFILE_LABEL_MAX - 1);
+		len = PROFILE_LABEL_MAX - 1;
+	}
+	if (profile_observe(p, key, kept, len, ts) != PROFILE_NEW)
 		return false;
 	return judge_it && novelty(b, env, ts, c, label, &pb, false, 0, r);
 }
@@ -671,13 +678,21 @@ bool baseline_flow_start(struct baseline *b, const struct baseline_env *env, ew_
 		return rep;
 	if (server_port >= EPHEMERAL_PORT_MIN)
 		port_key = ((uint64_t)proto << 16) | EPHEMERAL_PORT_MIN;
-	rep = observe_item(b, env, ts, BLC_SERVER_PORT, port_key, port_label, !rep, r) || rep;
+	/* Only TCP and UDP have ports; ICMP and the rest are endpoints only. */
+	if (proto == EW_IPPROTO_TCP || proto == EW_IPPROTO_UDP)
+		rep = observe_item(b, env, ts, BLC_SERVER_PORT, port_key, port_label, !rep, r) ||
+		      rep;
 	rep = observe_item(b, env, ts, BLC_ENDPOINT, endpoint_hash, endpoint_label, !rep, r) || rep;
 
-	/* A contact that turns periodic after learning, to an end first met after learning: a beacon. */
+	/*
+	 * A contact that turns periodic after learning, to an end first met
+	 * after learning: a beacon.  Reported the first time it turns regular
+	 * only (a contact may fall out of rhythm and back many times).
+	 */
 	periodic_params_default(&pp);
 	if (periodic_observe(&b->periodic, endpoint_hash, ts, &pp) == PERIODIC_EV_BECAME_REGULAR &&
-	    !rep) {
+	    !rep && periodic_find(&b->periodic, endpoint_hash) != NULL &&
+	    periodic_find(&b->periodic, endpoint_hash)->n <= pp.regular_after + 1) {
 		const struct profile_item *it = profile_find(&b->prof[BLC_ENDPOINT], endpoint_hash);
 		const struct periodic_entry *pe = periodic_find(&b->periodic, endpoint_hash);
 		ew_usec_t learned_at = b->first_us + (uint64_t)m->learn_s * EW_USEC_PER_SEC;

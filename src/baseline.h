@@ -56,6 +56,7 @@ struct baseline;
 /* What a report explains (bounded, for one event). */
 #define BASELINE_REPORT_FEATURES 3
 #define BASELINE_REPORT_NOVEL 2
+#define BASELINE_ITEM_MAX 128 /* bytes of a novel item's text in a report */
 
 struct baseline_feature_report {
 	uint8_t feature;   /* enum bl_feature, or BLF_COUNT for the short-term rate */
@@ -72,7 +73,7 @@ struct baseline_feature_report {
 struct baseline_novel_report {
 	uint8_t category; /* enum bl_category */
 	bool periodic;    /* a new recurring contact, not a first sight */
-	char item[PROFILE_LABEL_MAX];
+	char item[BASELINE_ITEM_MAX]; /* the item as observed, cut at BASELINE_ITEM_MAX - 1 bytes */
 	double period_s;  /* periodic: the contact's period */
 	uint32_t known;   /* items the profile held */
 	uint32_t settled_bins; /* bins the profile had gone without a new item */

@@ -23,14 +23,11 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
-#include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "conf.h"
-#include "util-file.h"
 #include "util-yaml.h"
 
 /*
@@ -312,19 +309,10 @@ static const char *conf_type_name(enum conf_type type)
 static int conf_set_u32(struct conf_loader *ld, const struct conf_setting *s,
 			const yaml_event_t *ev)
 {
-	const char *v = (const char *)ev->data.scalar.value;
-	size_t n = ev->data.scalar.length;
-	/* "-5" is a number, just out of range; say so rather than "not a number". */
-	size_t sign = n > 1 && v[0] == '-' && v[1] >= '1' && v[1] <= '9';
-	char q[YREAD_QUOTE_MAX + 4];
 	uint64_t x;
 
-	if (!yread_decimal(v + sign, n - sign, &x))
-		return yread_error_at(&ld->y, ev->start_mark, "%s: '%s' is not a plain decimal integer",
-				       s->key, yread_quote(q, v, n));
-	if (sign || x < s->min || x > s->max)
-		return yread_error_at(&ld->y, ev->start_mark, "%s: %s is out of range %u..%u", s->key,
-				       yread_quote(q, v, n), s->min, s->max);
+	if (yread_uint(&ld->y, s->key, ev, s->min, s->max, &x) < 0)
+		return -1;
 	*conf_u32(ld->work, s) = (uint32_t)x;
 	return 0;
 }
@@ -332,22 +320,14 @@ static int conf_set_u32(struct conf_loader *ld, const struct conf_setting *s,
 static int conf_set_bool(struct conf_loader *ld, const struct conf_setting *s,
 			 const yaml_event_t *ev)
 {
-	static const char *const yes[] = { "true", "yes", "on" };
-	static const char *const no[] = { "false", "no", "off" };
-	const char *v = (const char *)ev->data.scalar.value;
-	size_t n = ev->data.scalar.length;
 	char q[YREAD_QUOTE_MAX + 4];
 
-	/* A NUL inside ("yes\0junk") would fool the string comparisons. */
-	for (size_t i = 0; i < 3 && memchr(v, '\0', n) == NULL; i++) {
-		if (strcasecmp(v, yes[i]) == 0 || strcasecmp(v, no[i]) == 0) {
-			*conf_bool(ld->work, s) = strcasecmp(v, yes[i]) == 0;
-			return 0;
-		}
-	}
+	if (yread_bool(ev, conf_bool(ld->work, s)))
+		return 0;
 	return yread_error_at(&ld->y, ev->start_mark,
 			       "%s: '%s' is not a boolean (true/false, yes/no, on/off)", s->key,
-			       yread_quote(q, v, n));
+			       yread_quote(q, (const char *)ev->data.scalar.value,
+					   ev->data.scalar.length));
 }
 
 static int conf_set_string(struct conf_loader *ld, const struct conf_setting *s,
@@ -547,75 +527,58 @@ static int conf_note_key(struct conf_loader *ld, const yaml_event_t *ev,
 	return 0;
 }
 
+/* A mapping being read: its dotted key is ld->path[0..plen), and the keys seen in it. */
+struct conf_map {
+	struct conf_loader *ld;
+	size_t plen;
+	char seen[CONF_NSETTINGS][CONF_KEY_MAX];
+	size_t nseen;
+};
+
+static int conf_load_pair(void *ctx, const yaml_event_t *key)
+{
+	struct conf_map *m = ctx;
+	size_t len = 0;
+
+	if (conf_load_key(m->ld, key, m->plen, &len) < 0 ||
+	    conf_note_key(m->ld, key, m->seen, &m->nseen) < 0)
+		return -1;
+	return conf_load_value(m->ld, len);
+}
+
 /* Reads key/value pairs up to the end of a mapping whose dotted key is ld->path[0..plen). */
 static int conf_load_mapping(struct conf_loader *ld, size_t plen)
 {
-	char seen[CONF_NSETTINGS][CONF_KEY_MAX];
-	size_t nseen = 0;
+	struct conf_map m;
 
-	for (;;) {
-		yaml_event_t key;
-		size_t len = 0;
-		int rc;
-
-		if (yread_next(&ld->y, &key) < 0)
-			return -1;
-		if (key.type == YAML_MAPPING_END_EVENT) {
-			yaml_event_delete(&key);
-			return 0;
-		}
-		rc = conf_load_key(ld, &key, plen, &len);
-		if (rc == 0)
-			rc = conf_note_key(ld, &key, seen, &nseen);
-		yaml_event_delete(&key);
-		if (rc < 0 || conf_load_value(ld, len) < 0)
-			return -1;
-	}
+	m.ld = ld;
+	m.plen = plen;
+	m.nseen = 0;
+	return yread_mapping(&ld->y, conf_load_pair, &m);
 }
 
-/* The document's root: a mapping, or nothing at all ("---" alone). */
-static int conf_load_root(struct conf_loader *ld)
+/* The document's root, from its first event ev: a mapping, or nothing at all ("---" alone). */
+static int conf_load_root(void *ctx, const yaml_event_t *ev)
 {
-	yaml_event_t ev;
-	int rc = 0;
+	struct conf_loader *ld = ctx;
 
-	if (yread_next(&ld->y, &ev) < 0)
-		return -1;
 	ld->path[0] = '\0';
-	if (ev.type == YAML_MAPPING_START_EVENT)
-		rc = conf_load_mapping(ld, 0);
-	else if (!yread_is_null(&ev))
-		rc = yread_error_at(&ld->y, ev.start_mark, "the top level must be a mapping");
-	yaml_event_delete(&ev);
-	return rc;
+	if (ev->type == YAML_MAPPING_START_EVENT)
+		return conf_load_mapping(ld, 0);
+	if (!yread_is_null(ev))
+		return yread_error_at(&ld->y, ev->start_mark, "the top level must be a mapping");
+	return 0;
 }
 
-/* The second pass (yread_run): a stream of no document (empty, or only comments) or of one. */
+/*
+ * The second pass (yread_run): a stream of one document, or of none (empty,
+ * or only comments: the defaults stand).
+ */
 static int conf_load_stream(void *ctx)
 {
 	struct conf_loader *ld = ctx;
-	yaml_event_t ev;
 
-	if (yread_next(&ld->y, &ev) < 0) /* stream start */
-		return -1;
-	yaml_event_delete(&ev);
-	for (int docs = 0;; docs++) {
-		if (yread_next(&ld->y, &ev) < 0)
-			return -1;
-		if (ev.type == YAML_STREAM_END_EVENT) {
-			yaml_event_delete(&ev);
-			return 0;
-		}
-		if (docs > 0) {
-			yread_error_at(&ld->y, ev.start_mark, "only one YAML document is allowed");
-			yaml_event_delete(&ev);
-			return -1;
-		}
-		yaml_event_delete(&ev); /* document start */
-		if (conf_load_root(ld) < 0 || yread_next(&ld->y, &ev) < 0)
-			return -1;
-		yaml_event_delete(&ev); /* document end */
-	}
+	return yread_document(&ld->y, NULL, conf_load_root, ld);
 }
 
 /* ------------------------------------------------------------ loading */
@@ -644,19 +607,13 @@ int conf_load_buffer(struct ew_conf *conf, const char *name, const char *text, s
 
 int conf_load_file(struct ew_conf *conf, const char *path, char err[EW_CONF_ERRLEN])
 {
-	struct yread y;
 	char *text;
 	size_t len;
 	int rc;
 
-	if (ew_read_file(path, CONF_FILE_MAX_BYTES, &text, &len) < 0) {
-		int errnum = errno;
-
-		yread_init(&y, path, NULL, 0, err, EW_CONF_ERRLEN);
-		if (errnum == EFBIG)
-			return yread_error(&y, "file is larger than %u bytes", CONF_FILE_MAX_BYTES);
-		return yread_error(&y, "%s", strerror(errnum));
-	}
+	if (yread_file(path, CONF_FILE_MAX_BYTES, "file is larger than", &text, &len, err,
+		       EW_CONF_ERRLEN) < 0)
+		return -1;
 	rc = conf_load_buffer(conf, path, text, len, err);
 	free(text);
 	return rc;

@@ -322,110 +322,114 @@ static int load_scalar_cond(struct detect_loader *ld, const struct detect_cond_d
 	return rc;
 }
 
+/* The rule whose "match" mapping is being read. */
+struct match_ctx {
+	struct detect_loader *ld;
+	struct detect_rule *rule;
+};
+
+/* One condition of the "match" mapping: its key, then its value. */
+static int load_match_pair(void *ctx, const yaml_event_t *key)
+{
+	struct match_ctx *m = ctx;
+	struct detect_loader *ld = m->ld;
+	const struct detect_cond_def *def;
+	char q[YREAD_QUOTE_MAX + 4];
+
+	if (key->type != YAML_SCALAR_EVENT)
+		return yread_error_at(&ld->y, key->start_mark, "a key must be a scalar, not %s",
+				      yread_node_kind(key));
+	if ((def = detect_cond_def(dl_sv(key), dl_sn(key))) == NULL)
+		return yread_error_at(&ld->y, key->start_mark, "unknown condition '%s'",
+				      yread_quote(q, dl_sv(key), dl_sn(key)));
+	if (m->rule->has & (1u << def->cond))
+		return yread_error_at(&ld->y, key->start_mark, "duplicate condition '%s'",
+				      def->key);
+	m->rule->has |= 1u << def->cond;
+	if (def->value == DV_DIRECTION || def->value == DV_BOOL || def->value == DV_UINT)
+		return load_scalar_cond(ld, def, m->rule);
+	return load_list_cond(ld, def, m->rule);
+}
+
 /* The "match" mapping, after its start event map. */
 int dl_load_match(struct detect_loader *ld, struct detect_rule *rule, const yaml_event_t *map)
 {
-	char q[YREAD_QUOTE_MAX + 4];
+	struct match_ctx m = { ld, rule };
 
-	for (;;) {
-		const struct detect_cond_def *def = NULL;
-		yaml_event_t key;
-		int rc = 0;
-
-		if (yread_next(&ld->y, &key) < 0)
-			return -1;
-		if (key.type == YAML_MAPPING_END_EVENT) {
-			yaml_event_delete(&key);
-			return rule->has != 0 ? 0
-					      : yread_error_at(&ld->y, map->start_mark,
-							       "match: a rule needs at least one "
-							       "condition");
-		}
-		if (key.type != YAML_SCALAR_EVENT)
-			rc = yread_error_at(&ld->y, key.start_mark,
-					    "a key must be a scalar, not %s",
-					    yread_node_kind(&key));
-		else if ((def = detect_cond_def(dl_sv(&key), dl_sn(&key))) == NULL)
-			rc = yread_error_at(&ld->y, key.start_mark, "unknown condition '%s'",
-					    yread_quote(q, dl_sv(&key), dl_sn(&key)));
-		else if (rule->has & (1u << def->cond))
-			rc = yread_error_at(&ld->y, key.start_mark, "duplicate condition '%s'",
-					    def->key);
-		yaml_event_delete(&key);
-		if (rc < 0)
-			return -1;
-		rule->has |= 1u << def->cond;
-		if (def->value == DV_DIRECTION || def->value == DV_BOOL || def->value == DV_UINT)
-			rc = load_scalar_cond(ld, def, rule);
-		else
-			rc = load_list_cond(ld, def, rule);
-		if (rc < 0)
-			return -1;
-	}
+	if (yread_mapping(&ld->y, load_match_pair, &m) < 0)
+		return -1;
+	if (rule->has == 0)
+		return yread_error_at(&ld->y, map->start_mark,
+				      "match: a rule needs at least one condition");
+	return 0;
 }
 
 /* ---------------------------------------------------------- threshold */
+
+static const char *const thr_keys[] = { "count", "seconds", "distinct" };
+static const struct yread_keys thr_key_set = { thr_keys, 3, "threshold: ", "" };
+
+/* A "threshold" mapping being read: its values are checked together at its end. */
+struct thr_ctx {
+	struct detect_loader *ld;
+	struct detect_rule *rule;
+	yaml_mark_t count_mark;
+	uint64_t count, seconds;
+	uint32_t seen; /* 1 << index in thr_keys */
+};
+
+/* The value of key k of the "threshold" mapping (yread_keyed_mapping). */
+static int load_threshold_value(void *ctx, int k)
+{
+	static const char *const names[] = { "threshold: count", "threshold: seconds",
+					     "threshold: distinct" };
+	struct thr_ctx *t = ctx;
+	struct detect_loader *ld = t->ld;
+	char q[YREAD_QUOTE_MAX + 4];
+	yaml_event_t ev;
+	int rc = 0;
+
+	if (yread_scalar(&ld->y, names[k], k == 2 ? "a string" : "an integer", &ev) < 0)
+		return -1;
+	if (k == 0) {
+		t->count_mark = ev.start_mark;
+		rc = check_uint(ld, names[k], &ev, 1, DETECT_COUNT_MAX, &t->count);
+	} else if (k == 1) {
+		rc = check_uint(ld, names[k], &ev, 1, DETECT_WINDOW_MAX_S, &t->seconds);
+	} else if (yread_is_word(&ev, "server_addr")) {
+		t->rule->thr_kind = THR_DISTINCT_ADDR;
+	} else if (yread_is_word(&ev, "server_port")) {
+		t->rule->thr_kind = THR_DISTINCT_PORT;
+	} else {
+		rc = yread_error_at(&ld->y, ev.start_mark,
+				    "threshold: distinct: '%s' is not server_addr or server_port",
+				    yread_quote(q, dl_sv(&ev), dl_sn(&ev)));
+	}
+	yaml_event_delete(&ev);
+	return rc;
+}
 
 /* The "threshold" mapping's keys, after its start event map. */
 int dl_load_threshold(struct detect_loader *ld, struct detect_rule *rule,
 		      const yaml_event_t *map)
 {
-	static const char *const keys[] = { "count", "seconds", "distinct" };
-	static const struct yread_keys key_set = { keys, 3, "threshold: ", "" };
-	char q[YREAD_QUOTE_MAX + 4];
-	yaml_mark_t count_mark = map->start_mark;
-	uint64_t count = 0, seconds = 0, max;
-	uint32_t seen = 0;
+	struct thr_ctx t = { ld, rule, map->start_mark, 0, 0, 0 };
+	uint64_t max;
 
 	rule->thr_kind = THR_COUNT;
-	for (;;) {
-		yaml_event_t ev;
-		int k, rc = 0;
-
-		if (yread_next(&ld->y, &ev) < 0)
-			return -1;
-		if (ev.type == YAML_MAPPING_END_EVENT) {
-			yaml_event_delete(&ev);
-			break;
-		}
-		k = yread_key(&ld->y, &ev, &key_set, &seen);
-		yaml_event_delete(&ev);
-		if (k < 0)
-			return -1;
-		if (yread_scalar(&ld->y, k == 2 ? "threshold: distinct" : k == 0 ? "threshold: count"
-							      : "threshold: seconds",
-			      k == 2 ? "a string" : "an integer", &ev) < 0)
-			return -1;
-		if (k == 0) {
-			count_mark = ev.start_mark;
-			rc = check_uint(ld, "threshold: count", &ev, 1, DETECT_COUNT_MAX, &count);
-		} else if (k == 1) {
-			rc = check_uint(ld, "threshold: seconds", &ev, 1, DETECT_WINDOW_MAX_S,
-					&seconds);
-		} else if (yread_is_word(&ev, "server_addr")) {
-			rule->thr_kind = THR_DISTINCT_ADDR;
-		} else if (yread_is_word(&ev, "server_port")) {
-			rule->thr_kind = THR_DISTINCT_PORT;
-		} else {
-			rc = yread_error_at(&ld->y, ev.start_mark,
-					    "threshold: distinct: '%s' is not server_addr or "
-					    "server_port", yread_quote(q, dl_sv(&ev), dl_sn(&ev)));
-		}
-		yaml_event_delete(&ev);
-		if (rc < 0)
-			return -1;
-	}
+	if (yread_keyed_mapping(&ld->y, &thr_key_set, &t.seen, load_threshold_value, &t) < 0)
+		return -1;
 	for (size_t k = 0; k < 2; k++)
-		if (!(seen & (1u << k)))
+		if (!(t.seen & (1u << k)))
 			return yread_error_at(&ld->y, map->start_mark, "threshold: missing '%s'",
-					      keys[k]);
+					      thr_keys[k]);
 	/* The distinct values are kept exactly, in a set of at most DETECT_DISTINCT_MAX. */
 	max = rule->thr_kind == THR_COUNT ? DETECT_COUNT_MAX : DETECT_DISTINCT_MAX;
-	if (count > max)
-		return yread_error_at(&ld->y, count_mark,
+	if (t.count > max)
+		return yread_error_at(&ld->y, t.count_mark,
 				      "threshold: count %llu is out of range 1..%llu with distinct",
-				      (unsigned long long)count, (unsigned long long)max);
-	rule->thr_count = (uint32_t)count;
-	rule->thr_seconds = (uint32_t)seconds;
+				      (unsigned long long)t.count, (unsigned long long)max);
+	rule->thr_count = (uint32_t)t.count;
+	rule->thr_seconds = (uint32_t)t.seconds;
 	return 0;
 }

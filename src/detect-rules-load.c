@@ -18,14 +18,12 @@
  * set to a few MiB whatever the input; variables are the caller's own
  * configuration.
  */
-#include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "detect-rules-private.h"
-#include "util-file.h"
 #include "util-yaml.h"
 
 /* Real files nest four levels (detections, rule, match, list); room to spare, no more. */
@@ -42,6 +40,7 @@ static const struct yread_keys rule_key_set = { rule_keys, KEY_COUNT, "", " in a
 
 /* A rule being read; it owns its allocations until committed into the set. */
 struct rule_draft {
+	struct detect_loader *ld; /* the load it is part of */
 	struct detect_rule rule;
 	yaml_mark_t start;   /* of the rule's mapping */
 	uint32_t seen;       /* 1 << enum rule_key */
@@ -130,9 +129,13 @@ static int load_severity(struct detect_loader *ld, struct detect_rule *rule)
 	return rc;
 }
 
-static int load_rule_value(struct detect_loader *ld, struct rule_draft *dr, enum rule_key k)
+/* The value of key k of a rule mapping (yread_keyed_mapping). */
+static int load_rule_value(void *ctx, int k)
 {
-	switch (k) {
+	struct rule_draft *dr = ctx;
+	struct detect_loader *ld = dr->ld;
+
+	switch ((enum rule_key)k) {
 	case KEY_ID:
 		return load_id(ld, &dr->rule);
 	case KEY_TITLE:
@@ -180,18 +183,13 @@ static int rule_stage(struct detect_loader *ld, struct rule_draft *dr)
 /* After the rule's mapping: are the required keys there?  Then keep it. */
 static int commit_rule(struct detect_loader *ld, struct rule_draft *dr)
 {
-	static const enum rule_key required[] = { KEY_ID, KEY_TITLE, KEY_SEVERITY, KEY_MATCH };
+	static const uint32_t required = 1u << KEY_ID | 1u << KEY_TITLE | 1u << KEY_SEVERITY |
+					 1u << KEY_MATCH;
 	struct detect_rules *r = ld->r;
 
-	for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++) {
-		if (dr->seen & (1u << required[i]))
-			continue;
-		if (dr->rule.id == NULL)
-			return yread_error_at(&ld->y, dr->start, "rule: missing '%s'",
-					      rule_keys[required[i]]);
-		return yread_error_at(&ld->y, dr->start, "rule '%s': missing '%s'", dr->rule.id,
-				      rule_keys[required[i]]);
-	}
+	if (yread_require(&ld->y, dr->start, "rule", dr->rule.id, &rule_key_set, required,
+			  dr->seen) < 0)
+		return -1;
 	if (rule_stage(ld, dr) < 0)
 		return -1;
 	if (r->n == r->cap) {
@@ -212,12 +210,14 @@ static int commit_rule(struct detect_loader *ld, struct rule_draft *dr)
 }
 
 /* One rule mapping, after its start event map. */
-static int load_rule(struct detect_loader *ld, const yaml_event_t *map)
+static int load_rule(void *ctx, const yaml_event_t *map)
 {
+	struct detect_loader *ld = ctx;
 	struct rule_draft dr;
-	int rc = 0;
+	int rc;
 
 	memset(&dr, 0, sizeof(dr));
+	dr.ld = ld;
 	dr.start = map->start_mark;
 	dr.rule.line = (uint32_t)map->start_mark.line + 1;
 	dr.rule.client_classes = DETECT_CLASS_ALL;
@@ -225,26 +225,9 @@ static int load_rule(struct detect_loader *ld, const yaml_event_t *map)
 	if (ld->r->n == DETECT_RULES_MAX)
 		return yread_error_at(&ld->y, map->start_mark, "more than %d rules",
 				      DETECT_RULES_MAX);
-	for (;;) {
-		yaml_event_t key;
-		int k;
-
-		if (yread_next(&ld->y, &key) < 0) {
-			rc = -1;
-			break;
-		}
-		if (key.type == YAML_MAPPING_END_EVENT) {
-			yaml_event_delete(&key);
-			rc = commit_rule(ld, &dr);
-			break;
-		}
-		k = yread_key(&ld->y, &key, &rule_key_set, &dr.seen);
-		yaml_event_delete(&key);
-		if (k < 0 || (rc = load_rule_value(ld, &dr, (enum rule_key)k)) < 0) {
-			rc = -1;
-			break;
-		}
-	}
+	rc = yread_keyed_mapping(&ld->y, &rule_key_set, &dr.seen, load_rule_value, &dr);
+	if (rc == 0)
+		rc = commit_rule(ld, &dr);
 	detect_rule_release(&dr.rule); /* a no-op after a commit */
 	return rc;
 }
@@ -255,26 +238,7 @@ static int load_rules(void *ctx, const yaml_event_t *start)
 	struct detect_loader *ld = ctx;
 
 	(void)start;
-	for (;;) {
-		yaml_event_t ev;
-		int rc;
-
-		if (yread_next(&ld->y, &ev) < 0)
-			return -1;
-		if (ev.type == YAML_SEQUENCE_END_EVENT) {
-			yaml_event_delete(&ev);
-			return 0;
-		}
-		if (ev.type == YAML_MAPPING_START_EVENT)
-			rc = load_rule(ld, &ev);
-		else
-			rc = yread_error_at(&ld->y, ev.start_mark,
-					    "a rule must be a mapping, not %s",
-					    yread_node_kind(&ev));
-		yaml_event_delete(&ev);
-		if (rc < 0)
-			return -1;
-	}
+	return yread_mappings(&ld->y, "rule", load_rule, ld);
 }
 
 /* A stream of exactly one document: a mapping with "detections" and nothing else. */
@@ -389,18 +353,11 @@ struct detect_rules *detect_rules_load_file(const char *path, const struct detec
 					    size_t nvars, char *err, size_t errlen)
 {
 	struct detect_rules *r;
-	struct yread y;
 	char *text;
 	size_t len;
 
-	if (ew_read_file(path, DETECT_RULES_FILE_MAX, &text, &len) < 0) {
-		yread_init(&y, path, NULL, 0, err, errlen);
-		if (errno == EFBIG)
-			yread_error(&y, "larger than %u bytes", DETECT_RULES_FILE_MAX);
-		else
-			yread_error(&y, "%s", strerror(errno));
+	if (yread_file(path, DETECT_RULES_FILE_MAX, "larger than", &text, &len, err, errlen) < 0)
 		return NULL;
-	}
 	r = detect_rules_load_buffer(path, text, len, vars, nvars, err, errlen);
 	free(text);
 	return r;

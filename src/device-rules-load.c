@@ -17,14 +17,12 @@
  * The caps (rules, patterns per condition and in all, bytes per pattern
  * and per file) bound a set to a few MiB whatever the input.
  */
-#include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "device-rules-private.h"
-#include "util-file.h"
 #include "util-yaml.h"
 
 /* Real files nest five levels (rules, rule, when, list); room to spare, no more. */
@@ -47,19 +45,20 @@ static const char *const rule_keys[KEY_COUNT] = {
 
 static const struct yread_keys rule_key_set = { rule_keys, KEY_COUNT, "", " in a rule" };
 
+/* One load: the input and the set being built. */
+struct rules_loader {
+	struct yread y;
+	struct device_rules *r;
+};
+
 /* A rule being read; committed into the set at the end of its mapping. */
 struct rule_draft {
+	struct rules_loader *ld; /* the load it is part of */
 	struct device_rule rule;
 	yaml_mark_t start;   /* of the rule's mapping */
 	uint32_t seen;       /* 1 << enum rule_key */
 	uint32_t conds_seen; /* 1 << rule_cond_def.index */
 	struct rule_cond cond[RULES_NCONDS];
-};
-
-/* One load: the input and the set being built. */
-struct rules_loader {
-	struct yread y;
-	struct device_rules *r;
 };
 
 /* ------------------------------------------------------------ helpers */
@@ -202,45 +201,39 @@ static int load_cond(struct rules_loader *ld, const struct rule_cond_def *def, s
 	return 0;
 }
 
+/* One condition of the "when" mapping: its key, then its value. */
+static int load_when_pair(void *ctx, const yaml_event_t *key)
+{
+	struct rule_draft *dr = ctx;
+	struct rules_loader *ld = dr->ld;
+	const struct rule_cond_def *def;
+	char q[YREAD_QUOTE_MAX + 4];
+
+	if (key->type != YAML_SCALAR_EVENT)
+		return yread_error_at(&ld->y, key->start_mark, "a key must be a scalar, not %s",
+				      yread_node_kind(key));
+	if ((def = rules_cond_def(sv(key), sn(key))) == NULL)
+		return yread_error_at(&ld->y, key->start_mark, "unknown condition '%s'",
+				      yread_quote(q, sv(key), sn(key)));
+	if (dr->conds_seen & (1u << def->index))
+		return yread_error_at(&ld->y, key->start_mark, "duplicate condition '%s'",
+				      def->key);
+	dr->conds_seen |= 1u << def->index;
+	if (load_cond(ld, def, &dr->cond[dr->rule.ncond]) < 0)
+		return -1;
+	dr->rule.ncond++;
+	return 0;
+}
+
 /* The "when" mapping, after its start event map. */
 static int load_when(struct rules_loader *ld, struct rule_draft *dr, const yaml_event_t *map)
 {
-	char q[YREAD_QUOTE_MAX + 4];
-
-	for (;;) {
-		const struct rule_cond_def *def = NULL;
-		yaml_event_t key;
-		int rc = 0;
-		uint32_t bit = 0;
-
-		if (yread_next(&ld->y, &key) < 0)
-			return -1;
-		if (key.type == YAML_MAPPING_END_EVENT) {
-			yaml_event_delete(&key);
-			return dr->rule.ncond > 0
-				       ? 0
-				       : yread_error_at(
-						 &ld->y, map->start_mark,
-						 "when: a rule needs at least one condition");
-		}
-		if (key.type != YAML_SCALAR_EVENT)
-			rc = yread_error_at(&ld->y, key.start_mark,
-					    "a key must be a scalar, not %s",
-					    yread_node_kind(&key));
-		else if ((def = rules_cond_def(sv(&key), sn(&key))) == NULL)
-			rc = yread_error_at(&ld->y, key.start_mark, "unknown condition '%s'",
-					    yread_quote(q, sv(&key), sn(&key)));
-		else if (dr->conds_seen & (bit = 1u << def->index))
-			rc = yread_error_at(&ld->y, key.start_mark, "duplicate condition '%s'",
-					    def->key);
-		yaml_event_delete(&key);
-		if (rc < 0)
-			return -1;
-		dr->conds_seen |= bit;
-		if (load_cond(ld, def, &dr->cond[dr->rule.ncond]) < 0)
-			return -1;
-		dr->rule.ncond++;
-	}
+	if (yread_mapping(&ld->y, load_when_pair, dr) < 0)
+		return -1;
+	if (dr->rule.ncond == 0)
+		return yread_error_at(&ld->y, map->start_mark,
+				      "when: a rule needs at least one condition");
+	return 0;
 }
 
 static int load_when_value(struct rules_loader *ld, struct rule_draft *dr)
@@ -349,9 +342,13 @@ static int load_weight(struct rules_loader *ld, struct rule_draft *dr)
 	return rc;
 }
 
-static int load_rule_value(struct rules_loader *ld, struct rule_draft *dr, enum rule_key k)
+/* The value of key k of a rule mapping (yread_keyed_mapping). */
+static int load_rule_value(void *ctx, int k)
 {
-	switch (k) {
+	struct rule_draft *dr = ctx;
+	struct rules_loader *ld = dr->ld;
+
+	switch ((enum rule_key)k) {
 	case KEY_ID:
 		return load_id(ld, dr);
 	case KEY_CLASS:
@@ -372,18 +369,13 @@ static int load_rule_value(struct rules_loader *ld, struct rule_draft *dr, enum 
 /* After the rule's mapping: are the required keys there?  Then keep it. */
 static int commit_rule(struct rules_loader *ld, struct rule_draft *dr)
 {
-	static const enum rule_key required[] = { KEY_ID, KEY_CLASS, KEY_WEIGHT, KEY_WHEN };
+	static const uint32_t required = 1u << KEY_ID | 1u << KEY_CLASS | 1u << KEY_WEIGHT |
+					 1u << KEY_WHEN;
 	struct device_rules *r = ld->r;
 
-	for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++) {
-		if (dr->seen & (1u << required[i]))
-			continue;
-		if (dr->rule.id == NULL)
-			return yread_error_at(&ld->y, dr->start, "rule: missing '%s'",
-					      rule_keys[required[i]]);
-		return yread_error_at(&ld->y, dr->start, "rule '%s': missing '%s'", dr->rule.id,
-				      rule_keys[required[i]]);
-	}
+	if (yread_require(&ld->y, dr->start, "rule", dr->rule.id, &rule_key_set, required,
+			  dr->seen) < 0)
+		return -1;
 	dr->rule.cond = rules_alloc(r, dr->rule.ncond * sizeof(*dr->rule.cond));
 	if (dr->rule.cond == NULL)
 		return yread_error(&ld->y, "out of memory");
@@ -394,31 +386,21 @@ static int commit_rule(struct rules_loader *ld, struct rule_draft *dr)
 }
 
 /* One rule mapping, after its start event map. */
-static int load_rule(struct rules_loader *ld, const yaml_event_t *map)
+static int load_rule(void *ctx, const yaml_event_t *map)
 {
+	struct rules_loader *ld = ctx;
 	struct rule_draft dr;
 
 	memset(&dr, 0, sizeof(dr));
+	dr.ld = ld;
 	dr.start = map->start_mark;
 	dr.rule.line = (uint32_t)map->start_mark.line + 1;
 	if (ld->r->n == DEVICE_RULES_MAX)
 		return yread_error_at(&ld->y, map->start_mark, "more than %d rules",
 				      DEVICE_RULES_MAX);
-	for (;;) {
-		yaml_event_t key;
-		int k;
-
-		if (yread_next(&ld->y, &key) < 0)
-			return -1;
-		if (key.type == YAML_MAPPING_END_EVENT) {
-			yaml_event_delete(&key);
-			return commit_rule(ld, &dr);
-		}
-		k = yread_key(&ld->y, &key, &rule_key_set, &dr.seen);
-		yaml_event_delete(&key);
-		if (k < 0 || load_rule_value(ld, &dr, (enum rule_key)k) < 0)
-			return -1;
-	}
+	if (yread_keyed_mapping(&ld->y, &rule_key_set, &dr.seen, load_rule_value, &dr) < 0)
+		return -1;
+	return commit_rule(ld, &dr);
 }
 
 /* The items of the "rules" list, after its start event. */
@@ -427,26 +409,7 @@ static int load_rules(void *ctx, const yaml_event_t *start)
 	struct rules_loader *ld = ctx;
 
 	(void)start;
-	for (;;) {
-		yaml_event_t ev;
-		int rc;
-
-		if (yread_next(&ld->y, &ev) < 0)
-			return -1;
-		if (ev.type == YAML_SEQUENCE_END_EVENT) {
-			yaml_event_delete(&ev);
-			return 0;
-		}
-		if (ev.type == YAML_MAPPING_START_EVENT)
-			rc = load_rule(ld, &ev);
-		else
-			rc = yread_error_at(&ld->y, ev.start_mark,
-					    "a rule must be a mapping, not %s",
-					    yread_node_kind(&ev));
-		yaml_event_delete(&ev);
-		if (rc < 0)
-			return -1;
-	}
+	return yread_mappings(&ld->y, "rule", load_rule, ld);
 }
 
 /* ------------------------------------------------------------ loading */
@@ -497,18 +460,11 @@ struct device_rules *device_rules_load_buffer(const char *name, const char *text
 struct device_rules *device_rules_load_file(const char *path, char *err, size_t errlen)
 {
 	struct device_rules *r;
-	struct yread y;
 	char *text;
 	size_t len;
 
-	if (ew_read_file(path, DEVICE_RULES_FILE_MAX, &text, &len) < 0) {
-		yread_init(&y, path, NULL, 0, err, errlen);
-		if (errno == EFBIG)
-			yread_error(&y, "larger than %u bytes", DEVICE_RULES_FILE_MAX);
-		else
-			yread_error(&y, "%s", strerror(errno));
+	if (yread_file(path, DEVICE_RULES_FILE_MAX, "larger than", &text, &len, err, errlen) < 0)
 		return NULL;
-	}
 	r = device_rules_load_buffer(path, text, len, err, errlen);
 	free(text);
 	return r;

@@ -217,6 +217,30 @@ static int cl_key(struct classes_loader *ld, const struct cl_level *lv, const ya
 			      yread_quote(q, sv(ev), sn(ev)), ld->path, lv->hint);
 }
 
+/* A mapping of lv's keys being read, at ld->path (plen bytes long). */
+struct cl_map {
+	struct classes_loader *ld;
+	struct class_draft *dr;
+	const struct cl_level *lv;
+	int parent;
+	size_t plen;
+	uint32_t seen; /* 1 << key index */
+};
+
+static int cl_pair(void *ctx, const yaml_event_t *key)
+{
+	struct cl_map *m = ctx;
+	struct classes_loader *ld = m->ld;
+	int k = -1, rc;
+
+	if (cl_key(ld, m->lv, key, &m->seen, &k) < 0)
+		return -1;
+	snprintf(ld->path + m->plen, sizeof(ld->path) - m->plen, ".%s", m->lv->key(k));
+	rc = m->lv->read(ld, m->dr, m->parent, k);
+	ld->path[m->plen] = '\0';
+	return rc;
+}
+
 /*
  * The value at ld->path: a mapping of lv's keys, or nothing at all
  * ("camera:" alone: everything inherited).
@@ -224,40 +248,19 @@ static int cl_key(struct classes_loader *ld, const struct cl_level *lv, const ya
 static int cl_mapping(struct classes_loader *ld, struct class_draft *dr,
 		      const struct cl_level *lv, int parent)
 {
-	size_t plen = strlen(ld->path);
-	uint32_t seen = 0;
+	struct cl_map m = { ld, dr, lv, parent, strlen(ld->path), 0 };
 	yaml_event_t ev;
 	int rc = 0;
 
 	if (yread_next(&ld->y, &ev) < 0)
 		return -1;
-	if (ev.type != YAML_MAPPING_START_EVENT && !yread_is_null(&ev))
+	if (ev.type == YAML_MAPPING_START_EVENT)
+		rc = yread_mapping(&ld->y, cl_pair, &m);
+	else if (!yread_is_null(&ev))
 		rc = yread_error_at(&ld->y, ev.start_mark, "%s: expected a mapping, found %s",
 				    ld->path, yread_node_kind(&ev));
-	if (ev.type != YAML_MAPPING_START_EVENT) {
-		yaml_event_delete(&ev);
-		return rc;
-	}
 	yaml_event_delete(&ev);
-	for (;;) {
-		int k = -1;
-
-		if (yread_next(&ld->y, &ev) < 0)
-			return -1;
-		if (ev.type == YAML_MAPPING_END_EVENT) {
-			yaml_event_delete(&ev);
-			return 0;
-		}
-		rc = cl_key(ld, lv, &ev, &seen, &k);
-		yaml_event_delete(&ev);
-		if (rc < 0)
-			return -1;
-		snprintf(ld->path + plen, sizeof(ld->path) - plen, ".%s", lv->key(k));
-		rc = lv->read(ld, dr, parent, k);
-		ld->path[plen] = '\0';
-		if (rc < 0)
-			return -1;
-	}
+	return rc;
 }
 
 /* 1 to MODEL_CLASS_NAME_MAX - 1 of [a-z0-9-] from a letter on, as the rules spell classes. */
@@ -315,31 +318,25 @@ static int cl_draft_for(struct classes_loader *ld, const yaml_event_t *ev, struc
 	return 0;
 }
 
+/* One class: its name, then its mapping. */
+static int cl_class_pair(void *ctx, const yaml_event_t *key)
+{
+	struct classes_loader *ld = ctx;
+	struct class_draft *dr = NULL;
+
+	if (cl_draft_for(ld, key, &dr) < 0)
+		return -1;
+	snprintf(ld->path, sizeof(ld->path), "classes.%s", dr->c.name);
+	return cl_mapping(ld, dr, &level_class, -1);
+}
+
 /* The value of the top key, after its start event: class name -> class mapping. */
 static int cl_top(void *ctx, const yaml_event_t *start)
 {
 	struct classes_loader *ld = ctx;
 
 	(void)start;
-	for (;;) {
-		struct class_draft *dr = NULL;
-		yaml_event_t key;
-		int rc;
-
-		if (yread_next(&ld->y, &key) < 0)
-			return -1;
-		if (key.type == YAML_MAPPING_END_EVENT) {
-			yaml_event_delete(&key);
-			return 0;
-		}
-		rc = cl_draft_for(ld, &key, &dr);
-		yaml_event_delete(&key);
-		if (rc < 0)
-			return -1;
-		snprintf(ld->path, sizeof(ld->path), "classes.%s", dr->c.name);
-		if (cl_mapping(ld, dr, &level_class, -1) < 0)
-			return -1;
-	}
+	return yread_mapping(&ld->y, cl_class_pair, ld);
 }
 
 /* "classes:" and nothing else; an empty file, or "classes:" alone, leaves one class, "default". */

@@ -1,6 +1,7 @@
 /*
  * model.c - the model's vocabulary, built-in defaults and class look-up
- * (see model.h); reading the YAML files is model-load.c's job.
+ * (see model.h); reading the YAML files is model-load.c's and
+ * model-classes.c's job.
  *
  * The built-in values here are what edgewatch scores with when no model
  * file is read, and they are also what models/scoring.yaml and the
@@ -11,14 +12,12 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
-#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "model.h"
-#include "util-file.h"
 #include "util-yaml.h"
 
 static const char *const feature_names[BLF_COUNT] = {
@@ -45,6 +44,15 @@ static const char *const category_names[BLC_COUNT] = {
 	[BLC_SERVICE] = "service",
 };
 
+/* The index of name in names[0..n), or -1 (NULL too). */
+static int name_index(const char *const *names, int n, const char *name)
+{
+	for (int i = 0; name != NULL && i < n; i++)
+		if (strcmp(names[i], name) == 0)
+			return i;
+	return -1;
+}
+
 const char *model_feature_name(enum bl_feature f)
 {
 	/* Compared as unsigned so that a negative value is out of range too. */
@@ -53,10 +61,7 @@ const char *model_feature_name(enum bl_feature f)
 
 int model_feature_from_name(const char *name)
 {
-	for (int i = 0; name != NULL && i < BLF_COUNT; i++)
-		if (strcmp(feature_names[i], name) == 0)
-			return i;
-	return -1;
+	return name_index(feature_names, BLF_COUNT, name);
 }
 
 const char *model_category_name(enum bl_category c)
@@ -66,10 +71,7 @@ const char *model_category_name(enum bl_category c)
 
 int model_category_from_name(const char *name)
 {
-	for (int i = 0; name != NULL && i < BLC_COUNT; i++)
-		if (strcmp(category_names[i], name) == 0)
-			return i;
-	return -1;
+	return name_index(category_names, BLC_COUNT, name);
 }
 
 /*
@@ -172,16 +174,10 @@ static int model_load_one(struct model *m, const char *dir, const char *file, mo
 		yread_init(&y, file, NULL, 0, err, MODEL_ERRLEN);
 		return yread_error(&y, "directory name is too long");
 	}
-	if (ew_read_file(path, MODEL_FILE_MAX_BYTES, &text, &len) < 0) {
-		int errnum = errno;
-
-		/* yread_error() keeps the message one line whatever the path holds. */
-		yread_init(&y, path, NULL, 0, err, MODEL_ERRLEN);
-		/* The cap keeps a wrong directory (a capture named scoring.yaml) from being read whole. */
-		if (errnum == EFBIG)
-			return yread_error(&y, "file is larger than %u bytes", MODEL_FILE_MAX_BYTES);
-		return yread_error(&y, "%s", strerror(errnum));
-	}
+	/* The cap keeps a wrong directory (a capture named scoring.yaml) from being read whole. */
+	if (yread_file(path, MODEL_FILE_MAX_BYTES, "file is larger than", &text, &len, err,
+		       MODEL_ERRLEN) < 0)
+		return -1;
 	rc = load(m, path, text, len, err);
 	free(text);
 	return rc;

@@ -38,7 +38,7 @@
 
 #include "packet.h"
 
-#define PROFILE_LABEL_MAX 32 /* bytes kept of an item's printable label, NUL included */
+#define PROFILE_LABEL_MAX 40 /* bytes kept of an item's printable label, NUL included */
 
 /*
  * A full set replaces its least seen item only when that item has been

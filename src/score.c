@@ -137,8 +137,21 @@ void scorer_end_learning(struct scorer *s)
 }
 
 /*
- * The device that sent (src) or received a packet: the MAC's device,
- * unless that is a router forwarding someone else's packet; then the
+ * Routers and gateways carry every other machine's traffic: scoring them
+ * would judge the whole network as one device.  They are recognised by
+ * forwarding (device-table.h: even one packet sent from an address
+ * outside the home networks) or classified so, and left out.
+ */
+static bool is_router(const struct device *d)
+{
+	/* One packet from an address outside the home networks is forwarding already. */
+	return d->routed_pkts > 0 || d->outside_srcs > 0 || strcmp(d->class_name, "router") == 0;
+}
+
+/*
+ * The device that sent (src) or received a packet: nobody for an address
+ * outside the home networks (an Internet host, its packets carried by the
+ * router's MAC); else the MAC's device unless that is a router, then the
  * device keyed by the address, if the table made one.
  */
 static struct device *end_device(const struct scorer *s, const struct ew_packet *pkt, bool src)
@@ -146,16 +159,14 @@ static struct device *end_device(const struct scorer *s, const struct ew_packet 
 	const struct ew_addr *a = src ? &pkt->src : &pkt->dst;
 	struct device *d = NULL;
 
-	if (pkt->has_mac)
-		d = device_table_find(s->devices, src ? pkt->src_mac : pkt->dst_mac);
-	if (d != NULL && device_owns_addr(d, a))
-		return d;
-	if (d != NULL && d->routed_pkts == 0 && d->class_name[0] != '\0' &&
-	    strcmp(d->class_name, "router") != 0)
-		return d;
 	if (!device_table_is_home(s->devices, a))
 		return NULL;
-	return device_table_find_ip(s->devices, a);
+	if (pkt->has_mac)
+		d = device_table_find(s->devices, src ? pkt->src_mac : pkt->dst_mac);
+	if (d != NULL && !is_router(d))
+		return d;
+	d = device_table_find_ip(s->devices, a);
+	return d != NULL && !is_router(d) ? d : NULL;
 }
 
 static struct baseline *baseline_of(struct scorer *s, const struct device *d,

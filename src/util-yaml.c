@@ -9,12 +9,14 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "util-file.h"
 #include "util-yaml.h"
 
 #define YREAD_PREFIX_MAX 256
@@ -275,6 +277,23 @@ bool yread_decimal(const char *d, size_t n, uint64_t *out)
 	return true;
 }
 
+int yread_file(const char *path, uint32_t max_bytes, const char *too_big, char **text,
+	       size_t *len, char *err, size_t errlen)
+{
+	struct yread y;
+	int errnum;
+
+	if (ew_read_file(path, max_bytes, text, len) == 0)
+		return 0;
+	errnum = errno;
+	/* yread_error() keeps the message one line whatever the path holds. */
+	yread_init(&y, path, NULL, 0, err, errlen);
+	/* The cap keeps a wrong path (a capture, /dev/zero) from being read whole. */
+	if (errnum == EFBIG)
+		return yread_error(&y, "%s %u bytes", too_big, max_bytes);
+	return yread_error(&y, "%s", strerror(errnum));
+}
+
 /* ------------------------------------------------- scalars, keys, values */
 
 bool yread_is_word(const yaml_event_t *ev, const char *w)
@@ -369,7 +388,51 @@ int yread_key(struct yread *y, const yaml_event_t *ev, const struct yread_keys *
 			      keys->unknown);
 }
 
+int yread_require(struct yread *y, yaml_mark_t at, const char *what, const char *id,
+		  const struct yread_keys *keys, uint32_t required, uint32_t seen)
+{
+	for (int i = 0; i < keys->n && i < 32; i++) {
+		if (!(required & (1u << i)) || (seen & (1u << i)))
+			continue;
+		if (id == NULL)
+			return yread_error_at(y, at, "%s: missing '%s'", what, keys->name[i]);
+		return yread_error_at(y, at, "%s '%s': missing '%s'", what, id, keys->name[i]);
+	}
+	return 0;
+}
+
 /* ------------------------------------------------------ the shared walk */
+
+/* Hands each event up to end (a mapping's keys, a sequence's items) to fn. */
+static int walk_until(struct yread *y, yaml_event_type_t end,
+		      int (*fn)(void *ctx, const yaml_event_t *ev), void *ctx)
+{
+	for (;;) {
+		yaml_event_t ev;
+		int rc;
+
+		if (yread_next(y, &ev) < 0)
+			return -1;
+		if (ev.type == end) {
+			yaml_event_delete(&ev);
+			return 0;
+		}
+		rc = fn(ctx, &ev);
+		yaml_event_delete(&ev);
+		if (rc < 0)
+			return -1;
+	}
+}
+
+int yread_mapping(struct yread *y, int (*pair)(void *ctx, const yaml_event_t *key), void *ctx)
+{
+	return walk_until(y, YAML_MAPPING_END_EVENT, pair, ctx);
+}
+
+int yread_sequence(struct yread *y, int (*item)(void *ctx, const yaml_event_t *ev), void *ctx)
+{
+	return walk_until(y, YAML_SEQUENCE_END_EVENT, item, ctx);
+}
 
 int yread_document(struct yread *y, const char *no_document,
 		   int (*root)(void *ctx, const yaml_event_t *ev), void *ctx)
@@ -405,19 +468,70 @@ int yread_document(struct yread *y, const char *no_document,
 	return rc;
 }
 
+struct keyed_ctx {
+	struct yread *y;
+	const struct yread_keys *keys;
+	uint32_t *seen;
+	int (*value)(void *ctx, int k);
+	void *ctx;
+};
+
+static int keyed_pair(void *ctx, const yaml_event_t *key)
+{
+	struct keyed_ctx *c = ctx;
+	int k = yread_key(c->y, key, c->keys, c->seen);
+
+	return k < 0 ? -1 : c->value(c->ctx, k);
+}
+
+int yread_keyed_mapping(struct yread *y, const struct yread_keys *keys, uint32_t *seen,
+			int (*value)(void *ctx, int k), void *ctx)
+{
+	struct keyed_ctx c = { y, keys, seen, value, ctx };
+
+	return yread_mapping(y, keyed_pair, &c);
+}
+
+struct mappings_ctx {
+	struct yread *y;
+	const char *what;
+	int (*map)(void *ctx, const yaml_event_t *start);
+	void *ctx;
+};
+
+static int mappings_item(void *ctx, const yaml_event_t *ev)
+{
+	struct mappings_ctx *c = ctx;
+
+	if (ev->type == YAML_MAPPING_START_EVENT)
+		return c->map(c->ctx, ev);
+	return yread_error_at(c->y, ev->start_mark, "a %s must be a mapping, not %s", c->what,
+			      yread_node_kind(ev));
+}
+
+int yread_mappings(struct yread *y, const char *what,
+		   int (*map)(void *ctx, const yaml_event_t *start), void *ctx)
+{
+	struct mappings_ctx c = { y, what, map, ctx };
+
+	return yread_sequence(y, mappings_item, &c);
+}
+
 struct root_key_ctx {
 	struct yread *y;
 	const struct yread_root_key *rk;
 	void *ctx;
 };
 
-/* The value of the root key: the kind the file wants, or (if optional) nothing. */
-static int root_key_value(struct root_key_ctx *c)
+/* The value of the root key: of the kind the file wants, or (optional files) nothing. */
+static int root_key_value(void *ctx, int k)
 {
+	struct root_key_ctx *c = ctx;
 	const struct yread_root_key *rk = c->rk;
 	yaml_event_t ev;
 	int rc;
 
+	(void)k;
 	if (yread_next(c->y, &ev) < 0)
 		return -1;
 	if (ev.type == rk->value)
@@ -433,39 +547,21 @@ static int root_key_value(struct root_key_ctx *c)
 	return rc;
 }
 
-/* The root mapping, after its start event map: the one key, once. */
-static int root_key_mapping(struct root_key_ctx *c, const yaml_event_t *map)
-{
-	const char *name[1] = { c->rk->key };
-	const struct yread_keys keys = { name, 1, "", c->rk->unknown };
-	uint32_t seen = 0;
-
-	for (;;) {
-		yaml_event_t ev;
-		int rc;
-
-		if (yread_next(c->y, &ev) < 0)
-			return -1;
-		if (ev.type == YAML_MAPPING_END_EVENT) {
-			yaml_event_delete(&ev);
-			if (seen == 0 && !c->rk->optional)
-				return yread_error_at(c->y, map->start_mark, "missing '%s'",
-						      c->rk->key);
-			return 0;
-		}
-		rc = yread_key(c->y, &ev, &keys, &seen);
-		yaml_event_delete(&ev);
-		if (rc < 0 || root_key_value(c) < 0)
-			return -1;
-	}
-}
-
 static int root_key_root(void *ctx, const yaml_event_t *ev)
 {
 	struct root_key_ctx *c = ctx;
 
-	if (ev->type == YAML_MAPPING_START_EVENT)
-		return root_key_mapping(c, ev);
+	if (ev->type == YAML_MAPPING_START_EVENT) {
+		const char *name[1] = { c->rk->key };
+		const struct yread_keys keys = { name, 1, "", c->rk->unknown };
+		uint32_t seen = 0;
+
+		if (yread_keyed_mapping(c->y, &keys, &seen, root_key_value, c) < 0)
+			return -1;
+		if (seen == 0 && !c->rk->optional)
+			return yread_error_at(c->y, ev->start_mark, "missing '%s'", c->rk->key);
+		return 0;
+	}
 	if (c->rk->optional && yread_is_null(ev))
 		return 0;
 	return yread_error_at(c->y, ev->start_mark, "%s", c->rk->not_mapping);

@@ -79,6 +79,15 @@ bool yread_decimal(const char *d, size_t n, uint64_t *out);
 /* At most YREAD_QUOTE_MAX bytes of text for a message, "..." marking a cut; NUL as '?'. */
 const char *yread_quote(char buf[YREAD_QUOTE_MAX + 4], const char *text, size_t len);
 
+/*
+ * Reads the file at path whole (ew_read_file(), at most max_bytes) into
+ * *text, which the caller frees, and *len; or -1 with "PATH: TOO_BIG
+ * MAX bytes" (too_big: "larger than", say) or "PATH: the system's reason"
+ * in err.
+ */
+int yread_file(const char *path, uint32_t max_bytes, const char *too_big, char **text,
+	       size_t *len, char *err, size_t errlen);
+
 /* ------------------------------------------------- scalars, keys, values */
 
 /* Is ev a scalar spelling exactly w?  (Length-aware: a scalar may hold a NUL.) */
@@ -125,7 +134,41 @@ struct yread_keys {
 int yread_key(struct yread *y, const yaml_event_t *ev, const struct yread_keys *keys,
 	      uint32_t *seen);
 
+/*
+ * After a mapping of keys (a rule, say) whose start was at: the first
+ * key in the mask required (bit i: keys->name[i]) missing from seen, as
+ * "WHAT 'ID': missing 'KEY'", or "WHAT: missing 'KEY'" while id is NULL.
+ * 0 when none is missing.
+ */
+int yread_require(struct yread *y, yaml_mark_t at, const char *what, const char *id,
+		  const struct yread_keys *keys, uint32_t required, uint32_t seen);
+
 /* ------------------------------------------------------ the shared walk */
+
+/*
+ * The rest of a mapping whose start event has been read: pair(ctx, key)
+ * for each key event (of any kind: pair says which it takes), which also
+ * reads the value; the key is deleted after.  Stops at the first -1.
+ */
+int yread_mapping(struct yread *y, int (*pair)(void *ctx, const yaml_event_t *key), void *ctx);
+
+/*
+ * The rest of a mapping of fixed keys: each key is checked by yread_key()
+ * (marking *seen), then value(ctx, k) reads the value of keys->name[k].
+ */
+int yread_keyed_mapping(struct yread *y, const struct yread_keys *keys, uint32_t *seen,
+			int (*value)(void *ctx, int k), void *ctx);
+
+/* The rest of a sequence, the same way: item(ctx, ev) with each item's first event. */
+int yread_sequence(struct yread *y, int (*item)(void *ctx, const yaml_event_t *ev), void *ctx);
+
+/*
+ * The rest of a sequence of mappings, such as a file's list of rules:
+ * map(ctx, start) reads each from its start event; any other item is
+ * "a WHAT must be a mapping, not a scalar".
+ */
+int yread_mappings(struct yread *y, const char *what,
+		   int (*map)(void *ctx, const yaml_event_t *start), void *ctx);
 
 /*
  * A loader's second pass over a stream of at most one document: reads

@@ -216,11 +216,11 @@ static void test_defaults(void **state)
 	assert_true(m.forecast_alpha == 0.2);
 	assert_true(m.forecast_beta == 0.05);
 	assert_true(m.anomaly_score == 6.0);
-	assert_true(m.prior_anomaly_score == 12.0);
+	assert_true(m.prior_anomaly_score == 24.0);
 	assert_true(m.severity_medium == 6.0);
 	assert_true(m.severity_high == 12.0);
 	assert_true(m.severity_critical == 24.0);
-	assert_int_equal(m.incident_quiet_s, 300);
+	assert_int_equal(m.incident_quiet_s, 3600);
 	assert_int_equal(m.novelty_settle_bins, 1440);
 	assert_true(m.novelty_score == 8.0);
 	assert_int_equal(m.nclasses, 1);
@@ -351,7 +351,7 @@ static void test_shipped_priors_judge(void **state)
 	/*
 	 * Plug, flows_out mean 1, spread 1, min_spread 2: 3 flows (+2) score
 	 * 2 / max(1, 2) = 1, under anomaly 6; 51 flows (+50) score 50 / 2 =
-	 * 25, over prior_anomaly 12 even before the device is learned.
+	 * 25, over prior_anomaly 24 even before the device is learned.
 	 */
 	assert_true(feature_score(plug, BLF_FLOWS_OUT, 3) == 1.0);
 	assert_true(feature_score(plug, BLF_FLOWS_OUT, 3) < m.anomaly_score);

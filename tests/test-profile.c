@@ -345,17 +345,17 @@ static void test_profile_label_cut(void **state)
 		big[i] = (char)('a' + i % 26);
 	profile_init(&p, 8);
 
-	/* 64 bytes offered: PROFILE_LABEL_MAX - 1 = 31 kept, then the NUL. */
+	/* 64 bytes offered: PROFILE_LABEL_MAX - 1 = 39 kept, then the NUL. */
 	profile_observe(&p, 1, big, sizeof(big), 1);
 	assert_int_equal(strlen(profile_find(&p, 1)->label), PROFILE_LABEL_MAX - 1);
 	assert_memory_equal(profile_find(&p, 1)->label, big, PROFILE_LABEL_MAX - 1);
 
-	/* Exactly 31 fit whole; 32 lose one. */
-	profile_observe(&p, 2, big, 31, 1);
-	assert_int_equal(strlen(profile_find(&p, 2)->label), 31);
-	profile_observe(&p, 3, big, 32, 1);
-	assert_int_equal(strlen(profile_find(&p, 3)->label), 31);
-	assert_int_equal(profile_find(&p, 3)->label[30], big[30]);
+	/* Exactly 39 fit whole; 40 lose one. */
+	profile_observe(&p, 2, big, 39, 1);
+	assert_int_equal(strlen(profile_find(&p, 2)->label), 39);
+	profile_observe(&p, 3, big, 40, 1);
+	assert_int_equal(strlen(profile_find(&p, 3)->label), 39);
+	assert_int_equal(profile_find(&p, 3)->label[38], big[38]);
 
 	/* len 0 with a pointer, and NULL with a length: both empty. */
 	profile_observe(&p, 4, big, 0, 1);
