@@ -221,7 +221,7 @@ static void test_defaults(void **state)
 	assert_true(m.severity_high == 12.0);
 	assert_true(m.severity_critical == 24.0);
 	assert_int_equal(m.incident_quiet_s, 3600);
-	assert_int_equal(m.novelty_settle_bins, 1440);
+	assert_int_equal(m.novelty_settle_bins, 240);
 	assert_true(m.novelty_score == 8.0);
 	assert_int_equal(m.nclasses, 1);
 	assert_string_equal(m.classes[0].name, "default");
