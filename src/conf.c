@@ -66,6 +66,7 @@ enum conf_type {
 		      * min 0, an empty or null value means unset (NULL) */
 	CONF_CIDR_LIST, /* struct ew_cidr_list, owned: a sequence of address
 			 * blocks, [min, max] of them; null is an empty list */
+	CONF_ENUM,      /* uint32_t: the index of one of the setting's names */
 };
 
 struct conf_setting {
@@ -75,6 +76,7 @@ struct conf_setting {
 	uint32_t def;        /* default of CONF_UINT32 and CONF_BOOL */
 	const char *def_str; /* default of CONF_STRING; NULL = unset */
 	const char *const *def_list; /* default of CONF_CIDR_LIST, NULL-terminated */
+	const char *const *names;    /* CONF_ENUM: the values, NULL-terminated; def indexes them */
 	uint32_t min, max;   /* value bounds, or string length bounds */
 	bool reloadable;     /* may a running sensor take a new value? */
 	const char *help;    /* one line; the full story is in conf-default.c */
@@ -88,6 +90,10 @@ struct conf_setting {
 	  .def_str = (d), .min = (minlen), .max = EW_CONF_MAX_STRING, .reloadable = (rel), \
 	  .help = (h) }
 
+#define CONF_ENUM_(k, field, nm, d, rel, h)                                             \
+	{ .key = (k), .type = CONF_ENUM, .offset = offsetof(struct ew_conf, field),     \
+	  .names = (nm), .def = (d), .reloadable = (rel), .help = (h) }
+
 #define CONF_CIDRS(k, field, d, minn, rel, h)                                          \
 	{ .key = (k), .type = CONF_CIDR_LIST, .offset = offsetof(struct ew_conf, field), \
 	  .def_list = (d), .min = (minn), .max = EW_CONF_MAX_CIDRS, .reloadable = (rel),  \
@@ -97,6 +103,11 @@ struct conf_setting {
  * The private and link-local blocks: where a home's devices live unless
  * the operator says otherwise (conf-default.c says why each is there).
  */
+/* detection.min_severity's values, in rising order (as enum ew_severity). */
+static const char *const conf_severity_names[] = {
+	"info", "low", "medium", "high", "critical", NULL,
+};
+
 static const char *const conf_home_networks_default[] = {
 	"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16",
 	"fc00::/7",   "fe80::/10",     NULL,
@@ -135,6 +146,13 @@ static const struct conf_setting conf_table[] = {
 		   "address blocks of the monitored network (Suricata's HOME_NET)"),
 	CONF_CIDRS("network.dns_servers", dns_servers, conf_empty_list, 0, true,
 		   "the resolvers devices are expected to use; empty means any"),
+	CONF_STR("detection.rules", detection_rules, NULL, 0, true,
+		 "detection and policy rules file; unset uses the installed rules/detections.yaml"),
+	CONF_STR("detection.models", models_dir, NULL, 0, false,
+		 "directory of scoring.yaml and classes.yaml; unset uses the installed models"),
+	CONF_ENUM_("detection.min_severity", min_severity, conf_severity_names,
+		   EW_DEFAULT_MIN_SEVERITY, true,
+		   "rule hits below this severity are counted but raise no alert"),
 	CONF_STR("state.directory", state_dir, NULL, 0, false,
 		 "directory for the device inventory kept across runs; unset keeps none"),
 	CONF_STR("capture.filter", bpf_filter, NULL, 0, false,
@@ -204,6 +222,7 @@ void conf_init_defaults(struct ew_conf *conf)
 
 		switch (s->type) {
 		case CONF_UINT32:
+		case CONF_ENUM:
 			*conf_u32(conf, s) = s->def;
 			break;
 		case CONF_BOOL:
@@ -302,6 +321,8 @@ static const char *conf_type_name(enum conf_type type)
 		return "a string";
 	case CONF_CIDR_LIST:
 		return "a list of address blocks";
+	case CONF_ENUM:
+		return "a name";
 	}
 	return "a value";
 }
@@ -433,6 +454,29 @@ static int conf_set_cidr_list(struct conf_loader *ld, const struct conf_setting 
 	return 0;
 }
 
+/* "KEY: 'x' is not one of a, b, c" for a value outside the names. */
+static int conf_set_enum(struct conf_loader *ld, const struct conf_setting *s,
+			 const yaml_event_t *ev)
+{
+	char q[YREAD_QUOTE_MAX + 4], list[256] = "";
+	size_t used = 0;
+
+	for (uint32_t i = 0; s->names[i] != NULL; i++) {
+		if (yread_is_word(ev, s->names[i])) {
+			*conf_u32(ld->work, s) = i;
+			return 0;
+		}
+		used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%s", i ? ", " : "",
+					 s->names[i]);
+		if (used >= sizeof(list))
+			used = sizeof(list) - 1;
+	}
+	return yread_error_at(&ld->y, ev->start_mark, "%s: '%s' is not one of %s", s->key,
+			      yread_quote(q, (const char *)ev->data.scalar.value,
+					  ev->data.scalar.length),
+			      list);
+}
+
 static int conf_set_scalar(struct conf_loader *ld, const struct conf_setting *s,
 			   const yaml_event_t *ev)
 {
@@ -445,6 +489,8 @@ static int conf_set_scalar(struct conf_loader *ld, const struct conf_setting *s,
 		return conf_set_bool(ld, s, ev);
 	case CONF_STRING:
 		return conf_set_string(ld, s, ev);
+	case CONF_ENUM:
+		return conf_set_enum(ld, s, ev);
 	case CONF_CIDR_LIST:
 		break; /* conf_load_value hands lists to conf_set_cidr_list */
 	}

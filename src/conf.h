@@ -38,6 +38,7 @@
 #define EW_DEFAULT_OUTPUT_FILE "-" /* stdout */
 #define EW_DEFAULT_MAX_DEVICES 4096u
 #define EW_DEFAULT_DEVICE_GONE_AFTER_S 3600u
+#define EW_DEFAULT_MIN_SEVERITY 2u /* medium */
 #define EW_CONF_MAX_CIDRS 64 /* address blocks in one list */
 
 struct ew_conf {
@@ -60,6 +61,11 @@ struct ew_conf {
 	char *device_rules;        /* device.rules: fingerprint rules file; NULL = installed default */
 
 	/* state: what survives restarts */
+	/* detection: behavioural models and rules */
+	char *detection_rules; /* detection.rules; NULL = installed default; --detections overrides */
+	char *models_dir;      /* detection.models; NULL = installed default; --models overrides */
+	uint32_t min_severity; /* detection.min_severity: 0 info .. 4 critical */
+
 	char *state_dir; /* state.directory, NULL when unset; --state-dir overrides */
 
 	/*

@@ -60,7 +60,7 @@ struct device_evidence {
 	const char *what;
 	/* The device's value, cut to 95 bytes; raw bytes from the wire: escape before printing. */
 	char value[DEVICE_EVIDENCE_VALUE_MAX];
-	const char *pattern; /* the rule's pattern it matched, as written (suffixes lower-cased) */
+	const char *pattern; /* the rule's pattern it matched, as written (suffixes lower-cased); NULL for built-in evidence */
 	uint8_t weight;      /* the rule's weight; a rule of two conditions gives two entries */
 };
 

@@ -338,14 +338,15 @@ static struct device_rules *load_rules(const struct options *o, const struct ew_
  * The behavioural model.  A directory named by --models must load (status
  * 3); the installed one may be absent, which leaves the built-in values.
  */
-static void load_models(const struct options *o, struct model *m)
+static void load_models(const struct options *o, const struct ew_conf *conf, struct model *m)
 {
-	const char *dir = o->models ? o->models : EW_DEFAULT_MODELS_DIR;
+	const char *named = o->models ? o->models : conf->models_dir;
+	const char *dir = named ? named : EW_DEFAULT_MODELS_DIR;
 	char err[MODEL_ERRLEN];
 
 	if (model_init_defaults(m) != 0)
 		fatalx(EXIT_RUNTIME, "out of memory");
-	if (o->models == NULL && access(dir, F_OK) != 0) {
+	if (named == NULL && access(dir, F_OK) != 0) {
 		if (!o->quiet)
 			log_info("behavioural model: built-in values (no %s; use --models DIR)",
 				 dir);
@@ -366,7 +367,7 @@ static struct detect_rules *load_detections(const struct options *o, const struc
 		{ "HOME_NET", &conf->home_networks },
 		{ "DNS_SERVERS", &conf->dns_servers },
 	};
-	const char *path = o->detections;
+	const char *path = o->detections ? o->detections : conf->detection_rules;
 	char err[DETECT_RULES_ERRLEN];
 	struct detect_rules *r;
 
@@ -503,7 +504,7 @@ int main(int argc, char **argv)
 		fatalx(EXIT_CONFIG, "%s", err);
 	rules = load_rules(&o, &conf);
 	detections = load_detections(&o, &conf);
-	load_models(&o, &model);
+	load_models(&o, &conf, &model);
 	if (o.check_only) {
 		if (!o.quiet)
 			printf("%s: configuration OK\n", o.config ? o.config : "built-in defaults");
@@ -531,6 +532,7 @@ int main(int argc, char **argv)
 	    engine_set_detections(r.engine, detections) != 0)
 		fatalx(EXIT_RUNTIME, "out of memory");
 	scorer_set_enabled(engine_scorer(r.engine), !o.no_scoring);
+	engine_set_alert_min_severity(r.engine, (enum ew_severity)conf.min_severity);
 	state_dir = o.state_dir ? o.state_dir : conf.state_dir;
 	if (state_path(state_dir, DEVICE_STORE_FILE, state_file, sizeof(state_file)))
 		load_state(r.engine, state_file, o.quiet);

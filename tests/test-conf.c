@@ -140,6 +140,9 @@ static void test_defaults(void **state)
 			    "10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 169.254.0.0/16, fc00::/7, "
 			    "fe80::/10");
 	assert_int_equal(c.dns_servers.n, 0);
+	assert_null(c.detection_rules);
+	assert_null(c.models_dir);
+	assert_int_equal(c.min_severity, 2); /* medium */
 	conf_free(&c);
 	assert_int_equal(c.home_networks.n, 0);
 	assert_null(c.home_networks.v);
@@ -197,6 +200,10 @@ static const char full_file[] =
 	"    - 10.1.0.0/16\n"
 	"    - 2001:db8:1::/48\n"
 	"  dns_servers: [10.1.0.1, \"fd00::53\"]\n"
+	"detection:\n"
+	"  rules: /etc/edgewatch/detections.yaml\n"
+	"  models: /etc/edgewatch/models\n"
+	"  min_severity: high\n"
 	"capture:\n"
 	"  filter: 'not port 22'\n"
 	"output:\n"
@@ -224,6 +231,9 @@ static void test_full_file(void **state)
 	assert_string_equal(c.output_file, "/var/log/edgewatch/events.json");
 	assert_string_equal(list_text(&c.home_networks), "10.1.0.0/16, 2001:db8:1::/48");
 	assert_string_equal(list_text(&c.dns_servers), "10.1.0.1/32, fd00::53/128");
+	assert_string_equal(c.detection_rules, "/etc/edgewatch/detections.yaml");
+	assert_string_equal(c.models_dir, "/etc/edgewatch/models");
+	assert_int_equal(c.min_severity, 3); /* info 0, low 1, medium 2, high 3 */
 	conf_free(&c);
 }
 
@@ -467,6 +477,15 @@ static struct bad_case bad_cases[] = {
 	BAD_LEN("nul_byte", "flow:\n  max_flows: 5\0\n", NAME ":2:15: NUL byte in input"),
 	BAD_LEN("nul_byte_after_utf8", "output:\n  file: \"\xc3\xa9\"\0\n",
 		NAME ":2:12: NUL byte in input"),
+	/* A name out of a setting's list, and one that is not a scalar. */
+	BAD("enum_unknown", "detection:\n  min_severity: loud\n",
+	    NAME ":2:17: detection.min_severity: 'loud' is not one of info, low, medium, high, "
+		 "critical"),
+	BAD("enum_case", "detection:\n  min_severity: High\n",
+	    NAME ":2:17: detection.min_severity: 'High' is not one of info, low, medium, high, "
+		 "critical"),
+	BAD("enum_null", "detection:\n  min_severity:\n",
+	    NAME ":2:16: detection.min_severity: a value is required"),
 	/* Shape of the document. */
 	BAD("top_sequence", "- flow\n- dpi\n", NAME ":1:1: the top level must be a mapping"),
 	BAD("top_scalar", "# comment\nflow\n", NAME ":2:1: the top level must be a mapping"),
