@@ -189,6 +189,7 @@ static void detect_flow(struct engine *e, const struct flow *f, enum detect_stag
 	const struct device *client, *server, *d;
 	struct detect_view v;
 	char client_text[EW_ADDR_STRLEN], server_text[EW_ADDR_STRLEN], proto_text[8];
+	const char *proto;
 	size_t n;
 
 	if (e->detections == NULL || e->silent)
@@ -212,14 +213,15 @@ static void detect_flow(struct engine *e, const struct flow *f, enum detect_stag
 		return;
 	ew_addr_format(&v.client_addr, client_text, sizeof(client_text));
 	ew_addr_format(&v.server_addr, server_text, sizeof(server_text));
-	output_ip_proto_name(v.proto, proto_text, sizeof(proto_text));
+	/* The name is either a constant or written into proto_text: use what it returns. */
+	proto = output_ip_proto_name(v.proto, proto_text, sizeof(proto_text));
 	d = client != NULL ? client : server;
 	for (size_t i = 0; i < n; i++) {
 		struct alert_hit_view hv = {
 			.rule_id = hits[i].rule_id, .title = hits[i].title,
 			.explanation = hits[i].explain,
 			.severity = (enum ew_severity)hits[i].severity,
-			.client = client_text, .server = server_text, .proto = proto_text,
+			.client = client_text, .server = server_text, .proto = proto,
 			.client_port = v.client_port, .server_port = v.server_port,
 			.app = v.app,
 		};

@@ -23,13 +23,23 @@ SHIPPED="$SHIPPED --models $EW_SRCDIR/models"
 	--labels "$TMP/attacks.csv" 2>/dev/null
 expect_eq "generator labels nine attacks" "$(lines "$TMP/attacks.csv")" 10
 # shellcheck disable=SC2086 # $SHIPPED is a list of words
+"$EDGEWATCH" -q -r "$TMP/attacks.pcap" $SHIPPED -o "$TMP/attacks.json"
+expect_eq "attacks: edgewatch exit status" "$?" 0
 "$EDGEWATCH_EVAL" --labels "$TMP/attacks.csv" --tolerance 120 \
 	--require-detected --max-latency 60 --max-median 10 --max-false-per-100dd 0 \
-	-r "$TMP/attacks.pcap" -- $SHIPPED >"$TMP/eval.out" 2>"$TMP/eval.err"
+	--events "$TMP/attacks.json" >"$TMP/eval.out" 2>"$TMP/eval.err"
 rc=$?
 expect_eq "attacks: detected within 60 s, median under 10 s, no false alert" "$rc" 0
 [ "$rc" -eq 0 ] || cat "$TMP/eval.out" "$TMP/eval.err" >&2
 expect_eq "attacks: summary" "$(grep '^detected:' "$TMP/eval.out")" "detected: 9 of 9"
+# The camera's telnet to one host (telnet_bruteforce, the 2nd label): an alert
+# naming the rule, the device and the flow as the generator wrote it.
+telnet=$(grep '"rule":"iot-telnet-outbound"' "$TMP/attacks.json" | grep '"status":"opened"' | tail -n 1)
+expect_eq "telnet alert: device" "$(echo "$telnet" | grep -o '"mac":"[^"]*"')" \
+	"\"mac\":\"$(sed -n '3s/,.*//p' "$TMP/attacks.csv")\""
+expect_eq "telnet alert: flow from the camera to tcp/23" \
+	"$(echo "$telnet" | grep -o '"flow":{[^}]*}' | sed 's/"src_port":[0-9]*,//; s/"dest_ip":"[^"]*",//')" \
+	"\"flow\":{\"proto\":\"TCP\",\"src_ip\":$(echo "$telnet" | sed 's/.*"addresses":\["\([^"]*\)".*/"\1"/'),\"dest_port\":23}"
 
 # ---------------------------------------------------------------- 2
 # A short stand-in for the day of learning: 30 min of learning in 60 s bins,

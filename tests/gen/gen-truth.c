@@ -157,7 +157,7 @@ static struct ew_list *lru_of(struct gen_truth *t, const struct truth_flow *f)
 	return &t->lru[f->proto == 6];
 }
 
-/* Only totals mode expires flows (and removes them). */
+/* Forgets f; only totals mode does, so f is on its expiry list. */
 static void truth_remove(struct gen_truth *t, struct truth_flow *f)
 {
 	struct truth_flow **pp = &t->buckets[truth_hash(f->key, t->nbuckets)];
