@@ -71,6 +71,7 @@ struct baseline {
 	bool started;          /* bin is valid */
 	bool learned;          /* learning ended early (--learn): detect at once */
 	uint32_t time_jumps;   /* times packet time went back before the open bin */
+	uint32_t overdue_total; /* regular contacts found late (broken periods) */
 	bool bin_active;       /* something was counted in the open bin */
 	bool bin_anomalous;    /* reported: keep the bin out of the statistics */
 	uint32_t early_fired;  /* bit per feature (and RATE_FEATURE) reported in the open bin */
@@ -736,7 +737,44 @@ bool baseline_item(struct baseline *b, const struct baseline_env *env, ew_usec_t
 bool baseline_tick(struct baseline *b, const struct baseline_env *env, ew_usec_t now,
 		   struct baseline_report *r)
 {
+	struct periodic_params pp;
+	unsigned late[PERIODIC_SLOTS];
+
+	/*
+	 * A beacon that misses its beat is marked overdue (once) and counted;
+	 * the inventory shows it.  It is not scored: a device switched off
+	 * breaks every period, and "gone" already says so.
+	 */
+	periodic_params_default(&pp);
+	b->overdue_total += (uint32_t)periodic_overdue(&b->periodic, now, &pp, late, PERIODIC_SLOTS);
 	return advance(b, env, now, r);
+}
+
+void baseline_summarize(const struct baseline *b, const struct model *m, ew_usec_t now,
+			struct baseline_summary *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->learning = baseline_learning(b, m, now);
+	out->bins_learned = b->bins_learned;
+	out->overdue_total = b->overdue_total;
+	for (unsigned c = 0; c < BLC_COUNT; c++)
+		out->items[c] = b->prof[c].n;
+	for (unsigned i = 0; i < b->periodic.n && out->nbeacons < BASELINE_SUMMARY_BEACONS; i++) {
+		const struct periodic_entry *e = &b->periodic.e[i];
+		const struct profile_item *it;
+		struct baseline_beacon *bc;
+
+		if (e->state == PERIODIC_IRREGULAR)
+			continue;
+		bc = &out->beacon[out->nbeacons++];
+		it = profile_find(&b->prof[BLC_ENDPOINT], e->key);
+		snprintf(bc->endpoint, sizeof(bc->endpoint), "%s", it != NULL ? it->label : "");
+		bc->period_s = e->period_s;
+		bc->jitter_s = e->jitter_s;
+		bc->contacts = e->n;
+		bc->last_us = e->last_us;
+		bc->overdue = e->state == PERIODIC_OVERDUE;
+	}
 }
 
 /* ------------------------------------------------------------ records */

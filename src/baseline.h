@@ -177,6 +177,30 @@ struct baseline *baseline_from_record(const void *record, size_t len, char *why,
 const struct model_class *baseline_class(struct baseline *b, const struct model *m,
 					 const char *class_name);
 
+/* What the inventory shows of a baseline (baseline_summarize()). */
+#define BASELINE_SUMMARY_BEACONS 8
+
+struct baseline_beacon {
+	char endpoint[PROFILE_LABEL_MAX]; /* as the endpoint profile names it; "" if it fell out */
+	double period_s, jitter_s;
+	uint32_t contacts;
+	ew_usec_t last_us;
+	bool overdue; /* its next contact is late: the period is broken */
+};
+
+struct baseline_summary {
+	bool learning;
+	uint32_t bins_learned;
+	uint32_t items[BLC_COUNT]; /* profile sizes */
+	size_t nbeacons;           /* regular or overdue contacts, at most BASELINE_SUMMARY_BEACONS */
+	struct baseline_beacon beacon[BASELINE_SUMMARY_BEACONS];
+	uint32_t overdue_total;    /* beacons found late so far */
+};
+
+/* Fills *out for the inventory at now. */
+void baseline_summarize(const struct baseline *b, const struct model *m, ew_usec_t now,
+			struct baseline_summary *out);
+
 /* Read-only facts for outputs and tests. */
 bool baseline_learning(const struct baseline *b, const struct model *m, ew_usec_t now);
 uint32_t baseline_bins_learned(const struct baseline *b);

@@ -198,6 +198,7 @@ static void read_inputs(struct run *r, const struct options *o, const char *filt
 struct inventory_ctx {
 	FILE *fp;
 	const struct device_rules *rules;
+	struct engine *engine; /* for the devices' baselines */
 	struct json_buf jb;
 	bool first;
 	int failed;
@@ -214,16 +215,19 @@ static void inventory_row(void *ctx, const struct device *d)
 static void inventory_line(void *ctx, const struct device *d)
 {
 	struct inventory_ctx *ic = ctx;
+	struct baseline_summary bs;
+	bool has = scorer_summary(engine_scorer(ic->engine), d, engine_counters(ic->engine)->last_ts,
+				  &bs);
 
-	if (output_device_inventory(&ic->jb, d, ic->rules) != 0 ||
+	if (output_device_inventory(&ic->jb, d, ic->rules, has ? &bs : NULL) != 0 ||
 	    fprintf(ic->fp, "%s\n", ic->jb.data) < 0)
 		ic->failed = 1;
 }
 
 /* --inventory and --inventory-json, after the run; 0 or -1 (logged). */
-static int write_inventory(const struct options *o, const struct engine *e)
+static int write_inventory(const struct options *o, struct engine *e)
 {
-	struct inventory_ctx ic = { .first = true, .rules = engine_rules(e) };
+	struct inventory_ctx ic = { .first = true, .rules = engine_rules(e), .engine = e };
 	int rc = 0;
 
 	if (o->inventory) {

@@ -183,8 +183,36 @@ static void put_signals(struct json_buf *jb, const struct device *d)
 	json_close_object(jb);
 }
 
+/* What the device's baseline holds: phase, sizes, its beacons. */
+static void put_baseline(struct json_buf *jb, const struct baseline_summary *bs)
+{
+	json_open_object(jb, "baseline");
+	json_string(jb, "phase", bs->learning ? "learning" : "detecting");
+	json_uint(jb, "bins_learned", bs->bins_learned);
+	json_open_object(jb, "profile_items");
+	for (unsigned c = 0; c < BLC_COUNT; c++)
+		json_uint(jb, model_category_name((enum bl_category)c), bs->items[c]);
+	json_close_object(jb);
+	json_open_array(jb, "beacons");
+	for (size_t i = 0; i < bs->nbeacons; i++) {
+		const struct baseline_beacon *bc = &bs->beacon[i];
+
+		json_open_object(jb, NULL);
+		json_bytes(jb, "endpoint", (const uint8_t *)bc->endpoint, strlen(bc->endpoint));
+		json_double(jb, "period_s", bc->period_s);
+		json_double(jb, "jitter_s", bc->jitter_s);
+		json_uint(jb, "contacts", bc->contacts);
+		put_time(jb, "last_contact", bc->last_us);
+		json_string(jb, "state", bc->overdue ? "overdue" : "regular");
+		json_close_object(jb);
+	}
+	json_close_array(jb);
+	json_uint(jb, "beats_missed", bs->overdue_total);
+	json_close_object(jb);
+}
+
 int output_device_inventory(struct json_buf *jb, const struct device *d,
-			    const struct device_rules *rules)
+			    const struct device_rules *rules, const struct baseline_summary *bs)
 {
 	char a[EW_ADDR_STRLEN];
 
@@ -215,6 +243,8 @@ int output_device_inventory(struct json_buf *jb, const struct device *d,
 	json_uint(jb, "flows_out", d->flows_out);
 	json_uint(jb, "flows_in", d->flows_in);
 	put_signals(jb, d);
+	if (bs != NULL)
+		put_baseline(jb, bs);
 	json_close_object(jb);
 	return jb->err || jb->depth != 0 ? -1 : 0;
 }

@@ -12,6 +12,7 @@
 
 #include <stdio.h>
 
+#include "baseline.h"
 #include "device-rules.h"
 #include "device-table.h"
 #include "util-json.h"
@@ -22,10 +23,11 @@ int output_device_event(struct json_buf *jb, const struct device *d,
 
 /*
  * Formats one inventory record into jb (reset first), with the evidence
- * for its class when rules are given (NULL: class fields only).
+ * for its class when rules are given (NULL: class fields only) and what
+ * its behavioural baseline holds when bs is given.
  */
 int output_device_inventory(struct json_buf *jb, const struct device *d,
-			    const struct device_rules *rules);
+			    const struct device_rules *rules, const struct baseline_summary *bs);
 
 /* Writes one row of the readable table (and the header first when header is set). */
 void output_device_table_row(FILE *out, const struct device *d, bool header);

@@ -482,6 +482,17 @@ void scorer_tick(struct scorer *s, ew_usec_t now)
 	baseline_table_foreach(s->baselines, tick_one, &tc);
 }
 
+bool scorer_summary(struct scorer *s, const struct device *d, ew_usec_t now,
+		    struct baseline_summary *out)
+{
+	struct baseline *b = baseline_table_get(s->baselines, scorer_device_key(d), 0, false);
+
+	if (b == NULL)
+		return false;
+	baseline_summarize(b, s->model, now, out);
+	return true;
+}
+
 struct baseline_table *scorer_baselines(struct scorer *s)
 {
 	return s->baselines;

@@ -106,6 +106,10 @@ void scorer_set_learn_only(struct scorer *s, bool learn_only);
 /* Ends every baseline's learning phase (after --learn). */
 void scorer_end_learning(struct scorer *s);
 
+/* The inventory's view of d's baseline at now; false when d has none. */
+bool scorer_summary(struct scorer *s, const struct device *d, ew_usec_t now,
+		    struct baseline_summary *out);
+
 struct baseline_table *scorer_baselines(struct scorer *s);
 const struct scorer_stats *scorer_stats(const struct scorer *s);
 const struct dns_cache *scorer_dns(const struct scorer *s);

@@ -23,8 +23,15 @@ SHIPPED="$SHIPPED --models $EW_SRCDIR/models"
 	--labels "$TMP/attacks.csv" 2>/dev/null
 expect_eq "generator labels nine attacks" "$(lines "$TMP/attacks.csv")" 10
 # shellcheck disable=SC2086 # $SHIPPED is a list of words
-"$EDGEWATCH" -q -r "$TMP/attacks.pcap" $SHIPPED -o "$TMP/attacks.json"
+"$EDGEWATCH" -q -r "$TMP/attacks.pcap" $SHIPPED -o "$TMP/attacks.json" \
+	--inventory-json "$TMP/inventory.json"
 expect_eq "attacks: edgewatch exit status" "$?" 0
+# The plug asks pool.ntp.org for the time every hour (tests/gen/gen-benign.c:
+# HOUR_MS, up to 10 s late): its baseline knows that beacon.
+plug_ntp=$(grep '"mac":"50:c7:bf:8e:12:34"' "$TMP/inventory.json" |
+	grep -o '{"endpoint":"pool.ntp.org","period_s":[0-9.]*' | sed 's/.*://')
+expect_eq "inventory: the plug's hourly NTP beacon" \
+	"$(awk -v p="$plug_ntp" 'BEGIN { print (p >= 3590 && p <= 3610) ? "hourly" : p }')" hourly
 "$EDGEWATCH_EVAL" --labels "$TMP/attacks.csv" --tolerance 120 \
 	--require-detected --max-latency 60 --max-median 10 --max-false-per-100dd 0 \
 	--events "$TMP/attacks.json" >"$TMP/eval.out" 2>"$TMP/eval.err"
