@@ -17,6 +17,7 @@
 #ifndef EW_CONF_H
 #define EW_CONF_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -40,6 +41,42 @@
 #define EW_DEFAULT_DEVICE_GONE_AFTER_S 3600u
 #define EW_DEFAULT_MIN_SEVERITY 2u /* medium */
 #define EW_CONF_MAX_CIDRS 64 /* address blocks in one list */
+#define EW_CONF_MAX_LIST_ITEMS 64      /* strings in one string list */
+#define EW_CONF_MAX_LIST_ITEM_BYTES 256 /* longest string in a string list */
+
+/* output: the queue between the packet thread and the output thread */
+#define EW_DEFAULT_OUTPUT_QUEUE_EVENTS 65536u
+#define EW_DEFAULT_OUTPUT_QUEUE_MIB 64u
+/* output.syslog */
+#define EW_DEFAULT_SYSLOG_FACILITY 16u /* local0 (RFC 5424 facility code) */
+#define EW_DEFAULT_SYSLOG_APP_NAME "edgewatch"
+/* output.redis */
+#define EW_DEFAULT_REDIS_CONNECT_TIMEOUT_MS 1000u
+#define EW_DEFAULT_REDIS_COMMAND_TIMEOUT_MS 1000u
+#define EW_DEFAULT_REDIS_ALERTS_STREAM "edgewatch:alerts"
+#define EW_DEFAULT_REDIS_EVENTS_STREAM "edgewatch:events"
+#define EW_DEFAULT_REDIS_MAXLEN 100000u /* entries, approximate (XADD MAXLEN ~) */
+#define EW_DEFAULT_REDIS_SPOOL_MIB 256u
+/* quarantine */
+#define EW_DEFAULT_QUARANTINE_STREAM "edgewatch:quarantine"
+#define EW_DEFAULT_QUARANTINE_ENFORCEMENT_STREAM "edgewatch:enforcement"
+#define EW_DEFAULT_QUARANTINE_MIN_SEVERITY 3u /* high */
+#define EW_DEFAULT_QUARANTINE_TTL_S 3600u
+#define EW_DEFAULT_QUARANTINE_MAX_PER_HOUR 5u
+
+/* quarantine.action's values (the index stored in ew_conf.quarantine_action). */
+enum ew_quarantine_action { EW_QUARANTINE_ISOLATE = 0, EW_QUARANTINE_RESTRICT = 1 };
+
+/*
+ * A list of strings from the configuration (quarantine.causes,
+ * quarantine.allow): n NUL-terminated copies, each 1..EW_CONF_MAX_LIST_ITEM_BYTES
+ * bytes without a NUL inside, at most EW_CONF_MAX_LIST_ITEMS of them.  Owned by
+ * struct ew_conf (conf_free() releases it); a zeroed list is a valid empty one.
+ */
+struct ew_string_list {
+	char **v;
+	size_t n;
+};
 
 struct ew_conf {
 	/* flow: the flow table */
@@ -80,6 +117,39 @@ struct ew_conf {
 	/* capture / output */
 	char *bpf_filter;  /* capture.filter, NULL when unset; -f overrides */
 	char *output_file; /* output.file, "-" = stdout; -o overrides */
+
+	/* output: delivery to the sinks (output-queue.h, output-syslog.h, output-redis.h) */
+	uint32_t output_queue_events; /* output.queue_events: lines waiting at most */
+	uint32_t output_queue_mib;    /* output.queue_bytes: MiB of line text waiting at most */
+	bool syslog_enabled;          /* output.syslog.enabled */
+	char *syslog_target;          /* output.syslog.target; NULL = local /dev/log */
+	uint32_t syslog_facility;     /* output.syslog.facility: RFC 5424 code 0 kern .. 23 local7 */
+	char *syslog_app_name;        /* output.syslog.app_name, never NULL after a load */
+	char *redis_url;              /* output.redis.url; NULL = no Redis output */
+	char *redis_user;             /* output.redis.user; NULL = the default user */
+	char *redis_password_file;    /* output.redis.password_file; NULL = none (or the environment) */
+	uint32_t redis_connect_timeout_ms; /* output.redis.connect_timeout_ms */
+	uint32_t redis_command_timeout_ms; /* output.redis.command_timeout_ms */
+	char *redis_alerts_stream;    /* output.redis.alerts_stream, never NULL after a load */
+	char *redis_events_stream;    /* output.redis.events_stream, never NULL after a load */
+	uint32_t redis_maxlen;        /* output.redis.maxlen: XADD MAXLEN ~ entries */
+	char *redis_channel;          /* output.redis.channel; NULL = no PUBLISH */
+	uint32_t redis_spool_mib;     /* output.redis.spool_mib: on-disk journal cap; 0 = none */
+
+	/* quarantine: requests to enforcement points (docs/redis.md) */
+	bool quarantine_enabled;             /* quarantine.enabled */
+	bool quarantine_dry_run;             /* quarantine.dry_run */
+	char *quarantine_stream;             /* quarantine.stream, never NULL after a load */
+	char *quarantine_enforcement_stream; /* quarantine.enforcement_stream, never NULL */
+	char *quarantine_key_file;           /* quarantine.key_file; NULL = none */
+	char *quarantine_sensor_id;          /* quarantine.sensor_id; NULL = the host name */
+	uint32_t quarantine_min_severity;    /* quarantine.min_severity: 0 info .. 4 critical */
+	struct ew_string_list quarantine_causes; /* quarantine.causes: "anomaly" or rule ids */
+	uint32_t quarantine_action;          /* quarantine.action: enum ew_quarantine_action */
+	uint32_t quarantine_ttl_s;           /* quarantine.ttl */
+	bool quarantine_release_on_close;    /* quarantine.release_on_close */
+	struct ew_string_list quarantine_allow; /* quarantine.allow: "mac:..", "ip:CIDR", "class:..", "name:GLOB" */
+	uint32_t quarantine_max_per_hour;    /* quarantine.max_per_hour; 0 = never send */
 };
 
 /*
@@ -102,6 +172,9 @@ int conf_load_file(struct ew_conf *conf, const char *path, char err[EW_CONF_ERRL
 
 /* The embedded, documented default configuration (NUL-terminated YAML). */
 const char *conf_default_yaml(void);
+
+/* Whether l holds exactly the string s. */
+bool conf_string_list_has(const struct ew_string_list *l, const char *s);
 
 /* Releases strings owned by conf; accepts NULL.  conf may be reused after conf_init_defaults(). */
 void conf_free(struct ew_conf *conf);

@@ -531,6 +531,8 @@ const struct device_table *engine_devices(const struct engine *e)
 void engine_set_rules(struct engine *e, const struct device_rules *rules)
 {
 	e->rules = rules;
+	/* Known devices take their classes from the new rules, without events. */
+	device_table_reclassify_all(e->devices);
 }
 
 const struct device_rules *engine_rules(const struct engine *e)

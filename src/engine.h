@@ -77,7 +77,8 @@ const struct device_table *engine_devices(const struct engine *e);
 
 /*
  * The fingerprint rules that classify devices (NULL: no classes).  Borrowed:
- * they must outlive the engine or be replaced before they are freed.
+ * they must outlive the engine or be replaced before they are freed.  The
+ * devices already known are classified again with them (no events).
  */
 void engine_set_rules(struct engine *e, const struct device_rules *rules);
 const struct device_rules *engine_rules(const struct engine *e);

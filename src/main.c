@@ -62,6 +62,10 @@ struct options {
 
 struct run {
 	struct engine *engine;
+	const struct options *o;
+	const struct ew_conf *conf;
+	struct device_rules *rules;          /* running fingerprint rules (owned) */
+	struct detect_rules *detections;     /* running detection rules (owned) */
 	struct progress progress;
 	uint64_t packets;
 	struct run_info info;
@@ -114,11 +118,19 @@ static void run_status(struct run *r, int st)
 		r->status = st;
 }
 
+static volatile sig_atomic_t reload_requested;
+
+static void reload_rules(struct run *r);
+
 static void on_packet(void *ctx, int dlt, ew_usec_t ts, const uint8_t *data, uint32_t caplen,
 		      uint32_t wirelen)
 {
 	struct run *r = ctx;
 
+	if (reload_requested) {
+		reload_requested = 0;
+		reload_rules(r);
+	}
 	engine_packet(r->engine, dlt, ts, data, caplen, wirelen);
 	r->packets++;
 }
@@ -136,12 +148,19 @@ static void on_signal(int sig)
 	capture_request_stop();
 }
 
+static void on_hup(int sig)
+{
+	(void)sig;
+	reload_requested = 1;
+}
+
 /*
  * SIGINT/SIGTERM stop the reading after the current packet; the handler is
  * installed without SA_RESTART so a read blocked on an idle pipe returns,
  * and resets itself so a second signal ends the process at once.
  * SIGPIPE is ignored: a closed output becomes a write error, reported with
- * the summary, instead of a silent death.
+ * the summary, instead of a silent death.  SIGHUP reloads the fingerprint
+ * and detection rules before the next packet (reload_rules()).
  */
 static void install_signals(void)
 {
@@ -153,6 +172,10 @@ static void install_signals(void)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	/* SIGHUP asks for the rules again; reads resume (SA_RESTART). */
+	sa.sa_handler = on_hup;
+	sa.sa_flags = SA_RESTART;
+	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 }
 
@@ -314,25 +337,58 @@ static void load_baselines(struct engine *e, const char *path, bool quiet)
 }
 
 /*
- * The fingerprint rules.  A file named by --rules or the configuration
- * must load (status 3 otherwise: the operator asked for it); the
- * installed default may be absent, which only turns classes off.
+ * A rules file in force: the one named by an option or the configuration,
+ * else the installed default when it exists (NULL: none, said once).
+ */
+static const char *rules_path(const char *named, const char *installed, const char *what,
+			      const char *option, bool quiet)
+{
+	if (named != NULL)
+		return named;
+	if (access(installed, F_OK) == 0)
+		return installed;
+	if (!quiet)
+		log_info("%s off: none at %s (use %s FILE)", what, installed, option);
+	return NULL;
+}
+
+static const char *device_rules_path(const struct options *o, const struct ew_conf *conf)
+{
+	return rules_path(o->rules ? o->rules : conf->device_rules, EW_DEFAULT_RULES_FILE,
+			  "device classes", "--rules", o->quiet);
+}
+
+static const char *detections_path(const struct options *o, const struct ew_conf *conf)
+{
+	return rules_path(o->detections ? o->detections : conf->detection_rules,
+			  EW_DEFAULT_DETECTIONS_FILE, "detection rules", "--detections", o->quiet);
+}
+
+/* The detection rules, with the configuration's address lists as their variables. */
+static struct detect_rules *detections_load(const char *path, const struct ew_conf *conf,
+					    char *err, size_t errlen)
+{
+	const struct detect_var vars[] = {
+		{ "HOME_NET", &conf->home_networks },
+		{ "DNS_SERVERS", &conf->dns_servers },
+	};
+
+	return detect_rules_load_file(path, vars, sizeof(vars) / sizeof(vars[0]), err, errlen);
+}
+
+/*
+ * The fingerprint rules at start.  A file named by --rules or the
+ * configuration must load (status 3 otherwise: the operator asked for
+ * it); the installed default may be absent, which only turns classes off.
  */
 static struct device_rules *load_rules(const struct options *o, const struct ew_conf *conf)
 {
-	const char *path = o->rules ? o->rules : conf->device_rules;
+	const char *path = device_rules_path(o, conf);
 	char err[DEVICE_RULES_ERRLEN];
 	struct device_rules *r;
 
-	if (path == NULL) {
-		if (access(EW_DEFAULT_RULES_FILE, F_OK) != 0) {
-			if (!o->quiet)
-				log_info("device classes off: no rules at %s (use --rules FILE)",
-					 EW_DEFAULT_RULES_FILE);
-			return NULL;
-		}
-		path = EW_DEFAULT_RULES_FILE;
-	}
+	if (path == NULL)
+		return NULL;
 	if ((r = device_rules_load_file(path, err, sizeof(err))) == NULL)
 		fatalx(EXIT_CONFIG, "%s", err);
 	return r;
@@ -360,34 +416,58 @@ static void load_models(const struct options *o, const struct ew_conf *conf, str
 		fatalx(EXIT_CONFIG, "%s", err);
 }
 
-/*
- * The detection rules, with the configuration's address lists as their
- * variables.  As for the fingerprint rules, a named file must load and the
- * installed default may be absent.
- */
+/* The detection rules at start: as the fingerprint rules. */
 static struct detect_rules *load_detections(const struct options *o, const struct ew_conf *conf)
 {
-	const struct detect_var vars[] = {
-		{ "HOME_NET", &conf->home_networks },
-		{ "DNS_SERVERS", &conf->dns_servers },
-	};
-	const char *path = o->detections ? o->detections : conf->detection_rules;
+	const char *path = detections_path(o, conf);
 	char err[DETECT_RULES_ERRLEN];
 	struct detect_rules *r;
 
-	if (path == NULL) {
-		if (access(EW_DEFAULT_DETECTIONS_FILE, F_OK) != 0) {
-			if (!o->quiet)
-				log_info("detection rules off: none at %s (use --detections FILE)",
-					 EW_DEFAULT_DETECTIONS_FILE);
-			return NULL;
-		}
-		path = EW_DEFAULT_DETECTIONS_FILE;
-	}
-	r = detect_rules_load_file(path, vars, sizeof(vars) / sizeof(vars[0]), err, sizeof(err));
-	if (r == NULL)
+	if (path == NULL)
+		return NULL;
+	if ((r = detections_load(path, conf, err, sizeof(err))) == NULL)
 		fatalx(EXIT_CONFIG, "%s", err);
 	return r;
+}
+
+/*
+ * SIGHUP: both rule files again.  Each is swapped in only if it loads
+ * whole; a bad file is reported (FILE:LINE:COL: problem) and the running
+ * rules stay.  Device classes are worked out again with the new rules.
+ */
+static void reload_rules(struct run *r)
+{
+	const char *path = device_rules_path(r->o, r->conf);
+	char err[DETECT_RULES_ERRLEN > DEVICE_RULES_ERRLEN ? DETECT_RULES_ERRLEN
+							   : DEVICE_RULES_ERRLEN];
+
+	if (path != NULL) {
+		struct device_rules *fresh = device_rules_load_file(path, err, sizeof(err));
+
+		if (fresh == NULL) {
+			log_warnx("fingerprint rules not reloaded, the running ones stay: %s", err);
+		} else {
+			engine_set_rules(r->engine, fresh);
+			device_rules_free(r->rules);
+			r->rules = fresh;
+			log_info("fingerprint rules reloaded from %s", path);
+		}
+	}
+	path = detections_path(r->o, r->conf);
+	if (path != NULL) {
+		struct detect_rules *fresh = detections_load(path, r->conf, err, sizeof(err));
+
+		if (fresh == NULL) {
+			log_warnx("detection rules not reloaded, the running ones stay: %s", err);
+		} else if (engine_set_detections(r->engine, fresh) != 0) {
+			log_warnx("detection rules not reloaded: out of memory");
+			detect_rules_free(fresh);
+		} else {
+			detect_rules_free(r->detections);
+			r->detections = fresh;
+			log_info("detection rules reloaded from %s", path);
+		}
+	}
 }
 
 /* MAC vendor names; without them the sensor still runs (vendors unknown). */
@@ -532,6 +612,10 @@ int main(int argc, char **argv)
 	if (r.engine == NULL)
 		fatalx(EXIT_RUNTIME, "%s", err);
 	engine_set_rules(r.engine, rules);
+	r.o = &o;
+	r.conf = &conf;
+	r.rules = rules;
+	r.detections = detections;
 	if (engine_set_model(r.engine, &model, o.learn) != 0 ||
 	    engine_set_detections(r.engine, detections) != 0)
 		fatalx(EXIT_RUNTIME, "out of memory");
@@ -582,8 +666,9 @@ int main(int argc, char **argv)
 	if (!o.quiet)
 		stats_write_summary(stderr, "edgewatch", r.engine, &r.info);
 	engine_destroy(r.engine);
-	device_rules_free(rules);
-	detect_rules_free(detections);
+	/* The rules in force at the end: SIGHUP may have replaced the first ones. */
+	device_rules_free(r.rules);
+	detect_rules_free(r.detections);
 	model_free(&model);
 	oui_db_free(vendors);
 	conf_free(&conf);
