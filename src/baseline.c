@@ -11,12 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "baseline.h"
-#include "score-damped.h"
-#include "score-periodic.h"
-#include "score-stats.h"
+#include "baseline-private.h"
 #include "util-hash.h"
-#include "util-sketch.h"
 
 /*
  * Silent bins are folded as zeros in O(1) into the means; the forecaster
@@ -59,56 +55,14 @@
 #define ENVELOPE_HALF_LIFE_S (7u * 86400u)
 #define ENVELOPE_SPREAD_SHARE 0.25
 
-/* Items kept per category: endpoints matter most and vary most. */
-static const uint8_t profile_caps[BLC_COUNT] = {
+const uint8_t baseline_profile_caps[BLC_COUNT] = {
 	[BLC_ENDPOINT] = 16, [BLC_APP_PROTO] = 16, [BLC_SERVER_PORT] = 16,
 	[BLC_JA3] = 8,       [BLC_SERVICE] = 16,
 };
 
-struct baseline {
-	ew_usec_t first_us;
-	uint64_t bin;          /* index of the open bin: ts / bin length */
-	bool started;          /* bin is valid */
-	bool learned;          /* learning ended early (--learn): detect at once */
-	uint32_t time_jumps;   /* times packet time went back before the open bin */
-	uint32_t overdue_total; /* regular contacts found late (broken periods) */
-	bool bin_active;       /* something was counted in the open bin */
-	bool bin_anomalous;    /* reported: keep the bin out of the statistics */
-	uint32_t early_fired;  /* bit per feature (and RATE_FEATURE) reported in the open bin */
-
-	/* The open bin. */
-	double count[BLF_COUNT]; /* the counted features; distinct ones come from sketches */
-	struct sketch sk_remote, sk_ports, sk_names, sk_internal, sk_external;
-	double peak_rate;        /* highest short-term packet rate out in the bin */
-
-	/* What was learned. */
-	struct ew_stat stat[BLF_COUNT];
-	struct holt holt[BLF_COUNT];
-	struct ew_stat peak_rate_stat;
-	/* Decaying maximum of each feature per bin (and of the peak rate, last). */
-	double envelope[BLF_COUNT + 1];
-	/* Levels at which each feature becomes anomalous in the open bin (trip_level()). */
-	double trip[BLF_COUNT + 1];
-	bool trips_valid;
-	uint32_t bins_learned;
-
-	struct damped rate; /* packets out, value bytes */
-
-	/*
-	 * The class priors last used, by class name: finding a class scans the
-	 * model's list, which would otherwise happen for every packet.  Not
-	 * saved (pointers): cleared in records.
-	 */
-	const struct model *cls_model;
-	const struct model_class *cls;
-	char cls_name[MODEL_CLASS_NAME_MAX];
-	struct profile prof[BLC_COUNT];
-	struct periodic_set periodic;
-};
-
 uint8_t baseline_profile_cap(enum bl_category c)
 {
-	return (unsigned)c < BLC_COUNT ? profile_caps[c] : 0;
+	return (unsigned)c < BLC_COUNT ? baseline_profile_caps[c] : 0;
 }
 
 struct baseline *baseline_create(ew_usec_t first_us)
@@ -125,7 +79,7 @@ struct baseline *baseline_create(ew_usec_t first_us)
 	ew_stat_init(&b->peak_rate_stat);
 	damped_init(&b->rate);
 	for (unsigned c = 0; c < BLC_COUNT; c++)
-		profile_init(&b->prof[c], profile_caps[c]);
+		profile_init(&b->prof[c], baseline_profile_caps[c]);
 	periodic_set_init(&b->periodic);
 	return b;
 }
@@ -748,163 +702,4 @@ bool baseline_tick(struct baseline *b, const struct baseline_env *env, ew_usec_t
 	periodic_params_default(&pp);
 	b->overdue_total += (uint32_t)periodic_overdue(&b->periodic, now, &pp, late, PERIODIC_SLOTS);
 	return advance(b, env, now, r);
-}
-
-void baseline_summarize(const struct baseline *b, const struct model *m, ew_usec_t now,
-			struct baseline_summary *out)
-{
-	memset(out, 0, sizeof(*out));
-	out->learning = baseline_learning(b, m, now);
-	out->bins_learned = b->bins_learned;
-	out->overdue_total = b->overdue_total;
-	for (unsigned c = 0; c < BLC_COUNT; c++)
-		out->items[c] = b->prof[c].n;
-	for (unsigned i = 0; i < b->periodic.n && out->nbeacons < BASELINE_SUMMARY_BEACONS; i++) {
-		const struct periodic_entry *e = &b->periodic.e[i];
-		const struct profile_item *it;
-		struct baseline_beacon *bc;
-
-		if (e->state == PERIODIC_IRREGULAR)
-			continue;
-		bc = &out->beacon[out->nbeacons++];
-		it = profile_find(&b->prof[BLC_ENDPOINT], e->key);
-		snprintf(bc->endpoint, sizeof(bc->endpoint), "%s", it != NULL ? it->label : "");
-		bc->period_s = e->period_s;
-		bc->jitter_s = e->jitter_s;
-		bc->contacts = e->n;
-		bc->last_us = e->last_us;
-		bc->overdue = e->state == PERIODIC_OVERDUE;
-	}
-}
-
-/* ------------------------------------------------------------ records */
-
-size_t baseline_record_size(void)
-{
-	return sizeof(struct baseline);
-}
-
-void baseline_to_record(const struct baseline *b, void *record)
-{
-	struct baseline *copy = record;
-
-	/* Baselines come from calloc, so padding bytes are zero: records compare equal. */
-	memcpy(record, b, sizeof(*b));
-	copy->cls_model = NULL;
-	copy->cls = NULL;
-	memset(copy->cls_name, 0, sizeof(copy->cls_name));
-	copy->trips_valid = false;
-	memset(copy->trip, 0, sizeof(copy->trip));
-}
-
-const struct model_class *baseline_class(struct baseline *b, const struct model *m,
-					 const char *class_name)
-{
-	const char *name = class_name != NULL ? class_name : "";
-
-	if (b->cls == NULL || b->cls_model != m || strncmp(b->cls_name, name, sizeof(b->cls_name)) != 0) {
-		b->cls = model_class_for(m, name);
-		b->cls_model = m;
-		snprintf(b->cls_name, sizeof(b->cls_name), "%s", name);
-	}
-	return b->cls;
-}
-
-/* A bool read from a record must be 0 or 1 before the struct may hold it. */
-static bool raw_bool_ok(const uint8_t *raw, size_t off)
-{
-	return raw[off] <= 1;
-}
-
-static bool finite_all(const double *v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (!isfinite(v[i]))
-			return false;
-	return true;
-}
-
-static bool stat_ok(const struct ew_stat *s)
-{
-	return isfinite(s->mean) && isfinite(s->var) && isfinite(s->mad) && s->var >= 0 &&
-	       s->mad >= 0;
-}
-
-static bool profile_ok(const struct profile *p, uint8_t cap)
-{
-	if (p->cap != cap || p->n > p->cap)
-		return false;
-	for (unsigned i = 0; i < PROFILE_CAP_MAX; i++)
-		if (memchr(p->item[i].label, '\0', sizeof(p->item[i].label)) == NULL)
-			return false;
-	return true;
-}
-
-static bool periodic_ok(const struct periodic_set *ps)
-{
-	if (ps->n > PERIODIC_SLOTS)
-		return false;
-	for (unsigned i = 0; i < PERIODIC_SLOTS; i++) {
-		const struct periodic_entry *e = &ps->e[i];
-
-		if (e->state > PERIODIC_OVERDUE || !isfinite(e->period_s) || !isfinite(e->jitter_s))
-			return false;
-	}
-	return true;
-}
-
-static bool damped_ok(const struct damped *d)
-{
-	return finite_all(d->w, DAMPED_NSCALES) && finite_all(d->ls, DAMPED_NSCALES) &&
-	       finite_all(d->ss, DAMPED_NSCALES);
-}
-
-struct baseline *baseline_from_record(const void *record, size_t len, char *why,
-				      size_t whylen)
-{
-	static const size_t bool_offsets[] = {
-		offsetof(struct baseline, started), offsetof(struct baseline, learned),
-		offsetof(struct baseline, bin_active),
-		offsetof(struct baseline, bin_anomalous),
-	};
-	const uint8_t *raw = record;
-	struct baseline *b;
-
-	if (len != sizeof(*b)) {
-		snprintf(why, whylen, "record of %zu bytes, expected %zu", len, sizeof(*b));
-		return NULL;
-	}
-	for (size_t i = 0; i < sizeof(bool_offsets) / sizeof(bool_offsets[0]); i++)
-		if (!raw_bool_ok(raw, bool_offsets[i]))
-			goto bad;
-	for (unsigned c = 0; c < BLC_COUNT; c++)
-		if (!raw_bool_ok(raw, offsetof(struct baseline, prof) + c * sizeof(struct profile) +
-					      offsetof(struct profile, new_in_bin)))
-			goto bad;
-	b = malloc(sizeof(*b));
-	if (b == NULL) {
-		snprintf(why, whylen, "out of memory");
-		return NULL;
-	}
-	memcpy(b, record, sizeof(*b));
-	b->cls_model = NULL;
-	b->cls = NULL;
-	b->trips_valid = false;
-	if (!finite_all(b->count, BLF_COUNT) || !isfinite(b->peak_rate) ||
-	    !finite_all(b->envelope, BLF_COUNT + 1) ||
-	    !stat_ok(&b->peak_rate_stat) || !damped_ok(&b->rate) || !periodic_ok(&b->periodic))
-		goto bad_free;
-	for (unsigned f = 0; f < BLF_COUNT; f++)
-		if (!stat_ok(&b->stat[f]) || !isfinite(b->holt[f].level) ||
-		    !isfinite(b->holt[f].trend) || !isfinite(b->holt[f].resid_mad))
-			goto bad_free;
-	for (unsigned c = 0; c < BLC_COUNT; c++)
-		if (!profile_ok(&b->prof[c], profile_caps[c]))
-			goto bad_free;
-	return b;
-bad_free:
-	free(b);
-bad:
-	snprintf(why, whylen, "a field holds an impossible value");
-	return NULL;
 }

@@ -43,7 +43,7 @@
  */
 #define CONF_MAX_DEPTH 8
 
-/* Room for a dotted key, NUL included; the longest real key has 24 bytes. */
+/* Room for a dotted key, NUL included; the longest real key has 31 bytes. */
 #define CONF_KEY_MAX 64
 
 /* Bounds, each with its reason. */
@@ -54,10 +54,20 @@
 #define CONF_DPI_MAX_ACTIVE_LIMIT CONF_MAX_FLOWS_LIMIT /* never more than flows */
 #define CONF_MAX_DEVICES_LIMIT 1048576u /* 2^20 devices: a very large site, ~1 GiB worst case */
 #define CONF_GONE_AFTER_MAX_S 31536000u /* a year */
+/* 2^24 lines or 4 GiB waiting: far past what a sensor should hold in memory. */
+#define CONF_QUEUE_EVENTS_LIMIT 16777216u
+#define CONF_QUEUE_MIB_LIMIT 4096u
+#define CONF_TIMEOUT_MS_LIMIT 60000u     /* a minute: longer only hides a dead server */
+#define CONF_REDIS_MAXLEN_LIMIT 1000000000u /* 10^9 entries: beyond any Redis memory */
+#define CONF_SPOOL_MIB_LIMIT 65536u      /* 64 GiB of journal */
+#define CONF_QUARANTINE_TTL_MIN_S 60u    /* shorter than a minute flaps the device */
+#define CONF_QUARANTINE_TTL_MAX_S 604800u /* a week: longer needs a person, not a timer */
+#define CONF_QUARANTINE_PER_HOUR_LIMIT 10000u
+#define CONF_SENSOR_ID_MAX 64u           /* the request contract's bound (docs/redis.md) */
 
 /*
- * Value types.  CONF_CIDR_LIST is the one that takes a YAML sequence
- * (conf_set_cidr_list); the others take scalars.
+ * Value types.  CONF_CIDR_LIST and CONF_STRING_LIST take a YAML sequence
+ * (conf_set_cidr_list, conf_set_string_list); the others take scalars.
  */
 enum conf_type {
 	CONF_UINT32, /* uint32_t: plain decimal within [min, max] */
@@ -67,6 +77,9 @@ enum conf_type {
 	CONF_CIDR_LIST, /* struct ew_cidr_list, owned: a sequence of address
 			 * blocks, [min, max] of them; null is an empty list */
 	CONF_ENUM,      /* uint32_t: the index of one of the setting's names */
+	CONF_STRING_LIST, /* struct ew_string_list, owned: a sequence of [min, max]
+			   * strings, each 1..EW_CONF_MAX_LIST_ITEM_BYTES bytes;
+			   * null is an empty list */
 };
 
 struct conf_setting {
@@ -75,7 +88,8 @@ struct conf_setting {
 	size_t offset;       /* of the field in struct ew_conf */
 	uint32_t def;        /* default of CONF_UINT32 and CONF_BOOL */
 	const char *def_str; /* default of CONF_STRING; NULL = unset */
-	const char *const *def_list; /* default of CONF_CIDR_LIST, NULL-terminated */
+	const char *const *def_list; /* default of CONF_CIDR_LIST and CONF_STRING_LIST,
+				      * NULL-terminated */
 	const char *const *names;    /* CONF_ENUM: the values, NULL-terminated; def indexes them */
 	uint32_t min, max;   /* value bounds, or string length bounds */
 	bool reloadable;     /* may a running sensor take a new value? */
@@ -88,6 +102,16 @@ struct conf_setting {
 #define CONF_STR(k, field, d, minlen, rel, h)                                           \
 	{ .key = (k), .type = CONF_STRING, .offset = offsetof(struct ew_conf, field),   \
 	  .def_str = (d), .min = (minlen), .max = EW_CONF_MAX_STRING, .reloadable = (rel), \
+	  .help = (h) }
+#define CONF_STR_MAX(k, field, d, minlen, maxlen, rel, h)                               \
+	{ .key = (k), .type = CONF_STRING, .offset = offsetof(struct ew_conf, field),   \
+	  .def_str = (d), .min = (minlen), .max = (maxlen), .reloadable = (rel), .help = (h) }
+#define CONF_BOOL_(k, field, d, rel, h)                                                 \
+	{ .key = (k), .type = CONF_BOOL, .offset = offsetof(struct ew_conf, field),     \
+	  .def = (d), .reloadable = (rel), .help = (h) }
+#define CONF_STRS(k, field, d, rel, h)                                                  \
+	{ .key = (k), .type = CONF_STRING_LIST, .offset = offsetof(struct ew_conf, field), \
+	  .def_list = (d), .min = 0, .max = EW_CONF_MAX_LIST_ITEMS, .reloadable = (rel),  \
 	  .help = (h) }
 
 #define CONF_ENUM_(k, field, nm, d, rel, h)                                             \
@@ -113,6 +137,21 @@ static const char *const conf_home_networks_default[] = {
 	"fc00::/7",   "fe80::/10",     NULL,
 };
 static const char *const conf_empty_list[] = { NULL };
+
+/* output.syslog.facility: RFC 5424's facility codes 0..23, each at its own index. */
+static const char *const conf_facility_names[] = {
+	"kern", "user",  "mail",  "daemon", "auth",   "syslog", "lpr",    "news",
+	"uucp", "cron",  "authpriv", "ftp", "ntp",    "audit",  "alert",  "clock",
+	"local0", "local1", "local2", "local3", "local4", "local5", "local6", "local7", NULL,
+};
+
+/* quarantine.action's values, as enum ew_quarantine_action. */
+static const char *const conf_quarantine_action_names[] = { "isolate", "restrict", NULL };
+
+/* The causes that may ask for quarantine by default (conf-default.c says why). */
+static const char *const conf_quarantine_causes_default[] = {
+	"anomaly", "mirai-syn-seq", "arp-spoof", NULL,
+};
 
 static const struct conf_setting conf_table[] = {
 	CONF_U32("flow.max_flows", max_flows, EW_DEFAULT_MAX_FLOWS, 1, CONF_MAX_FLOWS_LIMIT,
@@ -159,6 +198,73 @@ static const struct conf_setting conf_table[] = {
 		 "BPF filter on the capture; unset captures everything"),
 	CONF_STR("output.file", output_file, EW_DEFAULT_OUTPUT_FILE, 1, false,
 		 "where event lines go; \"-\" is standard output"),
+	CONF_U32("output.queue_events", output_queue_events, EW_DEFAULT_OUTPUT_QUEUE_EVENTS, 1,
+		 CONF_QUEUE_EVENTS_LIMIT, false,
+		 "event lines waiting for the output thread at most; more are dropped (counted)"),
+	CONF_U32("output.queue_bytes", output_queue_mib, EW_DEFAULT_OUTPUT_QUEUE_MIB, 1,
+		 CONF_QUEUE_MIB_LIMIT, false,
+		 "MiB of event lines waiting for the output thread at most"),
+	CONF_BOOL_("output.syslog.enabled", syslog_enabled, false, false,
+		   "also send every event line to syslog (RFC 5424)"),
+	CONF_STR("output.syslog.target", syslog_target, NULL, 0, false,
+		 "unset: /dev/log; udp://HOST:PORT, tcp://HOST:PORT or unix:///PATH"),
+	CONF_ENUM_("output.syslog.facility", syslog_facility, conf_facility_names,
+		   EW_DEFAULT_SYSLOG_FACILITY, false, "syslog facility of the messages"),
+	CONF_STR_MAX("output.syslog.app_name", syslog_app_name, EW_DEFAULT_SYSLOG_APP_NAME, 1, 48,
+		     false, "APP-NAME of the messages (RFC 5424: at most 48 characters)"),
+	CONF_STR("output.redis.url", redis_url, NULL, 0, false,
+		 "unset: no Redis output; redis://[user@]host[:port][/db] or unix:///path[?db=N]"),
+	CONF_STR("output.redis.user", redis_user, NULL, 0, false,
+		 "ACL user for AUTH; unset uses the default user"),
+	CONF_STR("output.redis.password_file", redis_password_file, NULL, 0, false,
+		 "file holding the Redis password; else EDGEWATCH_REDIS_PASSWORD; never inline"),
+	CONF_U32("output.redis.connect_timeout_ms", redis_connect_timeout_ms,
+		 EW_DEFAULT_REDIS_CONNECT_TIMEOUT_MS, 1, CONF_TIMEOUT_MS_LIMIT, false,
+		 "milliseconds a connection attempt may take"),
+	CONF_U32("output.redis.command_timeout_ms", redis_command_timeout_ms,
+		 EW_DEFAULT_REDIS_COMMAND_TIMEOUT_MS, 1, CONF_TIMEOUT_MS_LIMIT, false,
+		 "milliseconds a command may wait for its reply"),
+	CONF_STR("output.redis.alerts_stream", redis_alerts_stream,
+		 EW_DEFAULT_REDIS_ALERTS_STREAM, 1, false, "stream of alert and anomaly events"),
+	CONF_STR("output.redis.events_stream", redis_events_stream,
+		 EW_DEFAULT_REDIS_EVENTS_STREAM, 1, false, "stream of every other event"),
+	CONF_U32("output.redis.maxlen", redis_maxlen, EW_DEFAULT_REDIS_MAXLEN, 1,
+		 CONF_REDIS_MAXLEN_LIMIT, false, "entries kept per stream (XADD MAXLEN ~)"),
+	CONF_STR("output.redis.channel", redis_channel, NULL, 0, false,
+		 "channel alerts are also PUBLISHed on; unset publishes nothing"),
+	CONF_U32("output.redis.spool_mib", redis_spool_mib, EW_DEFAULT_REDIS_SPOOL_MIB, 0,
+		 CONF_SPOOL_MIB_LIMIT, false,
+		 "MiB of events journalled in the state directory while Redis is away; 0 none"),
+	CONF_BOOL_("quarantine.enabled", quarantine_enabled, false, false,
+		   "ask enforcement points to quarantine devices"),
+	CONF_BOOL_("quarantine.dry_run", quarantine_dry_run, true, true,
+		   "decide and log, send nothing"),
+	CONF_STR("quarantine.stream", quarantine_stream, EW_DEFAULT_QUARANTINE_STREAM, 1, false,
+		 "stream the signed requests are added to"),
+	CONF_STR("quarantine.enforcement_stream", quarantine_enforcement_stream,
+		 EW_DEFAULT_QUARANTINE_ENFORCEMENT_STREAM, 1, false,
+		 "stream the enforcement points report outcomes on"),
+	CONF_STR("quarantine.key_file", quarantine_key_file, NULL, 0, false,
+		 "file holding the HMAC key (at least 32 bytes); never inline"),
+	CONF_STR_MAX("quarantine.sensor_id", quarantine_sensor_id, NULL, 0, CONF_SENSOR_ID_MAX,
+		     false, "this sensor's name in requests; unset uses the host name"),
+	CONF_ENUM_("quarantine.min_severity", quarantine_min_severity, conf_severity_names,
+		   EW_DEFAULT_QUARANTINE_MIN_SEVERITY, true,
+		   "incidents below this severity never ask for quarantine"),
+	CONF_STRS("quarantine.causes", quarantine_causes, conf_quarantine_causes_default, true,
+		  "causes that may ask for quarantine: \"anomaly\" or rule ids"),
+	CONF_ENUM_("quarantine.action", quarantine_action, conf_quarantine_action_names,
+		   EW_QUARANTINE_ISOLATE, true, "isolate (infrastructure only) or restrict (baseline)"),
+	CONF_U32("quarantine.ttl", quarantine_ttl_s, EW_DEFAULT_QUARANTINE_TTL_S,
+		 CONF_QUARANTINE_TTL_MIN_S, CONF_QUARANTINE_TTL_MAX_S, true,
+		 "seconds a quarantine lasts unless renewed or released"),
+	CONF_BOOL_("quarantine.release_on_close", quarantine_release_on_close, true, true,
+		   "release the device when its incident closes"),
+	CONF_STRS("quarantine.allow", quarantine_allow, conf_empty_list, true,
+		  "devices never quarantined: mac:, ip:CIDR, class: or name:GLOB"),
+	CONF_U32("quarantine.max_per_hour", quarantine_max_per_hour,
+		 EW_DEFAULT_QUARANTINE_MAX_PER_HOUR, 0, CONF_QUARANTINE_PER_HOUR_LIMIT, true,
+		 "quarantine requests sent in any hour at most; more are held"),
 };
 
 #define CONF_NSETTINGS (sizeof(conf_table) / sizeof(conf_table[0]))
@@ -203,6 +309,72 @@ static const struct ew_cidr_list *conf_list_get(const struct ew_conf *c,
 	return (const struct ew_cidr_list *)(const void *)((const char *)c + s->offset);
 }
 
+static struct ew_string_list *conf_slist(struct ew_conf *c, const struct conf_setting *s)
+{
+	return (struct ew_string_list *)(void *)((char *)c + s->offset);
+}
+
+static const struct ew_string_list *conf_slist_get(const struct ew_conf *c,
+						   const struct conf_setting *s)
+{
+	return (const struct ew_string_list *)(const void *)((const char *)c + s->offset);
+}
+
+static void conf_slist_free(struct ew_string_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+/* Appends a copy of text[0..n); -1 when out of memory (l unchanged). */
+static int conf_slist_add(struct ew_string_list *l, const char *text, size_t n)
+{
+	char **v = realloc(l->v, (l->n + 1) * sizeof(*v));
+	char *copy;
+
+	if (v == NULL)
+		return -1;
+	l->v = v;
+	if ((copy = strndup(text, n)) == NULL)
+		return -1;
+	l->v[l->n++] = copy;
+	return 0;
+}
+
+/* A NULL-terminated array of strings into l (empty first); -1 when out of memory. */
+static int conf_slist_from(struct ew_string_list *l, const char *const *v, size_t n)
+{
+	l->v = NULL;
+	l->n = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (conf_slist_add(l, v[i], strlen(v[i])) < 0) {
+			conf_slist_free(l);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static size_t conf_def_count(const char *const *def)
+{
+	size_t n = 0;
+
+	while (def[n] != NULL)
+		n++;
+	return n;
+}
+
+bool conf_string_list_has(const struct ew_string_list *l, const char *s)
+{
+	for (size_t i = 0; l != NULL && i < l->n; i++)
+		if (strcmp(l->v[i], s) == 0)
+			return true;
+	return false;
+}
+
 /* The built-in default blocks; they parse by construction (test-conf.c checks). */
 static void conf_list_defaults(struct ew_cidr_list *l, const char *const *def)
 {
@@ -235,6 +407,10 @@ void conf_init_defaults(struct ew_conf *conf)
 		case CONF_CIDR_LIST:
 			conf_list_defaults(conf_list(conf, s), s->def_list);
 			break;
+		case CONF_STRING_LIST:
+			/* Out of memory leaves the list empty, like a NULL string above. */
+			conf_slist_from(conf_slist(conf, s), s->def_list, conf_def_count(s->def_list));
+			break;
 		}
 	}
 }
@@ -246,6 +422,10 @@ void conf_free(struct ew_conf *conf)
 	for (size_t i = 0; i < CONF_NSETTINGS; i++) {
 		if (conf_table[i].type == CONF_CIDR_LIST) {
 			ew_cidr_list_free(conf_list(conf, &conf_table[i]));
+			continue;
+		}
+		if (conf_table[i].type == CONF_STRING_LIST) {
+			conf_slist_free(conf_slist(conf, &conf_table[i]));
 			continue;
 		}
 		if (conf_table[i].type != CONF_STRING)
@@ -267,6 +447,8 @@ static int conf_copy(struct ew_conf *dst, const struct ew_conf *src)
 			*conf_str(dst, &conf_table[i]) = NULL;
 		else if (conf_table[i].type == CONF_CIDR_LIST)
 			*conf_list(dst, &conf_table[i]) = empty;
+		else if (conf_table[i].type == CONF_STRING_LIST)
+			*conf_slist(dst, &conf_table[i]) = (struct ew_string_list){ NULL, 0 };
 	}
 	for (size_t i = 0; i < CONF_NSETTINGS; i++) {
 		const struct conf_setting *s = &conf_table[i];
@@ -274,6 +456,13 @@ static int conf_copy(struct ew_conf *dst, const struct ew_conf *src)
 
 		if (s->type == CONF_CIDR_LIST &&
 		    ew_cidr_list_copy(conf_list(dst, s), conf_list_get(src, s)) < 0) {
+			conf_free(dst);
+			return -1;
+		}
+		if (s->type == CONF_STRING_LIST &&
+		    conf_slist_from(conf_slist(dst, s),
+				    (const char *const *)conf_slist_get(src, s)->v,
+				    conf_slist_get(src, s)->n) < 0) {
 			conf_free(dst);
 			return -1;
 		}
@@ -323,6 +512,8 @@ static const char *conf_type_name(enum conf_type type)
 		return "a list of address blocks";
 	case CONF_ENUM:
 		return "a name";
+	case CONF_STRING_LIST:
+		return "a list of strings";
 	}
 	return "a value";
 }
@@ -454,6 +645,76 @@ static int conf_set_cidr_list(struct conf_loader *ld, const struct conf_setting 
 	return 0;
 }
 
+/*
+ * One item of a string list: a scalar of 1..EW_CONF_MAX_LIST_ITEM_BYTES
+ * bytes.  A null item ("- ~") is refused as empty rather than read as the
+ * text "~": no setting has a use for either.
+ */
+static int conf_add_string(struct conf_loader *ld, const struct conf_setting *s,
+			   const yaml_event_t *ev, struct ew_string_list *l)
+{
+	const char *v = (const char *)ev->data.scalar.value;
+	size_t n = ev->data.scalar.length;
+
+	if (ev->type != YAML_SCALAR_EVENT)
+		return yread_error_at(&ld->y, ev->start_mark, "%s: expected a string, found %s",
+				       s->key, yread_node_kind(ev));
+	if (l->n >= s->max)
+		return yread_error_at(&ld->y, ev->start_mark, "%s: more than %u items", s->key,
+				       s->max);
+	if (yread_is_null(ev) || n == 0)
+		return yread_error_at(&ld->y, ev->start_mark, "%s: empty item", s->key);
+	if (n > EW_CONF_MAX_LIST_ITEM_BYTES)
+		return yread_error_at(&ld->y, ev->start_mark, "%s: item is longer than %u bytes",
+				       s->key, EW_CONF_MAX_LIST_ITEM_BYTES);
+	/* A "\0" escape would cut the C string short without anyone noticing. */
+	if (memchr(v, '\0', n) != NULL)
+		return yread_error_at(&ld->y, ev->start_mark, "%s: NUL byte in string", s->key);
+	if (conf_slist_add(l, v, n) < 0)
+		return yread_error(&ld->y, "out of memory");
+	return 0;
+}
+
+/*
+ * A string list: a sequence of scalars, or null for an empty list.  As
+ * with address blocks, the new list replaces the old one whole.
+ */
+static int conf_set_string_list(struct conf_loader *ld, const struct conf_setting *s,
+				const yaml_event_t *start)
+{
+	struct ew_string_list l = { NULL, 0 };
+	int rc = 0;
+
+	if (start->type == YAML_SEQUENCE_START_EVENT) {
+		for (;;) {
+			yaml_event_t ev;
+
+			if (yread_next(&ld->y, &ev) < 0) {
+				rc = -1;
+				break;
+			}
+			if (ev.type == YAML_SEQUENCE_END_EVENT) {
+				yaml_event_delete(&ev);
+				break;
+			}
+			rc = conf_add_string(ld, s, &ev, &l);
+			yaml_event_delete(&ev);
+			if (rc < 0)
+				break;
+		}
+	} else if (!yread_is_null(start)) {
+		rc = yread_error_at(&ld->y, start->start_mark, "%s: expected %s, found %s", s->key,
+				    conf_type_name(s->type), yread_node_kind(start));
+	}
+	if (rc < 0) {
+		conf_slist_free(&l);
+		return -1;
+	}
+	conf_slist_free(conf_slist(ld->work, s));
+	*conf_slist(ld->work, s) = l;
+	return 0;
+}
+
 /* "KEY: 'x' is not one of a, b, c" for a value outside the names. */
 static int conf_set_enum(struct conf_loader *ld, const struct conf_setting *s,
 			 const yaml_event_t *ev)
@@ -492,7 +753,8 @@ static int conf_set_scalar(struct conf_loader *ld, const struct conf_setting *s,
 	case CONF_ENUM:
 		return conf_set_enum(ld, s, ev);
 	case CONF_CIDR_LIST:
-		break; /* conf_load_value hands lists to conf_set_cidr_list */
+	case CONF_STRING_LIST:
+		break; /* conf_load_value hands lists to their own readers */
 	}
 	return yread_error_at(&ld->y, ev->start_mark, "%s: unsupported type", s->key);
 }
@@ -510,6 +772,8 @@ static int conf_load_value(struct conf_loader *ld, size_t plen)
 		return -1;
 	if (s != NULL && s->type == CONF_CIDR_LIST)
 		rc = conf_set_cidr_list(ld, s, &ev);
+	else if (s != NULL && s->type == CONF_STRING_LIST)
+		rc = conf_set_string_list(ld, s, &ev);
 	else if (s != NULL && ev.type == YAML_SCALAR_EVENT)
 		rc = conf_set_scalar(ld, s, &ev);
 	else if (s != NULL)
