@@ -376,8 +376,11 @@ int enft_run(const char *nft_path, const char *script, size_t len, char *err, si
 		goto out;
 	}
 	if (pid == 0) {
-		char *const argv[] = { (char *)"nft", (char *)"-f", (char *)"-", NULL };
-		char *const envp[] = { (char *)"PATH=/usr/sbin:/usr/bin:/sbin:/bin", NULL };
+		/* Writable copies: execve's prototype predates const. */
+		char a0[] = "nft", a1[] = "-f", a2[] = "-";
+		char e0[] = "PATH=/usr/sbin:/usr/bin:/sbin:/bin";
+		char *const argv[] = { a0, a1, a2, NULL };
+		char *const envp[] = { e0, NULL };
 		if (dup2(in, 0) < 0 || dup2(out[1], 1) < 0 || dup2(out[1], 2) < 0)
 			_exit(126);
 		execve(nft_path, argv, envp);

@@ -401,6 +401,21 @@ fail:
 	return NULL;
 }
 
+void engine_tick(struct engine *e, ew_usec_t now_us)
+{
+	/* The clock only moves forward: a late packet does not turn it back. */
+	if (now_us <= e->now_us)
+		return;
+	e->now_us = now_us;
+	e->c.last_ts = now_us;
+	flow_table_expire(e->flows, now_us);
+	device_table_expire(e->devices, now_us);
+	scorer_tick(e->scorer, now_us);
+	incident_expire(e->incidents, now_us);
+	if (e->baselines_path != NULL && now_us - e->last_save_us >= e->save_every_us)
+		save_periodically(e);
+}
+
 void engine_packet(struct engine *e, int dlt, ew_usec_t ts_us, const uint8_t *data,
 		   uint32_t caplen, uint32_t wirelen)
 {
@@ -415,16 +430,7 @@ void engine_packet(struct engine *e, int dlt, ew_usec_t ts_us, const uint8_t *da
 	e->c.bytes += wirelen;
 	if (e->c.first_ts == 0 || ts_us < e->c.first_ts)
 		e->c.first_ts = ts_us;
-	if (ts_us > e->now_us) {
-		e->now_us = ts_us;
-		e->c.last_ts = ts_us;
-		flow_table_expire(e->flows, ts_us);
-		device_table_expire(e->devices, ts_us);
-		scorer_tick(e->scorer, ts_us);
-		incident_expire(e->incidents, ts_us);
-		if (e->baselines_path != NULL && ts_us - e->last_save_us >= e->save_every_us)
-			save_periodically(e);
-	}
+	engine_tick(e, ts_us);
 	ev = decode_packet(dlt, data, caplen, wirelen, ts_us, &pkt, &e->decode);
 	if (ev != DE_NONE) {
 		e->c.decode_errors++;

@@ -63,6 +63,13 @@ struct engine *engine_create(const struct ew_conf *conf, struct output_sink *out
 void engine_packet(struct engine *e, int dlt, ew_usec_t ts_us, const uint8_t *data,
 		   uint32_t caplen, uint32_t wirelen);
 
+/*
+ * Time passes without a packet (a live capture on a quiet wire): flows,
+ * devices, bins and incidents whose time is up at now_us are ended.  The
+ * engine's clock never goes back; packets move it on by themselves.
+ */
+void engine_tick(struct engine *e, ew_usec_t now_us);
+
 /* End of input: ends every flow (reason shutdown) and flushes the output. */
 void engine_finish(struct engine *e);
 

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "capture-file.h"
+#include "capture-live.h"
 #include "conf.h"
 #include "device-oui.h"
 #include "device-rules.h"
@@ -55,6 +56,9 @@ struct options {
 	const char *detections;     /* --detections FILE */
 	bool learn;                 /* --learn: build baselines, raise no anomaly */
 	bool no_scoring;            /* --no-scoring: behavioural scoring off */
+	/* Live capture (-i): one interface per process. */
+	const char *iface;
+	struct capture_live_options live;
 	bool inventory;             /* --inventory: table on stdout at the end */
 	bool quiet;
 	bool check_only;
@@ -76,6 +80,8 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: edgewatch -r FILE [-r FILE ...] [-f BPF] [-c CONFIG] [-o FILE] [-q]\n"
+		"       edgewatch -i IFACE [--snaplen N] [--buffer-mib N] [--no-promisc]\n"
+		"                [--immediate] [-f BPF] [-c CONFIG] [-o FILE] [-q]\n"
 		"                [--inventory] [--inventory-json FILE]\n"
 		"       edgewatch -n [-c CONFIG]\n"
 		"       edgewatch --dump-config | --version | --help\n"
@@ -99,6 +105,13 @@ static void usage(FILE *out)
 		"      --learn          build baselines from a clean capture; raise no anomaly,\n"
 		"                       and end learning so the next run detects at once\n"
 		"      --no-scoring     no behavioural scoring (rules still run): measures its cost\n"
+		"  -i, --interface IFACE\n"
+		"                       capture live from IFACE (a mirrored port) until SIGINT or\n"
+		"                       SIGTERM; one interface per process\n"
+		"      --snaplen N      bytes kept of each packet (default 262144)\n"
+		"      --buffer-mib N   kernel capture buffer in MiB (default 64)\n"
+		"      --no-promisc     do not put the interface in promiscuous mode\n"
+		"      --immediate      deliver each packet at once (lower latency)\n"
 		"  -n, --check-config   check the configuration and exit\n"
 		"      --dump-config    print the documented default configuration\n"
 		"      --version        print versions and exit\n"
@@ -196,6 +209,49 @@ static void read_one(struct run *r, const char *path, const char *filter)
 	progress_clear(&r->progress);
 	log_warnx("%s", err);
 	run_status(r, st == CAPTURE_TRUNCATED ? EXIT_DAMAGED : EXIT_INPUT);
+}
+
+static void on_idle(void *ctx, ew_usec_t now_us)
+{
+	struct run *r = ctx;
+
+	if (reload_requested) {
+		reload_requested = 0;
+		reload_rules(r);
+	}
+	engine_tick(r->engine, now_us);
+}
+
+/*
+ * -i: capture until SIGINT/SIGTERM.  The kernel's counters are reported
+ * at the end: packets the pipeline never saw are counted, not lost silently.
+ */
+static void run_live(struct run *r, const struct options *o, const char *filter)
+{
+	struct capture_live_options lo = o->live;
+	struct capture_live_stats st;
+	struct capture_live *c;
+	char err[CAPTURE_ERRLEN];
+
+	lo.iface = o->iface;
+	lo.bpf = filter;
+	c = capture_live_open(&lo, err);
+	if (c == NULL)
+		fatalx(EXIT_INPUT, "%s", err);
+	if (!o->quiet)
+		log_info("capturing on %s (link type %d); SIGINT or SIGTERM stops", o->iface,
+			 capture_live_dlt(c));
+	if (capture_live_run(c, on_packet, on_idle, r, err) != CAPTURE_OK) {
+		log_warnx("%s", err);
+		run_status(r, EXIT_INPUT);
+	}
+	capture_live_stats(c, &st);
+	if (!o->quiet || st.dropped > 0 || st.if_dropped > 0)
+		log_info("capture %s: %llu packets received, %llu dropped by the kernel, %llu by the "
+			 "interface", o->iface, (unsigned long long)st.received,
+			 (unsigned long long)st.dropped, (unsigned long long)st.if_dropped);
+	r->info.files_ok++;
+	capture_live_close(c);
 }
 
 static void read_inputs(struct run *r, const struct options *o, const char *filter)
@@ -488,6 +544,19 @@ static double mono_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* A whole decimal number within [lo, hi]; anything else ends the run (status 2). */
+static long number_arg(const char *what, const char *text, long lo, long hi)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(text, &end, 10);
+	if (errno != 0 || end == text || *end != '\0' || v < lo || v > hi)
+		fatalx(EXIT_USAGE, "%s: '%s' is not a number from %ld to %ld", what, text, lo, hi);
+	return v;
+}
+
 static int parse_options(int argc, char **argv, struct options *o)
 {
 	static const struct option longopts[] = {
@@ -507,13 +576,19 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "detections", required_argument, NULL, 'T' },
 		{ "learn", no_argument, NULL, 'L' },
 		{ "no-scoring", no_argument, NULL, 'N' },
+		{ "interface", required_argument, NULL, 'i' },
+		{ "snaplen", required_argument, NULL, 'P' },
+		{ "buffer-mib", required_argument, NULL, 'B' },
+		{ "no-promisc", no_argument, NULL, 'Q' },
+		{ "immediate", no_argument, NULL, 'E' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int ch;
 
-	while ((ch = getopt_long(argc, argv, "r:f:c:o:qnh", longopts, NULL)) != -1) {
+	capture_live_defaults(&o->live);
+	while ((ch = getopt_long(argc, argv, "r:i:f:c:o:qnh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'r':
 			if (o->ninputs == MAX_INPUTS)
@@ -532,6 +607,13 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case 'T': o->detections = optarg; break;
 		case 'L': o->learn = true; break;
 		case 'N': o->no_scoring = true; break;
+		case 'i': o->iface = optarg; break;
+		case 'P': o->live.snaplen = (int)number_arg("--snaplen", optarg, 64, 262144); break;
+		case 'B':
+			o->live.buffer_mib = (uint32_t)number_arg("--buffer-mib", optarg, 1, 2047);
+			break;
+		case 'Q': o->live.promiscuous = false; break;
+		case 'E': o->live.immediate = true; break;
 		case 'n': o->check_only = true; break;
 		case 'D':
 			fputs(conf_default_yaml(), stdout);
@@ -598,7 +680,9 @@ int main(int argc, char **argv)
 		conf_free(&conf);
 		return EXIT_OK;
 	}
-	if (o.ninputs == 0) {
+	if (o.iface != NULL && o.ninputs > 0)
+		fatalx(EXIT_USAGE, "-i and -r do not mix: one live interface or capture files");
+	if (o.ninputs == 0 && o.iface == NULL) {
 		usage(stderr);
 		fatalx(EXIT_USAGE, "no input: give a capture with -r FILE");
 	}
@@ -633,10 +717,14 @@ int main(int argc, char **argv)
 	progress_init(&r.progress, !o.quiet);
 
 	t0 = mono_s();
-	read_inputs(&r, &o, filter);
+	if (o.iface != NULL)
+		run_live(&r, &o, filter);
+	else
+		read_inputs(&r, &o, filter);
 	engine_finish(r.engine);
 	progress_clear(&r.progress);
-	if (capture_stop_requested()) {
+	/* A live capture ends by a signal: that is its normal end. */
+	if (capture_stop_requested() && o.iface == NULL) {
 		log_warnx("interrupted: stopped reading early; everything read so far was written");
 		run_status(&r, EXIT_INTERRUPTED);
 	}

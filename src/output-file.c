@@ -4,7 +4,14 @@
  * Lines are written through a large stdio buffer: a write per event would
  * dominate the cost of an offline run.  A failed write (disk full, closed
  * pipe) is remembered and reported by the caller; the packet path goes on.
+ *
+ * Log rotation: after `mv events.json events.json.1`, this sink still
+ * writes to the renamed file (the descriptor follows the inode), until
+ * reopen() opens the path again.  The reopen appends, so a SIGHUP with no
+ * rotation before it does not truncate what was written.
  */
+#define _POSIX_C_SOURCE 200809L
+
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -19,6 +26,7 @@ struct file_sink {
 	struct output_sink base; /* first: the ops pointer */
 	FILE *fp;
 	bool is_stdout;
+	char *path; /* owned; NULL for stdout */
 	char *buffer;
 	char error[256];
 };
@@ -64,7 +72,34 @@ static int file_close(struct output_sink *s, char *err, size_t errlen)
 		rc = -1;
 	}
 	free(fs->buffer);
+	free(fs->path);
 	free(fs);
+	return rc;
+}
+
+/*
+ * Opens the path first and lets go of the old stream only once that
+ * worked: when the directory has become unwritable, lines keep going to
+ * the old file rather than nowhere.  The stdio buffer moves to the new
+ * stream, which is allowed because fclose() has released it and the new
+ * stream has had no I/O yet.
+ */
+static int file_reopen(struct output_sink *s)
+{
+	struct file_sink *fs = (struct file_sink *)s;
+	FILE *fp;
+	int rc = 0;
+
+	if (fs->is_stdout)
+		return 0;
+	fp = fopen(fs->path, "a");
+	if (fp == NULL)
+		return file_fail(fs, "reopen");
+	if (fclose(fs->fp) != 0)
+		rc = file_fail(fs, "write");
+	fs->fp = fp;
+	if (fs->buffer != NULL)
+		setvbuf(fs->fp, fs->buffer, _IOFBF, OUTPUT_FILE_BUFFER_BYTES);
 	return rc;
 }
 
@@ -79,6 +114,7 @@ static const struct output_ops file_ops = {
 	.flush = file_flush,
 	.close = file_close,
 	.error = file_error,
+	.reopen = file_reopen,
 };
 
 struct output_sink *output_file_open(const char *path, char *err, size_t errlen)
@@ -94,9 +130,16 @@ struct output_sink *output_file_open(const char *path, char *err, size_t errlen)
 		fs->fp = stdout;
 		fs->is_stdout = true;
 	} else {
+		fs->path = strdup(path);
+		if (fs->path == NULL) {
+			snprintf(err, errlen, "%s: out of memory", path);
+			free(fs);
+			return NULL;
+		}
 		fs->fp = fopen(path, "w");
 		if (fs->fp == NULL) {
 			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+			free(fs->path);
 			free(fs);
 			return NULL;
 		}

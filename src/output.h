@@ -26,6 +26,14 @@ struct output_ops {
 	int (*close)(struct output_sink *s, char *err, size_t errlen);
 	/* The last error, or "" */
 	const char *(*error)(const struct output_sink *s);
+	/*
+	 * Optional (NULL: nothing to do).  Lets go of the destination and
+	 * opens it again by name: a file renamed away by log rotation is
+	 * closed and a new one created, a syslog connection is made anew.
+	 * Called between two lines, on the thread that writes.  0 or -1; on
+	 * -1 the sink keeps writing where it wrote before.
+	 */
+	int (*reopen)(struct output_sink *s);
 };
 
 struct output_sink {
@@ -34,7 +42,10 @@ struct output_sink {
 
 /*
  * JSON lines to a file ("-" for stdout).  Returns NULL with a message in
- * err when the file cannot be opened.  The sink owns the stream.
+ * err when the file cannot be opened.  The sink owns the stream.  The
+ * file is truncated at open; reopen() appends to the file now at path
+ * (creating it), so a rename-based rotation loses no line and a reopen
+ * without rotation overwrites none.  Standard output is never reopened.
  */
 struct output_sink *output_file_open(const char *path, char *err, size_t errlen);
 

@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -342,21 +343,23 @@ int qreq_validate(const struct qreq *r, bool want_sig, char *err, size_t errlen)
 
 /* ---- canonical encoding, argv ---- */
 
-/* Where field f's value goes in r and how big the buffer is; NULL for non-text fields. */
-static char *field_buf(struct qreq *r, enum qreq_field f, size_t *size)
+/* Where a text field lives in a struct qreq and how big its buffer is; 0 size for the others. */
+static size_t field_slot(enum qreq_field f, size_t *size)
 {
+#define SLOT(m) (*size = sizeof ((struct qreq *)0)->m, offsetof(struct qreq, m))
 	switch (f) {
-	case QF_REQUEST_ID: *size = sizeof r->request_id; return r->request_id;
-	case QF_SENSOR_ID: *size = sizeof r->sensor_id; return r->sensor_id;
-	case QF_MAC: *size = sizeof r->mac; return r->mac;
-	case QF_ADDRS: *size = sizeof r->addrs; return r->addrs;
-	case QF_ALLOW: *size = sizeof r->allow; return r->allow;
-	case QF_REASON: *size = sizeof r->reason; return r->reason;
-	case QF_INCIDENT_ID: *size = sizeof r->incident_id; return r->incident_id;
-	case QF_CAUSE: *size = sizeof r->cause; return r->cause;
-	case QF_SIG: *size = sizeof r->sig; return r->sig;
-	default: *size = 0; return NULL;
+	case QF_REQUEST_ID: return SLOT(request_id);
+	case QF_SENSOR_ID: return SLOT(sensor_id);
+	case QF_MAC: return SLOT(mac);
+	case QF_ADDRS: return SLOT(addrs);
+	case QF_ALLOW: return SLOT(allow);
+	case QF_REASON: return SLOT(reason);
+	case QF_INCIDENT_ID: return SLOT(incident_id);
+	case QF_CAUSE: return SLOT(cause);
+	case QF_SIG: return SLOT(sig);
+	default: *size = 0; return 0;
 	}
+#undef SLOT
 }
 
 /* The text of field f of r (numbers into num); its length in *n. */
@@ -380,9 +383,9 @@ static const char *field_text(const struct qreq *r, enum qreq_field f,
 		v = num;
 		break;
 	default:
-		/* Read only (the cast saves a second table); a missing NUL stops at the buffer's end. */
-		v = field_buf((struct qreq *)r, f, &size);
-		if (v != NULL) {
+		v = (const char *)r + field_slot(f, &size);
+		if (size > 0) {
+			/* A missing NUL stops at the buffer's end. */
 			*n = strnlen(v, size);
 			return v;
 		}
@@ -479,9 +482,8 @@ int qkey_read_file(const char *path, struct qkey *key, char *err, size_t errlen)
 		fail(err, errlen, "%s: not a regular file", path);
 		goto out;
 	}
-	if (st.st_mode & (S_IRWXO | S_IWGRP)) {
-		fail(err, errlen, "%s: others may read or its group may write it (chmod 600)",
-		     path);
+	if (st.st_mode & (S_IRWXG | S_IRWXO)) {
+		fail(err, errlen, "%s: readable or writable by group or others (chmod 600)", path);
 		goto out;
 	}
 	while (n < sizeof buf) {
@@ -622,8 +624,8 @@ static int store_field(struct qreq *r, enum qreq_field f, const char *v, size_t 
 				    field_names[f]);
 		return 0;
 	default:
-		dst = field_buf(r, f, &size);
-		if (dst == NULL || n >= size)
+		dst = (char *)r + field_slot(f, &size);
+		if (size == 0 || n >= size)
 			return fail(err, errlen, "%s: %zu bytes is too long", field_names[f], n);
 		memcpy(dst, v, n);
 		dst[n] = '\0';

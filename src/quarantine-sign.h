@@ -133,10 +133,9 @@ struct qkey {
 /*
  * Reads the key file once (at start): its bytes, one trailing "\n"
  * removed; fewer than QKEY_MIN_BYTES or more than QKEY_MAX_BYTES is an
- * error.  A key file that is not a regular file, or that others may read
- * or its group may write, is refused too (the key would be a secret in
- * name only; group read is allowed for a service group).  0, or -1 with
- * "PATH: problem" in err (key left empty).
+ * error.  A key file that is not a regular file, or that group or others
+ * may read or write, is refused too (the key would be a secret in name
+ * only).  0, or -1 with "PATH: problem" in err (key left empty).
  */
 int qkey_read_file(const char *path, struct qkey *key, char *err, size_t errlen);
 /* The same checks on bytes in memory (tests, callers with their own storage). */

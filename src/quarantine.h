@@ -49,6 +49,7 @@
 #define QUARANTINE_HELD_MAX 256      /* requests waiting for the rate limit */
 #define QUARANTINE_ALLOW_MAX 256     /* allowlist entries */
 #define QUARANTINE_CAUSES_MAX 256    /* cause patterns */
+#define QUARANTINE_PER_HOUR_MAX 10000 /* a larger max_per_hour is a configuration error */
 #define QUARANTINE_WINDOW_US (3600 * EW_USEC_PER_SEC) /* the rate limit's window */
 #define QUARANTINE_TTL_S_MAX (30 * 86400) /* a longer TTL is a configuration error */
 
@@ -72,7 +73,7 @@ struct quarantine_settings {
 	/* quarantine.allow: "mac:aa:bb:cc:dd:ee:ff", "ip:CIDR", "class:NAME", "name:GLOB". */
 	const char *const *allow;
 	size_t nallow;
-	uint32_t max_per_hour;     /* quarantine.max_per_hour: 0 means no limit */
+	uint32_t max_per_hour;     /* quarantine.max_per_hour: 0 sends none (all held, then dropped) */
 	/* network.dns_servers: isolate lets the device reach each host block on udp/53 and udp/67. */
 	const struct ew_cidr_list *dns_servers;
 	const struct qkey *key;    /* read from quarantine.key_file; copied */
@@ -155,7 +156,8 @@ struct quarantine;
  * Checks and copies the settings.  NULL with "quarantine.FIELD: problem"
  * in err on a bad setting (unknown action, allow entry that does not
  * parse, bad sensor id, TTL out of range, key shorter than
- * QKEY_MIN_BYTES or missing while enabled) or allocation failure.
+ * QKEY_MIN_BYTES, or no key while enabled and not a dry run) or
+ * allocation failure.
  */
 struct quarantine *quarantine_create(const struct quarantine_settings *s,
 				     quarantine_decision_fn fn, void *ctx, char *err,

@@ -40,6 +40,46 @@ static void assert_str_same(const char *a, const char *b)
 		assert_string_equal(a, b);
 }
 
+/*
+ * A string list as "[a|b|c]", for comparisons (two calls in one assertion
+ * need two buffers, so they alternate).
+ */
+static const char *slist_text(const struct ew_string_list *l)
+{
+	static char bufs[2][EW_CONF_MAX_LIST_ITEMS * (EW_CONF_MAX_LIST_ITEM_BYTES + 1) + 3];
+	static int which;
+	char *buf = bufs[which ^= 1];
+	size_t used = 0;
+
+	used += (size_t)snprintf(buf + used, sizeof(bufs[0]) - used, "[");
+	for (size_t i = 0; i < l->n; i++)
+		used += (size_t)snprintf(buf + used, sizeof(bufs[0]) - used, "%s%s", i ? "|" : "",
+					 l->v[i]);
+	snprintf(buf + used, sizeof(bufs[0]) - used, "]");
+	return buf;
+}
+
+/* Replaces l with the one string text. */
+static void set_slist(struct ew_string_list *l, const char *text)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	l->v = malloc(sizeof(*l->v));
+	assert_non_null(l->v);
+	l->v[0] = strdup(text);
+	assert_non_null(l->v[0]);
+	l->n = 1;
+}
+
+/* Replaces *field (a string owned by the configuration) with a copy of text. */
+static void set_str(char **field, const char *text)
+{
+	free(*field);
+	*field = strdup(text);
+	assert_non_null(*field);
+}
+
 static void assert_conf_equal(const struct ew_conf *a, const struct ew_conf *b)
 {
 	assert_int_equal(a->max_flows, b->max_flows);
@@ -59,6 +99,35 @@ static void assert_conf_equal(const struct ew_conf *a, const struct ew_conf *b)
 	assert_str_same(a->output_file, b->output_file);
 	assert_true(ew_cidr_list_equal(&a->home_networks, &b->home_networks));
 	assert_true(ew_cidr_list_equal(&a->dns_servers, &b->dns_servers));
+	assert_int_equal(a->output_queue_events, b->output_queue_events);
+	assert_int_equal(a->output_queue_mib, b->output_queue_mib);
+	assert_int_equal(a->syslog_enabled, b->syslog_enabled);
+	assert_str_same(a->syslog_target, b->syslog_target);
+	assert_int_equal(a->syslog_facility, b->syslog_facility);
+	assert_str_same(a->syslog_app_name, b->syslog_app_name);
+	assert_str_same(a->redis_url, b->redis_url);
+	assert_str_same(a->redis_user, b->redis_user);
+	assert_str_same(a->redis_password_file, b->redis_password_file);
+	assert_int_equal(a->redis_connect_timeout_ms, b->redis_connect_timeout_ms);
+	assert_int_equal(a->redis_command_timeout_ms, b->redis_command_timeout_ms);
+	assert_str_same(a->redis_alerts_stream, b->redis_alerts_stream);
+	assert_str_same(a->redis_events_stream, b->redis_events_stream);
+	assert_int_equal(a->redis_maxlen, b->redis_maxlen);
+	assert_str_same(a->redis_channel, b->redis_channel);
+	assert_int_equal(a->redis_spool_mib, b->redis_spool_mib);
+	assert_int_equal(a->quarantine_enabled, b->quarantine_enabled);
+	assert_int_equal(a->quarantine_dry_run, b->quarantine_dry_run);
+	assert_str_same(a->quarantine_stream, b->quarantine_stream);
+	assert_str_same(a->quarantine_enforcement_stream, b->quarantine_enforcement_stream);
+	assert_str_same(a->quarantine_key_file, b->quarantine_key_file);
+	assert_str_same(a->quarantine_sensor_id, b->quarantine_sensor_id);
+	assert_int_equal(a->quarantine_min_severity, b->quarantine_min_severity);
+	assert_string_equal(slist_text(&a->quarantine_causes), slist_text(&b->quarantine_causes));
+	assert_int_equal(a->quarantine_action, b->quarantine_action);
+	assert_int_equal(a->quarantine_ttl_s, b->quarantine_ttl_s);
+	assert_int_equal(a->quarantine_release_on_close, b->quarantine_release_on_close);
+	assert_string_equal(slist_text(&a->quarantine_allow), slist_text(&b->quarantine_allow));
+	assert_int_equal(a->quarantine_max_per_hour, b->quarantine_max_per_hour);
 }
 
 /* A list's blocks in text, ", "-separated, for comparisons. */
@@ -109,6 +178,35 @@ static void init_perturbed(struct ew_conf *c)
 	c->output_file = strdup("seven.json");
 	set_list(&c->home_networks, "192.0.2.0/24");
 	set_list(&c->dns_servers, "192.0.2.53");
+	c->output_queue_events = 7;
+	c->output_queue_mib = 7;
+	c->syslog_enabled = true;
+	set_str(&c->syslog_target, "udp://seven:7");
+	c->syslog_facility = 7;
+	set_str(&c->syslog_app_name, "seven");
+	set_str(&c->redis_url, "redis://seven");
+	set_str(&c->redis_user, "seven");
+	set_str(&c->redis_password_file, "/seven.pw");
+	c->redis_connect_timeout_ms = 7;
+	c->redis_command_timeout_ms = 7;
+	set_str(&c->redis_alerts_stream, "seven:a");
+	set_str(&c->redis_events_stream, "seven:e");
+	c->redis_maxlen = 7;
+	set_str(&c->redis_channel, "seven");
+	c->redis_spool_mib = 7;
+	c->quarantine_enabled = true;
+	c->quarantine_dry_run = false;
+	set_str(&c->quarantine_stream, "seven:q");
+	set_str(&c->quarantine_enforcement_stream, "seven:x");
+	set_str(&c->quarantine_key_file, "/seven.key");
+	set_str(&c->quarantine_sensor_id, "seven");
+	c->quarantine_min_severity = 0;
+	set_slist(&c->quarantine_causes, "seven");
+	c->quarantine_action = EW_QUARANTINE_RESTRICT;
+	c->quarantine_ttl_s = 77;
+	c->quarantine_release_on_close = false;
+	set_slist(&c->quarantine_allow, "mac:07:07:07:07:07:07");
+	c->quarantine_max_per_hour = 7;
 	assert_non_null(c->bpf_filter);
 	assert_non_null(c->output_file);
 }
@@ -143,8 +241,41 @@ static void test_defaults(void **state)
 	assert_null(c.detection_rules);
 	assert_null(c.models_dir);
 	assert_int_equal(c.min_severity, 2); /* medium */
+	assert_int_equal(c.output_queue_events, 65536);
+	assert_int_equal(c.output_queue_mib, 64);
+	assert_false(c.syslog_enabled);
+	assert_null(c.syslog_target);
+	assert_int_equal(c.syslog_facility, 16); /* local0: RFC 5424 code 16 */
+	assert_string_equal(c.syslog_app_name, "edgewatch");
+	assert_null(c.redis_url);
+	assert_null(c.redis_user);
+	assert_null(c.redis_password_file);
+	assert_int_equal(c.redis_connect_timeout_ms, 1000);
+	assert_int_equal(c.redis_command_timeout_ms, 1000);
+	assert_string_equal(c.redis_alerts_stream, "edgewatch:alerts");
+	assert_string_equal(c.redis_events_stream, "edgewatch:events");
+	assert_int_equal(c.redis_maxlen, 100000);
+	assert_null(c.redis_channel);
+	assert_int_equal(c.redis_spool_mib, 256);
+	assert_false(c.quarantine_enabled);
+	assert_true(c.quarantine_dry_run);
+	assert_string_equal(c.quarantine_stream, "edgewatch:quarantine");
+	assert_string_equal(c.quarantine_enforcement_stream, "edgewatch:enforcement");
+	assert_null(c.quarantine_key_file);
+	assert_null(c.quarantine_sensor_id);
+	assert_int_equal(c.quarantine_min_severity, 3); /* high */
+	assert_string_equal(slist_text(&c.quarantine_causes), "[anomaly|mirai-syn-seq|arp-spoof]");
+	assert_true(conf_string_list_has(&c.quarantine_causes, "arp-spoof"));
+	assert_false(conf_string_list_has(&c.quarantine_causes, "arp"));
+	assert_int_equal(c.quarantine_action, EW_QUARANTINE_ISOLATE);
+	assert_int_equal(c.quarantine_ttl_s, 3600);
+	assert_true(c.quarantine_release_on_close);
+	assert_int_equal(c.quarantine_allow.n, 0);
+	assert_int_equal(c.quarantine_max_per_hour, 5);
 	conf_free(&c);
 	assert_int_equal(c.home_networks.n, 0);
+	assert_int_equal(c.quarantine_causes.n, 0);
+	assert_null(c.quarantine_causes.v);
 	assert_null(c.home_networks.v);
 }
 
@@ -234,6 +365,141 @@ static void test_full_file(void **state)
 	assert_string_equal(c.detection_rules, "/etc/edgewatch/detections.yaml");
 	assert_string_equal(c.models_dir, "/etc/edgewatch/models");
 	assert_int_equal(c.min_severity, 3); /* info 0, low 1, medium 2, high 3 */
+	conf_free(&c);
+}
+
+/* The delivery and quarantine keys, each away from its default. */
+static void test_delivery_keys(void **state)
+{
+	static const char text[] =
+		"output:\n"
+		"  queue_events: 16777216\n"
+		"  queue_bytes: 4096\n"
+		"  syslog:\n"
+		"    enabled: yes\n"
+		"    target: tcp://[2001:db8::5]:6514\n"
+		"    facility: local7\n"
+		"    app_name: sensor-1\n"
+		"  redis:\n"
+		"    url: redis://edge@10.0.0.2:6380/2\n"
+		"    user: edge\n"
+		"    password_file: /etc/edgewatch/redis.pw\n"
+		"    connect_timeout_ms: 60000\n"
+		"    command_timeout_ms: 1\n"
+		"    alerts_stream: a\n"
+		"    events_stream: e\n"
+		"    maxlen: 1000000000\n"
+		"    channel: alerts\n"
+		"    spool_mib: 0\n"
+		"quarantine:\n"
+		"  enabled: true\n"
+		"  dry_run: off\n"
+		"  stream: q\n"
+		"  enforcement_stream: x\n"
+		"  key_file: /etc/edgewatch/q.key\n"
+		"  sensor_id: lab-7\n"
+		"  min_severity: critical\n"
+		"  causes: [anomaly, \"telnet-out\"]\n"
+		"  action: restrict\n"
+		"  ttl: 60\n"
+		"  release_on_close: false\n"
+		"  allow:\n"
+		"    - mac:00:11:22:33:44:55\n"
+		"    - ip:10.0.0.0/24\n"
+		"    - class:plc\n"
+		"    - 'name:Pump *'\n"
+		"  max_per_hour: 0\n";
+	struct ew_conf c;
+	char err[EW_CONF_ERRLEN];
+
+	(void)state;
+	conf_init_defaults(&c);
+	assert_int_equal(load(&c, text, err), 0);
+	assert_int_equal(c.output_queue_events, 16777216);
+	assert_int_equal(c.output_queue_mib, 4096);
+	assert_true(c.syslog_enabled);
+	assert_string_equal(c.syslog_target, "tcp://[2001:db8::5]:6514");
+	assert_int_equal(c.syslog_facility, 23); /* local7 = 16 + 7 */
+	assert_string_equal(c.syslog_app_name, "sensor-1");
+	assert_string_equal(c.redis_url, "redis://edge@10.0.0.2:6380/2");
+	assert_string_equal(c.redis_user, "edge");
+	assert_string_equal(c.redis_password_file, "/etc/edgewatch/redis.pw");
+	assert_int_equal(c.redis_connect_timeout_ms, 60000);
+	assert_int_equal(c.redis_command_timeout_ms, 1);
+	assert_string_equal(c.redis_alerts_stream, "a");
+	assert_string_equal(c.redis_events_stream, "e");
+	assert_int_equal(c.redis_maxlen, 1000000000);
+	assert_string_equal(c.redis_channel, "alerts");
+	assert_int_equal(c.redis_spool_mib, 0);
+	assert_true(c.quarantine_enabled);
+	assert_false(c.quarantine_dry_run);
+	assert_string_equal(c.quarantine_stream, "q");
+	assert_string_equal(c.quarantine_enforcement_stream, "x");
+	assert_string_equal(c.quarantine_key_file, "/etc/edgewatch/q.key");
+	assert_string_equal(c.quarantine_sensor_id, "lab-7");
+	assert_int_equal(c.quarantine_min_severity, 4); /* critical */
+	assert_string_equal(slist_text(&c.quarantine_causes), "[anomaly|telnet-out]");
+	assert_int_equal(c.quarantine_action, EW_QUARANTINE_RESTRICT);
+	assert_int_equal(c.quarantine_ttl_s, 60);
+	assert_false(c.quarantine_release_on_close);
+	assert_string_equal(slist_text(&c.quarantine_allow),
+			    "[mac:00:11:22:33:44:55|ip:10.0.0.0/24|class:plc|name:Pump *]");
+	assert_int_equal(c.quarantine_max_per_hour, 0);
+	/* A list replaces the old one whole; null and [] empty it; "" unsets a string. */
+	assert_int_equal(load(&c, "quarantine:\n  causes: [arp-spoof]\n  allow:\n"
+				  "output:\n  redis:\n    url: \"\"\n", err), 0);
+	assert_string_equal(slist_text(&c.quarantine_causes), "[arp-spoof]");
+	assert_int_equal(c.quarantine_allow.n, 0);
+	assert_null(c.quarantine_allow.v);
+	assert_null(c.redis_url);
+	assert_int_equal(load(&c, "quarantine: {causes: []}\n", err), 0);
+	assert_int_equal(c.quarantine_causes.n, 0);
+	assert_false(conf_string_list_has(&c.quarantine_causes, "anomaly"));
+	conf_free(&c);
+}
+
+/*
+ * 64 items of 256 bytes load (the largest list there is); a 257-byte item
+ * and a 65th item are refused.  In "quarantine: {allow: [" (21 bytes) each
+ * item "x, " takes 3 bytes, so item k (from 1) starts at column
+ * 22 + 3 * (k - 1): the 65th at 22 + 192 = 214.
+ */
+static void test_string_list_limits(void **state)
+{
+	char text[64 + 65 * 3 + 16], err[EW_CONF_ERRLEN];
+	char big[32 + 64 * (EW_CONF_MAX_LIST_ITEM_BYTES + 8)]; /* "    - " item "\n" */
+	size_t used;
+	struct ew_conf c;
+
+	(void)state;
+	conf_init_defaults(&c);
+	used = (size_t)snprintf(big, sizeof(big), "quarantine:\n  allow:\n");
+	for (int i = 0; i < 64; i++) {
+		used += (size_t)snprintf(big + used, sizeof(big) - used, "    - ");
+		memset(big + used, 'a' + i % 26, EW_CONF_MAX_LIST_ITEM_BYTES);
+		used += EW_CONF_MAX_LIST_ITEM_BYTES;
+		big[used++] = '\n';
+	}
+	big[used] = '\0';
+	assert_int_equal(load(&c, big, err), 0);
+	assert_int_equal(c.quarantine_allow.n, 64);
+	assert_int_equal(strlen(c.quarantine_allow.v[63]), 256);
+	assert_int_equal(c.quarantine_allow.v[63][0], 'a' + 63 % 26); /* 'l' */
+	for (int entries = 64; entries <= 65; entries++) {
+		used = (size_t)snprintf(text, sizeof(text), "quarantine: {allow: [");
+		for (int i = 0; i < entries; i++)
+			used += (size_t)snprintf(text + used, sizeof(text) - used, "%sx", i ? ", " : "");
+		snprintf(text + used, sizeof(text) - used, "]}\n");
+		if (entries == 64) {
+			assert_int_equal(load(&c, text, err), 0);
+			assert_int_equal(c.quarantine_allow.n, 64);
+			assert_string_equal(c.quarantine_allow.v[0], "x");
+		} else {
+			assert_int_equal(load(&c, text, err), -1);
+			assert_string_equal(err, NAME ":1:214: quarantine.allow: more than 64 items");
+			assert_int_equal(c.quarantine_allow.n, 64); /* the previous list stays */
+		}
+	}
 	conf_free(&c);
 }
 
@@ -458,6 +724,9 @@ struct bad_case {
 #define BAD(n, t, e) { n, t, 0, e }
 #define BAD_LEN(n, t, e) { n, t, sizeof(t) - 1, e }
 #define D41 "12345678901234567890123456789012345678901"
+/* 257 bytes: one more than a string-list item may hold (5 * 50 + 7). */
+#define D50 "12345678901234567890123456789012345678901234567890"
+#define ITEM257 D50 D50 D50 D50 D50 "1234567"
 
 /* Not const: cmocka hands each test its case through a void * state. */
 static struct bad_case bad_cases[] = {
@@ -608,6 +877,61 @@ static struct bad_case bad_cases[] = {
 		 "most 49 characters)"),
 	BAD("list_unknown_key", "network:\n  home_network: []\n",
 	    NAME ":2:3: unknown key 'network.home_network'"),
+	/*
+	 * String lists ("  causes: " is 10 bytes, "  causes: [" 11, "  allow: [" 10)
+	 * and the delivery keys' bounds.
+	 */
+	BAD("slist_scalar", "quarantine:\n  causes: anomaly\n",
+	    NAME ":2:11: quarantine.causes: expected a list of strings, found a scalar"),
+	BAD("slist_mapping", "quarantine:\n  causes: {anomaly: 1}\n",
+	    NAME ":2:11: quarantine.causes: expected a list of strings, found a mapping"),
+	BAD("slist_item_sequence", "quarantine:\n  allow: [[mac:00:11:22:33:44:55]]\n",
+	    NAME ":2:11: quarantine.allow: expected a string, found a sequence"),
+	BAD("slist_item_mapping", "quarantine:\n  allow:\n    - {class: plc}\n",
+	    NAME ":3:7: quarantine.allow: expected a string, found a mapping"),
+	BAD("slist_item_empty", "quarantine:\n  causes: [\"\"]\n",
+	    NAME ":2:12: quarantine.causes: empty item"),
+	BAD("slist_item_null", "quarantine:\n  causes: [anomaly, ~]\n",
+	    NAME ":2:21: quarantine.causes: empty item"),
+	BAD("slist_item_nul", "quarantine:\n  causes: [\"a\\0b\"]\n",
+	    NAME ":2:12: quarantine.causes: NUL byte in string"),
+	BAD("slist_item_too_long", "quarantine:\n  causes:\n    - " ITEM257 "\n",
+	    NAME ":3:7: quarantine.causes: item is longer than 256 bytes"),
+	BAD("facility_unknown", "output:\n  syslog:\n    facility: local8\n",
+	    NAME ":3:15: output.syslog.facility: 'local8' is not one of kern, user, mail, daemon, "
+		 "auth, syslog, lpr, news, uucp, cron, authpriv, ftp, ntp, audit, alert, clock, "
+		 "local0, local1, local2, local3, local4, local5, local6, local7"),
+	BAD("facility_number", "output:\n  syslog:\n    facility: 16\n",
+	    NAME ":3:15: output.syslog.facility: '16' is not one of kern, user, mail, daemon, "
+		 "auth, syslog, lpr, news, uucp, cron, authpriv, ftp, ntp, audit, alert, clock, "
+		 "local0, local1, local2, local3, local4, local5, local6, local7"),
+	BAD("syslog_enabled_word", "output:\n  syslog:\n    enabled: maybe\n",
+	    NAME ":3:14: output.syslog.enabled: 'maybe' is not a boolean (true/false, yes/no, "
+		 "on/off)"),
+	BAD("app_name_empty", "output:\n  syslog:\n    app_name: \"\"\n",
+	    NAME ":3:15: output.syslog.app_name: a value is required"),
+	BAD("app_name_49", "output:\n  syslog:\n    app_name: " D41 "12345678\n",
+	    NAME ":3:15: output.syslog.app_name: string is longer than 48 bytes"),
+	BAD("queue_events_zero", "output:\n  queue_events: 0\n",
+	    NAME ":2:17: output.queue_events: 0 is out of range 1..16777216"),
+	BAD("queue_bytes_above", "output:\n  queue_bytes: 4097\n",
+	    NAME ":2:16: output.queue_bytes: 4097 is out of range 1..4096"),
+	BAD("redis_connect_above", "output:\n  redis:\n    connect_timeout_ms: 60001\n",
+	    NAME ":3:25: output.redis.connect_timeout_ms: 60001 is out of range 1..60000"),
+	BAD("redis_maxlen_zero", "output:\n  redis:\n    maxlen: 0\n",
+	    NAME ":3:13: output.redis.maxlen: 0 is out of range 1..1000000000"),
+	BAD("redis_spool_above", "output:\n  redis:\n    spool_mib: 65537\n",
+	    NAME ":3:16: output.redis.spool_mib: 65537 is out of range 0..65536"),
+	BAD("redis_inline_password", "output:\n  redis:\n    password: hunter2\n",
+	    NAME ":3:5: unknown key 'output.redis.password'"),
+	BAD("quarantine_action", "quarantine:\n  action: block\n",
+	    NAME ":2:11: quarantine.action: 'block' is not one of isolate, restrict"),
+	BAD("quarantine_ttl_short", "quarantine:\n  ttl: 59\n",
+	    NAME ":2:8: quarantine.ttl: 59 is out of range 60..604800"),
+	BAD("quarantine_per_hour", "quarantine:\n  max_per_hour: 10001\n",
+	    NAME ":2:17: quarantine.max_per_hour: 10001 is out of range 0..10000"),
+	BAD("sensor_id_65", "quarantine:\n  sensor_id: " D41 "123456789012345678901234\n",
+	    NAME ":2:14: quarantine.sensor_id: string is longer than 64 bytes"),
 	/* What could make a small file expensive, or mean something we do not do. */
 	BAD("anchor", "flow:\n  max_flows: &n 5\n", NAME ":2:14: anchors are not allowed"),
 	BAD("anchor_mapping", "flow: &f\n  max_flows: 5\n", NAME ":1:7: anchors are not allowed"),
@@ -933,6 +1257,8 @@ int main(void)
 		cmocka_unit_test(test_free_null_and_twice),
 		cmocka_unit_test(test_full_file),
 		cmocka_unit_test(test_lists_replace_and_empty),
+		cmocka_unit_test(test_delivery_keys),
+		cmocka_unit_test(test_string_list_limits),
 		cmocka_unit_test(test_list_limit),
 		cmocka_unit_test(test_flow_style_and_markers),
 		cmocka_unit_test(test_empty_inputs),
