@@ -8,9 +8,8 @@
 #include <sys/random.h>
 
 #include "baseline-store.h"
-#include "detect-arp.h"
 #include "device-observe.h"
-#include "engine.h"
+#include "engine-private.h"
 #include "output-alert.h"
 #include "output-device.h"
 #include "output-flow.h"
@@ -20,32 +19,6 @@
 #define ENGINE_DNS_CACHE_ENTRIES 8192u /* addresses named by DNS answers */
 #define ENGINE_DETECT_HITS 8 /* rule hits taken from one stage of one flow */
 
-struct engine {
-	const struct ew_conf *conf;
-	struct output_sink *out;
-	struct flow_table *flows;
-	struct dpi *dpi;
-	struct device_table *devices;
-	const struct oui_db *oui;
-	const struct device_rules *rules;
-	/* Behavioural scoring and rules: both optional. */
-	struct model default_model; /* used until engine_set_model() */
-	const struct model *model;
-	struct scorer *scorer;
-	struct incident_table *incidents;
-	const struct detect_rules *detections;
-	struct detect_state *detect_state;
-	bool learn_only;
-	struct arp_watch *arp;
-	enum ew_severity alert_min; /* rule hits below this are counted, not reported */
-	char *baselines_path;       /* saved every save_every_us of packet time; NULL never */
-	ew_usec_t save_every_us, last_save_us;
-	struct json_buf jb;
-	ew_usec_t now_us; /* latest packet time seen */
-	bool silent;      /* being destroyed: end flows without events */
-	struct decode_stats decode;
-	struct engine_counters c;
-};
 
 /* Bucket placement only: a random seed resists crafted collisions. */
 static uint64_t hash_seed(void)
@@ -57,7 +30,7 @@ static uint64_t hash_seed(void)
 	return seed;
 }
 
-static void emit(struct engine *e)
+void engine_emit(struct engine *e)
 {
 	if (e->jb.err) {
 		e->c.events_dropped++;
@@ -96,7 +69,7 @@ static void on_device_event(void *ctx, const struct device *d, const struct devi
 		return;
 	}
 	e->c.device_events++;
-	emit(e);
+	engine_emit(e);
 }
 
 /* A MAC-keyed incident's device, when its record is still in the table. */
@@ -115,16 +88,18 @@ static const struct device *device_of_key(const struct engine *e, uint64_t key)
 static void on_incident_close(void *ctx, const struct incident *inc, bool forced)
 {
 	struct engine *e = ctx;
+	const struct device *d;
 
 	if (e->silent)
 		return;
-	if (output_incident_closed(&e->jb, e->now_us, device_of_key(e, inc->device_key), inc,
-				   forced) != 0) {
+	d = device_of_key(e, inc->device_key);
+	if (output_incident_closed(&e->jb, e->now_us, d, inc, forced) != 0)
 		e->c.events_dropped++;
-		return;
+	else {
+		e->c.incident_events++;
+		engine_emit(e);
 	}
-	e->c.incident_events++;
-	emit(e);
+	engine_quarantine_notify(e, d, inc, QEV_CLOSED);
 }
 
 /* Scorer callback: an anomalous window, folded into the device's incident. */
@@ -143,12 +118,13 @@ static void on_score_report(void *ctx, const struct device *d, uint64_t key,
 		return;
 	if (output_anomaly_event(&e->jb, e->now_us, d, key, inc,
 				 act == INCIDENT_OPENED ? ALERT_OPENED : ALERT_ESCALATED, r,
-				 d != NULL ? d->class_name : "") != 0) {
+				 d != NULL ? d->class_name : "") != 0)
 		e->c.events_dropped++;
-		return;
+	else {
+		e->c.incident_events++;
+		engine_emit(e);
 	}
-	e->c.incident_events++;
-	emit(e);
+	engine_quarantine_notify(e, d, inc, act == INCIDENT_OPENED ? QEV_OPENED : QEV_ESCALATED);
 }
 
 /* The view of flow f that the detection rules judge at a stage. */
@@ -238,12 +214,14 @@ static void detect_flow(struct engine *e, const struct flow *f, enum detect_stag
 			continue;
 		if (output_alert_event(&e->jb, e->now_us, d, key, inc,
 				       act == INCIDENT_OPENED ? ALERT_OPENED : ALERT_ESCALATED,
-				       &hv) != 0) {
+				       &hv) != 0)
 			e->c.events_dropped++;
-			continue;
+		else {
+			e->c.incident_events++;
+			engine_emit(e);
 		}
-		e->c.incident_events++;
-		emit(e);
+		engine_quarantine_notify(e, d, inc,
+					 act == INCIDENT_OPENED ? QEV_OPENED : QEV_ESCALATED);
 	}
 }
 
@@ -305,12 +283,13 @@ static void arp_conflict_alert(struct engine *e, const struct arp_conflict *c)
 	if (inc == NULL || act == INCIDENT_SUPPRESSED)
 		return;
 	if (output_alert_event(&e->jb, e->now_us, d, key, inc,
-			       act == INCIDENT_OPENED ? ALERT_OPENED : ALERT_ESCALATED, &hv) != 0) {
+			       act == INCIDENT_OPENED ? ALERT_OPENED : ALERT_ESCALATED, &hv) != 0)
 		e->c.events_dropped++;
-		return;
+	else {
+		e->c.incident_events++;
+		engine_emit(e);
 	}
-	e->c.incident_events++;
-	emit(e);
+	engine_quarantine_notify(e, d, inc, act == INCIDENT_OPENED ? QEV_OPENED : QEV_ESCALATED);
 }
 
 /* Flow-table callback: finish detection, feed the devices, log the flow. */
@@ -336,7 +315,7 @@ static void on_flow_end(void *ctx, struct flow *f, enum flow_end_reason why)
 		e->c.events_dropped++;
 		return;
 	}
-	emit(e);
+	engine_emit(e);
 }
 
 struct engine *engine_create(const struct ew_conf *conf, struct output_sink *out,
@@ -412,6 +391,8 @@ void engine_tick(struct engine *e, ew_usec_t now_us)
 	device_table_expire(e->devices, now_us);
 	scorer_tick(e->scorer, now_us);
 	incident_expire(e->incidents, now_us);
+	if (e->quarantine != NULL)
+		quarantine_tick(e->quarantine, now_us);
 	if (e->baselines_path != NULL && now_us - e->last_save_us >= e->save_every_us)
 		save_periodically(e);
 }
@@ -481,7 +462,12 @@ void engine_packet(struct engine *e, int dlt, ew_usec_t ts_us, const uint8_t *da
 void engine_finish(struct engine *e)
 {
 	flow_table_flush(e->flows);
-	/* Incidents still open are closed with their totals: the run is over. */
+	/*
+	 * Incidents still open are closed with their totals: the run is over.
+	 * That is not the attack ending, so quarantines are not released:
+	 * their TTL (or a release by hand) ends them, whatever the sensor does.
+	 */
+	e->finishing = true;
 	incident_flush(e->incidents);
 	/* A clean capture has been learned: the next run detects from its first packet. */
 	if (e->learn_only)
@@ -501,6 +487,8 @@ void engine_destroy(struct engine *e)
 	incident_table_destroy(e->incidents);
 	detect_state_destroy(e->detect_state);
 	arp_watch_destroy(e->arp);
+	quarantine_destroy(e->quarantine);
+	free(e->quarantine_stream);
 	free(e->baselines_path);
 	model_free(&e->default_model);
 	device_table_destroy(e->devices);

@@ -133,6 +133,17 @@ enum baseline_store_result engine_save_baselines(struct engine *e, const char *p
 /* Also save to path every every_s seconds of packet time (NULL: never).  -1 out of memory. */
 int engine_set_baselines_file(struct engine *e, const char *path, uint32_t every_s);
 
+/*
+ * Quarantine requests (quarantine.h): incidents go to the policy in qs,
+ * and the requests it decides on are added to stream through redis (the
+ * Redis sink, borrowed; NULL: decisions are still made and reported as
+ * `quarantine` events, but nothing can be delivered).  -1 with a message
+ * when the policy's settings are refused.
+ */
+struct quarantine_settings;
+int engine_set_quarantine(struct engine *e, const struct quarantine_settings *qs,
+			  struct output_sink *redis, const char *stream, char *err, size_t errlen);
+
 struct scorer *engine_scorer(struct engine *e);
 const struct incident_stats *engine_incident_stats(const struct engine *e);
 

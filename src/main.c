@@ -17,6 +17,9 @@
 
 #include "capture-file.h"
 #include "capture-live.h"
+#include "output-setup.h"
+#include "quarantine-sign.h"
+#include "quarantine.h"
 #include "conf.h"
 #include "device-oui.h"
 #include "device-rules.h"
@@ -56,6 +59,7 @@ struct options {
 	const char *detections;     /* --detections FILE */
 	bool learn;                 /* --learn: build baselines, raise no anomaly */
 	bool no_scoring;            /* --no-scoring: behavioural scoring off */
+	const char *redis_url;      /* --redis URL: overrides output.redis.url */
 	/* Live capture (-i): one interface per process. */
 	const char *iface;
 	struct capture_live_options live;
@@ -105,6 +109,8 @@ static void usage(FILE *out)
 		"      --learn          build baselines from a clean capture; raise no anomaly,\n"
 		"                       and end learning so the next run detects at once\n"
 		"      --no-scoring     no behavioural scoring (rules still run): measures its cost\n"
+		"      --redis URL      also add events to Redis streams (redis://host:port/db or\n"
+		"                       unix:///path); overrides output.redis.url\n"
 		"  -i, --interface IFACE\n"
 		"                       capture live from IFACE (a mirrored port) until SIGINT or\n"
 		"                       SIGTERM; one interface per process\n"
@@ -165,6 +171,7 @@ static void on_hup(int sig)
 {
 	(void)sig;
 	reload_requested = 1;
+	outputs_reopen(); /* log rotation: the file is reopened between two lines */
 }
 
 /*
@@ -526,6 +533,74 @@ static void reload_rules(struct run *r)
 	}
 }
 
+/* Notices from the outputs (Redis reconnects, spool drops), from the output thread. */
+static void output_notice(void *ctx, const char *msg)
+{
+	(void)ctx;
+	log_warnx("%s", msg);
+}
+
+/* One line per thing the outputs lost or failed at. */
+static void report_outputs(const struct outputs_summary *sum, const char *file)
+{
+	const struct output_queue_stats *q = &sum->queue;
+
+	if (q->dropped > 0)
+		log_warnx("output: %llu events dropped: the queue was full",
+			  (unsigned long long)q->dropped);
+	if (q->abandoned > 0)
+		log_warnx("output: %llu events not written: the outputs did not drain in time",
+			  (unsigned long long)q->abandoned);
+	for (size_t i = 0; i < q->nsinks; i++)
+		if (q->sink[i].errors > 0)
+			log_warnx("output %s: %s (%llu lines failed)",
+				  strcmp(q->sink[i].name, "file") == 0 ? file : q->sink[i].name,
+				  q->sink[i].last_error, (unsigned long long)q->sink[i].errors);
+	if (sum->error[0] != '\0')
+		log_warnx("output: %s", sum->error);
+}
+
+/*
+ * Quarantine requests, when the configuration enables them: the key from
+ * its file (never inline), the policy's settings from the configuration.
+ * Any problem stops the start (status 3): an operator who asked for
+ * quarantine must know it is not running.
+ */
+static void setup_quarantine(struct engine *e, const struct ew_conf *conf, struct output_sink *redis,
+			     struct qkey *key)
+{
+	static const char *causes[64], *allow[64];
+	char host[65] = "", err[512];
+	struct quarantine_settings qs;
+
+	if (conf->quarantine_key_file == NULL)
+		fatalx(EXIT_CONFIG, "quarantine.enabled needs quarantine.key_file");
+	if (qkey_read_file(conf->quarantine_key_file, key, err, sizeof(err)) != 0)
+		fatalx(EXIT_CONFIG, "%s", err);
+	if (redis == NULL && !conf->quarantine_dry_run)
+		log_warnx("quarantine is on but there is no Redis output: requests cannot be sent");
+	gethostname(host, sizeof(host) - 1);
+	memset(&qs, 0, sizeof(qs));
+	qs.enabled = true;
+	qs.dry_run = conf->quarantine_dry_run;
+	qs.sensor_id = conf->quarantine_sensor_id != NULL ? conf->quarantine_sensor_id : host;
+	qs.min_severity = (uint8_t)conf->quarantine_min_severity;
+	for (size_t i = 0; i < conf->quarantine_causes.n && i < 64; i++)
+		causes[qs.ncauses++] = conf->quarantine_causes.v[i];
+	qs.causes = causes;
+	qs.action = conf->quarantine_action == EW_QUARANTINE_RESTRICT ? QREQ_RESTRICT : QREQ_ISOLATE;
+	qs.ttl_s = conf->quarantine_ttl_s;
+	qs.release_on_close = conf->quarantine_release_on_close;
+	for (size_t i = 0; i < conf->quarantine_allow.n && i < 64; i++)
+		allow[qs.nallow++] = conf->quarantine_allow.v[i];
+	qs.allow = allow;
+	qs.max_per_hour = conf->quarantine_max_per_hour;
+	qs.dns_servers = &conf->dns_servers;
+	qs.key = key;
+	if (engine_set_quarantine(e, &qs, redis, conf->quarantine_stream, err, sizeof(err)) != 0)
+		fatalx(EXIT_CONFIG, "quarantine: %s", err);
+}
+
 /* MAC vendor names; without them the sensor still runs (vendors unknown). */
 static struct oui_db *load_vendors(void)
 {
@@ -576,6 +651,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "detections", required_argument, NULL, 'T' },
 		{ "learn", no_argument, NULL, 'L' },
 		{ "no-scoring", no_argument, NULL, 'N' },
+		{ "redis", required_argument, NULL, 'X' },
 		{ "interface", required_argument, NULL, 'i' },
 		{ "snaplen", required_argument, NULL, 'P' },
 		{ "buffer-mib", required_argument, NULL, 'B' },
@@ -607,6 +683,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case 'T': o->detections = optarg; break;
 		case 'L': o->learn = true; break;
 		case 'N': o->no_scoring = true; break;
+		case 'X': o->redis_url = optarg; break;
 		case 'i': o->iface = optarg; break;
 		case 'P': o->live.snaplen = (int)number_arg("--snaplen", optarg, 64, 262144); break;
 		case 'B':
@@ -650,7 +727,9 @@ int main(int argc, char **argv)
 	struct options o = { 0 };
 	struct run r = { 0 };
 	struct ew_conf conf;
-	struct output_sink *out;
+	struct outputs *outs;
+	struct outputs_summary outsum;
+	struct qkey qkey;
 	char err[CAPTURE_ERRLEN];
 	const char *filter, *output_path;
 	struct oui_db *vendors;
@@ -688,11 +767,19 @@ int main(int argc, char **argv)
 	}
 	/* conf.output_file is NULL only if start-up ran out of memory: stdout then. */
 	output_path = o.output ? o.output : conf.output_file ? conf.output_file : "-";
-	out = output_file_open(output_path, err, sizeof(err));
-	if (out == NULL)
+	state_dir = o.state_dir ? o.state_dir : conf.state_dir;
+	/* hiredis writes with write(): a server closing the socket must not kill the sensor. */
+	signal(SIGPIPE, SIG_IGN);
+	outs = outputs_open(&(struct outputs_request){ .conf = &conf, .file = output_path,
+						       .redis_url = o.redis_url,
+						       .state_dir = state_dir,
+						       .live = o.iface != NULL,
+						       .notice = output_notice },
+			    err, sizeof(err));
+	if (outs == NULL)
 		fatalx(EXIT_RUNTIME, "%s", err);
 	vendors = load_vendors();
-	r.engine = engine_create(&conf, out, vendors, err, sizeof(err));
+	r.engine = engine_create(&conf, outputs_sink(outs), vendors, err, sizeof(err));
 	if (r.engine == NULL)
 		fatalx(EXIT_RUNTIME, "%s", err);
 	engine_set_rules(r.engine, rules);
@@ -705,7 +792,9 @@ int main(int argc, char **argv)
 		fatalx(EXIT_RUNTIME, "out of memory");
 	scorer_set_enabled(engine_scorer(r.engine), !o.no_scoring);
 	engine_set_alert_min_severity(r.engine, (enum ew_severity)conf.min_severity);
-	state_dir = o.state_dir ? o.state_dir : conf.state_dir;
+	memset(&qkey, 0, sizeof(qkey));
+	if (conf.quarantine_enabled)
+		setup_quarantine(r.engine, &conf, outputs_redis(outs), &qkey);
 	if (state_path(state_dir, DEVICE_STORE_FILE, state_file, sizeof(state_file)))
 		load_state(r.engine, state_file, o.quiet);
 	if (state_path(state_dir, BASELINE_STORE_FILE, baselines_file, sizeof(baselines_file))) {
@@ -734,8 +823,8 @@ int main(int argc, char **argv)
 		run_status(&r, EXIT_RUNTIME);
 	}
 	r.info.wall_s = mono_s() - t0;
-	if (out->ops->close(out, err, sizeof(err)) != 0) {
-		log_warnx("output %s: %s", output_path, err);
+	if (outputs_close(outs, &outsum) != 0) {
+		report_outputs(&outsum, output_path);
 		run_status(&r, EXIT_RUNTIME);
 	}
 	if (write_inventory(&o, r.engine) != 0)
@@ -758,6 +847,7 @@ int main(int argc, char **argv)
 	device_rules_free(r.rules);
 	detect_rules_free(r.detections);
 	model_free(&model);
+	qkey_wipe(&qkey);
 	oui_db_free(vendors);
 	conf_free(&conf);
 	return r.status;

@@ -1,0 +1,57 @@
+/*
+ * engine-private.h - the engine's state, shared by engine.c (the packet
+ * path) and engine-quarantine.c (turning incidents into quarantine
+ * requests).  Nothing else includes it.
+ */
+#ifndef EW_ENGINE_PRIVATE_H
+#define EW_ENGINE_PRIVATE_H
+
+#include "detect-arp.h"
+#include "engine.h"
+#include "quarantine.h"
+#include "util-json.h"
+
+struct engine {
+	const struct ew_conf *conf;
+	struct output_sink *out;
+	struct flow_table *flows;
+	struct dpi *dpi;
+	struct device_table *devices;
+	const struct oui_db *oui;
+	const struct device_rules *rules;
+	/* Behavioural scoring and rules: both optional. */
+	struct model default_model; /* used until engine_set_model() */
+	const struct model *model;
+	struct scorer *scorer;
+	struct incident_table *incidents;
+	const struct detect_rules *detections;
+	struct detect_state *detect_state;
+	bool learn_only;
+	struct arp_watch *arp;
+	enum ew_severity alert_min; /* rule hits below this are counted, not reported */
+	char *baselines_path;       /* saved every save_every_us of packet time; NULL never */
+	ew_usec_t save_every_us, last_save_us;
+	/* Quarantine requests (engine-quarantine.c): NULL when off. */
+	struct quarantine *quarantine;
+	struct output_sink *redis;  /* where requests go (borrowed); NULL: none */
+	bool finishing;             /* engine_finish(): closing incidents is not their end */
+	char *quarantine_stream;
+	uint64_t quarantine_send_errors;
+	struct json_buf jb;
+	ew_usec_t now_us; /* latest packet time seen */
+	bool silent;      /* being destroyed: end flows without events */
+	struct decode_stats decode;
+	struct engine_counters c;
+};
+
+/* Writes the event built in e->jb to the output, counting what happened. */
+void engine_emit(struct engine *e);
+
+/*
+ * An incident's event was written (or it closed): tell the quarantine
+ * policy.  d may be NULL (the device record is gone); no-op when off.
+ */
+void engine_quarantine_notify(struct engine *e, const struct device *d, const struct incident *inc,
+			      enum quarantine_event ev);
+
+#endif /* EW_ENGINE_PRIVATE_H */

@@ -1,0 +1,167 @@
+/*
+ * engine-quarantine.c - incidents to quarantine requests.
+ *
+ * Each incident event (opened, escalated, closed) is handed to the
+ * quarantine policy (quarantine.h), which decides: send a signed request,
+ * send a release, hold it (rate limit), or refuse (allowlist, severity,
+ * cause, already quarantined), or in dry-run say what it would have sent.
+ * Requests and releases go to the Redis stream through the Redis sink;
+ * every decision an operator should see becomes a `quarantine` event
+ * (docs/events.md): what was decided, about which device and incident,
+ * and why.  Refusals for severity, cause or an active quarantine are the
+ * everyday case and write nothing.
+ *
+ * A request can wait on Redis for up to its command timeout (the Redis
+ * sink serialises calls): requests are rare (rate-limited per hour), so
+ * the packet path accepts that wait rather than lose a request.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine-private.h"
+#include "output-device.h"
+#include "output-redis.h"
+#include "util-time.h"
+
+#define QUARANTINE_MAX_ADDRS DEVICE_MAX_ADDRS
+
+static const char *const decision_names[QD_KIND_COUNT] = {
+	[QD_SEND] = "sent",
+	[QD_RELEASE] = "release_sent",
+	[QD_WOULD_SEND] = "would_send",
+	[QD_HELD] = "held",
+	[QD_REFUSED_ALLOWLIST] = "refused_allowlist",
+	[QD_REFUSED_SEVERITY] = "refused_severity",
+	[QD_REFUSED_CAUSE] = "refused_cause",
+	[QD_REFUSED_ACTIVE] = "refused_active",
+	[QD_DROPPED] = "dropped",
+};
+
+/* Only these decisions are worth an event: the rest is every incident's normal case. */
+static bool decision_reported(enum quarantine_decision_kind k)
+{
+	return k == QD_SEND || k == QD_RELEASE || k == QD_WOULD_SEND || k == QD_HELD ||
+	       k == QD_REFUSED_ALLOWLIST || k == QD_DROPPED;
+}
+
+static void put_time(struct json_buf *jb, const char *key, ew_usec_t ts)
+{
+	char buf[EW_TIMESTAMP_LEN];
+
+	ew_time_format(ts, buf);
+	json_string(jb, key, buf);
+}
+
+/* Writes the `quarantine` event of one decision. */
+static void decision_event(struct engine *e, const struct quarantine_decision *d, bool sent_ok)
+{
+	char id[17];
+
+	json_reset(&e->jb);
+	json_open_object(&e->jb, NULL);
+	put_time(&e->jb, "timestamp", e->now_us);
+	json_string(&e->jb, "event_type", "quarantine");
+	snprintf(id, sizeof(id), "%016" PRIx64, d->device_key);
+	json_open_object(&e->jb, "quarantine");
+	json_string(&e->jb, "decision", decision_names[d->kind]);
+	json_bool(&e->jb, "dry_run", d->dry_run);
+	json_string(&e->jb, "device_key", id);
+	if (d->incident_id != 0) {
+		snprintf(id, sizeof(id), "%016" PRIx64, d->incident_id);
+		json_string(&e->jb, "incident_id", id);
+	}
+	if (d->req != NULL) {
+		json_string(&e->jb, "request_id", d->req->request_id);
+		json_string(&e->jb, "action", qreq_action_name((enum qreq_action)d->req->action));
+		if (d->req->mac[0] != '\0')
+			json_string(&e->jb, "mac", d->req->mac);
+		json_string(&e->jb, "addrs", d->req->addrs);
+		if (d->req->allow[0] != '\0')
+			json_string(&e->jb, "allow", d->req->allow);
+		put_time(&e->jb, "expires", d->req->expires_us);
+	}
+	if (d->kind == QD_SEND || d->kind == QD_RELEASE)
+		json_bool(&e->jb, "delivered", sent_ok);
+	json_bytes(&e->jb, "reason", (const uint8_t *)d->reason, strlen(d->reason));
+	json_close_object(&e->jb);
+	json_close_object(&e->jb);
+	e->c.incident_events++;
+	engine_emit(e);
+}
+
+/* The policy's decisions: send what is to be sent, then say what happened. */
+static void on_decision(void *ctx, const struct quarantine_decision *d)
+{
+	struct engine *e = ctx;
+	bool sent_ok = false;
+
+	if ((d->kind == QD_SEND || d->kind == QD_RELEASE) && d->argv != NULL) {
+		size_t n = 0;
+
+		while (n < 2 * QF_COUNT && d->argv->argv[n] != NULL)
+			n++;
+		sent_ok = e->redis != NULL &&
+			  output_redis_xadd(e->redis, e->quarantine_stream, d->argv->argv,
+					    d->argv->len, n) == 0;
+		if (!sent_ok)
+			e->quarantine_send_errors++;
+	}
+	if (!e->silent && decision_reported(d->kind))
+		decision_event(e, d, sent_ok);
+}
+
+void engine_quarantine_notify(struct engine *e, const struct device *d, const struct incident *inc,
+			      enum quarantine_event ev)
+{
+	struct ew_addr addrs[QUARANTINE_MAX_ADDRS];
+	struct quarantine_incident qi;
+
+	if (e->quarantine == NULL || (ev == QEV_CLOSED && e->finishing))
+		return;
+	memset(&qi, 0, sizeof(qi));
+	qi.event = ev;
+	qi.dev.key = inc->device_key;
+	if (d != NULL) {
+		qi.dev.has_mac = d->key_kind == DEVICE_KEY_MAC;
+		memcpy(qi.dev.mac, d->mac, 6);
+		for (size_t i = 0; i < d->naddr && i < QUARANTINE_MAX_ADDRS; i++)
+			addrs[qi.dev.naddrs++] = d->addr[i].addr;
+		if (d->key_kind == DEVICE_KEY_IP && qi.dev.naddrs == 0)
+			addrs[qi.dev.naddrs++] = d->ip;
+		qi.dev.addrs = addrs;
+		qi.dev.class_name = d->class_name;
+		qi.dev.name = output_device_name(d);
+	}
+	qi.incident_id = inc->id;
+	qi.cause = inc->cause;
+	qi.severity = inc->severity;
+	qi.score = inc->score_max;
+	qi.ts = e->now_us;
+	/* restrict: no destination list yet, so the policy falls back to isolate (documented). */
+	quarantine_notify(e->quarantine, &qi);
+}
+
+int engine_set_quarantine(struct engine *e, const struct quarantine_settings *qs,
+			  struct output_sink *redis, const char *stream, char *err, size_t errlen)
+{
+	struct quarantine *q;
+	char *copy = strdup(stream);
+
+	if (copy == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	q = quarantine_create(qs, on_decision, e, err, errlen);
+	if (q == NULL) {
+		free(copy);
+		return -1;
+	}
+	quarantine_destroy(e->quarantine);
+	free(e->quarantine_stream);
+	e->quarantine = q;
+	e->quarantine_stream = copy;
+	e->redis = redis;
+	return 0;
+}

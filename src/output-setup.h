@@ -1,0 +1,65 @@
+/*
+ * output-setup.h - the sensor's outputs as the configuration asks for
+ * them: the JSON-lines file, syslog, Redis, behind one output thread.
+ *
+ * The engine writes to the fan-out sink this returns; a bounded queue
+ * hands each line to the output thread, which writes it to every
+ * configured sink in order (output-queue.h).  Reading files, a full queue
+ * waits (nothing is lost and the result does not depend on how fast the
+ * outputs are); on a live capture it drops and counts, because the packet
+ * path must never wait on an output.
+ *
+ * Ownership: struct outputs owns the queue and every sink; close it with
+ * outputs_close() (accepts NULL).
+ */
+#ifndef EW_OUTPUT_SETUP_H
+#define EW_OUTPUT_SETUP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "conf.h"
+#include "output-queue.h"
+#include "output-redis.h"
+#include "output.h"
+
+struct outputs;
+
+struct outputs_request {
+	const struct ew_conf *conf;
+	const char *file;      /* the JSON lines file ("-" stdout), as -o or output.file */
+	const char *redis_url; /* --redis URL, else output.redis.url; NULL or "": none */
+	const char *state_dir; /* for the Redis spool; NULL: no spool */
+	bool live;             /* a live capture: drop when full instead of waiting */
+	/* Notices from the outputs (Redis reconnects, drops); called on the output thread. */
+	void (*notice)(void *ctx, const char *msg);
+	void *notice_ctx;
+};
+
+/* What happened to the lines, read when the outputs close. */
+struct outputs_summary {
+	struct output_queue_stats queue;
+	bool redis;                   /* a Redis sink was open */
+	char error[256];              /* the first failure, or "" */
+};
+
+/* NULL with a one-line message in err when an output cannot be set up. */
+struct outputs *outputs_open(const struct outputs_request *req, char *err, size_t errlen);
+
+/* The sink the engine writes to. */
+struct output_sink *outputs_sink(struct outputs *o);
+
+/* The Redis sink, for quarantine requests (output-redis.h); NULL when Redis is off. */
+struct output_sink *outputs_redis(struct outputs *o);
+
+/* Asks for the file to be reopened (log rotation); async-signal-safe. */
+void outputs_reopen(void);
+
+/*
+ * Drains the queue and closes every sink; *sum says what was written,
+ * dropped, spooled and failed.  -1 when anything was lost or failed (the
+ * first failure in sum->error).  Nothing is printed here.
+ */
+int outputs_close(struct outputs *o, struct outputs_summary *sum);
+
+#endif /* EW_OUTPUT_SETUP_H */
