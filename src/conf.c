@@ -24,6 +24,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -64,6 +65,12 @@
 #define CONF_QUARANTINE_TTL_MAX_S 604800u /* a week: longer needs a person, not a timer */
 #define CONF_QUARANTINE_PER_HOUR_LIMIT 10000u
 #define CONF_SENSOR_ID_MAX 64u           /* the request contract's bound (docs/redis.md) */
+#define CONF_USER_NAME_MAX 32u           /* useradd's limit on a Linux user name */
+#define CONF_STATS_INTERVAL_MAX_S 86400u /* a day: a health report rarer than that is none */
+#define CONF_IFNAME_MAX 15u              /* IFNAMSIZ (16) less the NUL */
+#define CONF_SNAPLEN_MIN 64u             /* Ethernet, IPv6 and TCP headers with options */
+#define CONF_SNAPLEN_MAX 262144u         /* libpcap's own ceiling */
+#define CONF_BUFFER_MIB_MAX 2047u        /* pcap_set_buffer_size() takes an int of bytes */
 
 /*
  * Value types.  CONF_CIDR_LIST and CONF_STRING_LIST take a YAML sequence
@@ -157,20 +164,20 @@ static const struct conf_setting conf_table[] = {
 	CONF_U32("flow.max_flows", max_flows, EW_DEFAULT_MAX_FLOWS, 1, CONF_MAX_FLOWS_LIMIT,
 		 false, "flows tracked at once; the longest idle is evicted beyond this"),
 	CONF_U32("flow.timeouts.tcp", tcp_timeout_s, EW_DEFAULT_TCP_TIMEOUT_S, 1,
-		 CONF_TIMEOUT_MAX_S, true, "seconds an established TCP flow may be idle"),
+		 CONF_TIMEOUT_MAX_S, false, "seconds an established TCP flow may be idle"),
 	CONF_U32("flow.timeouts.tcp_new", tcp_new_timeout_s, EW_DEFAULT_TCP_NEW_TIMEOUT_S, 1,
-		 CONF_TIMEOUT_MAX_S, true, "seconds a TCP flow may wait for an answer"),
+		 CONF_TIMEOUT_MAX_S, false, "seconds a TCP flow may wait for an answer"),
 	CONF_U32("flow.timeouts.tcp_closed", tcp_closed_timeout_s,
-		 EW_DEFAULT_TCP_CLOSED_TIMEOUT_S, 0, CONF_CLOSED_TIMEOUT_MAX_S, true,
+		 EW_DEFAULT_TCP_CLOSED_TIMEOUT_S, 0, CONF_CLOSED_TIMEOUT_MAX_S, false,
 		 "seconds a TCP flow lingers after FIN both ways or RST"),
 	CONF_U32("flow.timeouts.udp", udp_timeout_s, EW_DEFAULT_UDP_TIMEOUT_S, 1,
-		 CONF_TIMEOUT_MAX_S, true, "seconds a UDP flow may be idle"),
+		 CONF_TIMEOUT_MAX_S, false, "seconds a UDP flow may be idle"),
 	CONF_U32("flow.timeouts.icmp", icmp_timeout_s, EW_DEFAULT_ICMP_TIMEOUT_S, 1,
-		 CONF_TIMEOUT_MAX_S, true, "seconds an ICMP flow may be idle"),
+		 CONF_TIMEOUT_MAX_S, false, "seconds an ICMP flow may be idle"),
 	CONF_U32("flow.timeouts.other", other_timeout_s, EW_DEFAULT_OTHER_TIMEOUT_S, 1,
-		 CONF_TIMEOUT_MAX_S, true, "seconds a flow of another IP protocol may be idle"),
+		 CONF_TIMEOUT_MAX_S, false, "seconds a flow of another IP protocol may be idle"),
 	CONF_U32("dpi.max_packets", dpi_max_packets, EW_DEFAULT_DPI_MAX_PACKETS, 1,
-		 CONF_DPI_MAX_PACKETS_LIMIT, true, "packets per flow given to nDPI"),
+		 CONF_DPI_MAX_PACKETS_LIMIT, false, "packets per flow given to nDPI"),
 	CONF_U32("dpi.max_active", dpi_max_active, EW_DEFAULT_DPI_MAX_ACTIVE, 0,
 		 CONF_DPI_MAX_ACTIVE_LIMIT, false,
 		 "flows holding nDPI state at once; 0 disables inspection"),
@@ -178,7 +185,7 @@ static const struct conf_setting conf_table[] = {
 		 CONF_MAX_DEVICES_LIMIT, false,
 		 "devices tracked at once; the longest unseen is evicted beyond this"),
 	CONF_U32("device.gone_after", gone_after_s, EW_DEFAULT_DEVICE_GONE_AFTER_S, 0,
-		 CONF_GONE_AFTER_MAX_S, true, "seconds unseen before a device is reported gone"),
+		 CONF_GONE_AFTER_MAX_S, false, "seconds unseen before a device is reported gone"),
 	CONF_STR("device.rules", device_rules, NULL, 0, true,
 		 "device fingerprint rules file; unset uses the installed rules/devices.yaml"),
 	CONF_CIDRS("network.home_networks", home_networks, conf_home_networks_default, 1, false,
@@ -237,7 +244,7 @@ static const struct conf_setting conf_table[] = {
 		 "MiB of events journalled in the state directory while Redis is away; 0 none"),
 	CONF_BOOL_("quarantine.enabled", quarantine_enabled, false, false,
 		   "ask enforcement points to quarantine devices"),
-	CONF_BOOL_("quarantine.dry_run", quarantine_dry_run, true, true,
+	CONF_BOOL_("quarantine.dry_run", quarantine_dry_run, false, true,
 		   "decide and log, send nothing"),
 	CONF_STR("quarantine.stream", quarantine_stream, EW_DEFAULT_QUARANTINE_STREAM, 1, false,
 		 "stream the signed requests are added to"),
@@ -249,22 +256,41 @@ static const struct conf_setting conf_table[] = {
 	CONF_STR_MAX("quarantine.sensor_id", quarantine_sensor_id, NULL, 0, CONF_SENSOR_ID_MAX,
 		     false, "this sensor's name in requests; unset uses the host name"),
 	CONF_ENUM_("quarantine.min_severity", quarantine_min_severity, conf_severity_names,
-		   EW_DEFAULT_QUARANTINE_MIN_SEVERITY, true,
+		   EW_DEFAULT_QUARANTINE_MIN_SEVERITY, false,
 		   "incidents below this severity never ask for quarantine"),
-	CONF_STRS("quarantine.causes", quarantine_causes, conf_quarantine_causes_default, true,
+	CONF_STRS("quarantine.causes", quarantine_causes, conf_quarantine_causes_default, false,
 		  "causes that may ask for quarantine: \"anomaly\" or rule ids"),
 	CONF_ENUM_("quarantine.action", quarantine_action, conf_quarantine_action_names,
-		   EW_QUARANTINE_ISOLATE, true, "isolate (infrastructure only) or restrict (baseline)"),
+		   EW_QUARANTINE_ISOLATE, false, "isolate (infrastructure only) or restrict (baseline)"),
 	CONF_U32("quarantine.ttl", quarantine_ttl_s, EW_DEFAULT_QUARANTINE_TTL_S,
-		 CONF_QUARANTINE_TTL_MIN_S, CONF_QUARANTINE_TTL_MAX_S, true,
+		 CONF_QUARANTINE_TTL_MIN_S, CONF_QUARANTINE_TTL_MAX_S, false,
 		 "seconds a quarantine lasts unless renewed or released"),
-	CONF_BOOL_("quarantine.release_on_close", quarantine_release_on_close, true, true,
+	CONF_BOOL_("quarantine.release_on_close", quarantine_release_on_close, false, true,
 		   "release the device when its incident closes"),
-	CONF_STRS("quarantine.allow", quarantine_allow, conf_empty_list, true,
+	CONF_STRS("quarantine.allow", quarantine_allow, conf_empty_list, false,
 		  "devices never quarantined: mac:, ip:CIDR, class: or name:GLOB"),
 	CONF_U32("quarantine.max_per_hour", quarantine_max_per_hour,
-		 EW_DEFAULT_QUARANTINE_MAX_PER_HOUR, 0, CONF_QUARANTINE_PER_HOUR_LIMIT, true,
+		 EW_DEFAULT_QUARANTINE_MAX_PER_HOUR, 0, CONF_QUARANTINE_PER_HOUR_LIMIT, false,
 		 "quarantine requests sent in any hour at most; more are held"),
+	CONF_STR_MAX("daemon.user", daemon_user, EW_DEFAULT_DAEMON_USER, 1, CONF_USER_NAME_MAX,
+		     false, "user a live sensor runs as once the capture is open"),
+	CONF_BOOL_("daemon.allow_root", daemon_allow_root, false, false,
+		   "keep running as root instead of switching to daemon.user (warned)"),
+	CONF_STR("daemon.pid_file", daemon_pid_file, NULL, 0, false,
+		 "file the live sensor writes its process id to; unset writes none"),
+	CONF_U32("stats.interval", stats_interval_s, EW_DEFAULT_STATS_INTERVAL_S, 0,
+		 CONF_STATS_INTERVAL_MAX_S, true,
+		 "seconds between stats events; 0 only at exit and on SIGUSR1"),
+	CONF_STR_MAX("capture.interface", capture_interface, NULL, 0, CONF_IFNAME_MAX, false,
+		     "interface to capture from live; -i overrides"),
+	CONF_U32("capture.snaplen", capture_snaplen, EW_DEFAULT_CAPTURE_SNAPLEN,
+		 CONF_SNAPLEN_MIN, CONF_SNAPLEN_MAX, false, "bytes kept of each packet; --snaplen"),
+	CONF_U32("capture.buffer_mib", capture_buffer_mib, EW_DEFAULT_CAPTURE_BUFFER_MIB, 1,
+		 CONF_BUFFER_MIB_MAX, false, "kernel capture buffer in MiB; --buffer-mib"),
+	CONF_BOOL_("capture.promiscuous", capture_promiscuous, true, false,
+		   "put the interface in promiscuous mode; --no-promisc turns it off"),
+	CONF_BOOL_("capture.immediate", capture_immediate, false, false,
+		   "deliver each packet at once; --immediate"),
 };
 
 #define CONF_NSETTINGS (sizeof(conf_table) / sizeof(conf_table[0]))
@@ -889,6 +915,93 @@ static int conf_load_stream(void *ctx)
 	struct conf_loader *ld = ctx;
 
 	return yread_document(&ld->y, NULL, conf_load_root, ld);
+}
+
+/* ------------------------------------------------------------ reloading */
+
+static bool conf_slist_equal(const struct ew_string_list *a, const struct ew_string_list *b)
+{
+	if (a->n != b->n)
+		return false;
+	for (size_t i = 0; i < a->n; i++)
+		if (strcmp(a->v[i], b->v[i]) != 0)
+			return false;
+	return true;
+}
+
+static bool conf_same(const struct ew_conf *a, const struct ew_conf *b,
+		      const struct conf_setting *s)
+{
+	const char *x, *y;
+
+	switch (s->type) {
+	case CONF_UINT32:
+	case CONF_ENUM:
+		return *(const uint32_t *)(const void *)((const char *)a + s->offset) ==
+		       *(const uint32_t *)(const void *)((const char *)b + s->offset);
+	case CONF_BOOL:
+		return *(const bool *)(const void *)((const char *)a + s->offset) ==
+		       *(const bool *)(const void *)((const char *)b + s->offset);
+	case CONF_STRING:
+		x = conf_str_get(a, s);
+		y = conf_str_get(b, s);
+		return x == y || (x != NULL && y != NULL && strcmp(x, y) == 0);
+	case CONF_CIDR_LIST:
+		return ew_cidr_list_equal(conf_list_get(a, s), conf_list_get(b, s));
+	case CONF_STRING_LIST:
+		return conf_slist_equal(conf_slist_get(a, s), conf_slist_get(b, s));
+	}
+	return true;
+}
+
+/* The size of a setting's field, to exchange it whole. */
+static size_t conf_field_size(const struct conf_setting *s)
+{
+	switch (s->type) {
+	case CONF_UINT32:
+	case CONF_ENUM:
+		return sizeof(uint32_t);
+	case CONF_BOOL:
+		return sizeof(bool);
+	case CONF_STRING:
+		return sizeof(char *);
+	case CONF_CIDR_LIST:
+		return sizeof(struct ew_cidr_list);
+	case CONF_STRING_LIST:
+		return sizeof(struct ew_string_list);
+	}
+	return 0;
+}
+
+/*
+ * Exchanging, not copying: the owned strings and lists change hands with
+ * no allocation (a reload cannot fail half-way), and the old values leave
+ * with fresh, so nothing still borrowed is freed while running holds it.
+ */
+size_t conf_take_reloadable(struct ew_conf *running, struct ew_conf *fresh,
+			    void (*changed)(void *ctx, const char *key, bool applied), void *ctx)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < CONF_NSETTINGS; i++) {
+		const struct conf_setting *s = &conf_table[i];
+		unsigned char tmp[sizeof(struct ew_cidr_list) > sizeof(struct ew_string_list)
+					  ? sizeof(struct ew_cidr_list)
+					  : sizeof(struct ew_string_list)];
+		size_t size = conf_field_size(s);
+
+		if (conf_same(running, fresh, s))
+			continue;
+		if (changed != NULL)
+			changed(ctx, s->key, s->reloadable);
+		if (!s->reloadable || size == 0 || size > sizeof(tmp))
+			continue;
+		memcpy(tmp, (char *)running + s->offset, size);
+		memcpy((char *)running + s->offset, (char *)fresh + s->offset, size);
+		memcpy((char *)fresh + s->offset, tmp, size);
+		n++;
+	}
+	return n;
 }
 
 /* ------------------------------------------------------------ loading */

@@ -63,6 +63,11 @@
 #define EW_DEFAULT_QUARANTINE_MIN_SEVERITY 3u /* high */
 #define EW_DEFAULT_QUARANTINE_TTL_S 3600u
 #define EW_DEFAULT_QUARANTINE_MAX_PER_HOUR 5u
+/* daemon, stats and the live capture (the -i options' defaults: capture-live.h) */
+#define EW_DEFAULT_DAEMON_USER "edgewatch"
+#define EW_DEFAULT_STATS_INTERVAL_S 60u
+#define EW_DEFAULT_CAPTURE_SNAPLEN 262144u  /* whole packets, as tcpdump */
+#define EW_DEFAULT_CAPTURE_BUFFER_MIB 64u   /* kernel ring: ~0.5 s of a busy gigabit port */
 
 /* quarantine.action's values (the index stored in ew_conf.quarantine_action). */
 enum ew_quarantine_action { EW_QUARANTINE_ISOLATE = 0, EW_QUARANTINE_RESTRICT = 1 };
@@ -150,6 +155,21 @@ struct ew_conf {
 	bool quarantine_release_on_close;    /* quarantine.release_on_close */
 	struct ew_string_list quarantine_allow; /* quarantine.allow: "mac:..", "ip:CIDR", "class:..", "name:GLOB" */
 	uint32_t quarantine_max_per_hour;    /* quarantine.max_per_hour; 0 = never send */
+
+	/* daemon: the live sensor's process (privsep.h) */
+	char *daemon_user;        /* daemon.user: who the sensor runs as after start */
+	bool daemon_allow_root;   /* daemon.allow_root: keep running as root (warned) */
+	char *daemon_pid_file;    /* daemon.pid_file; NULL = none */
+
+	/* stats: the `stats` event */
+	uint32_t stats_interval_s; /* stats.interval; 0 = only at exit and on SIGUSR1 */
+
+	/* capture: the live capture (-i and its options override) */
+	char *capture_interface;   /* capture.interface; NULL = none (-i IFACE) */
+	uint32_t capture_snaplen;  /* capture.snaplen: bytes kept of each packet */
+	uint32_t capture_buffer_mib; /* capture.buffer_mib: kernel ring */
+	bool capture_promiscuous;  /* capture.promiscuous */
+	bool capture_immediate;    /* capture.immediate: deliver each packet at once */
 };
 
 /*
@@ -175,6 +195,20 @@ const char *conf_default_yaml(void);
 
 /* Whether l holds exactly the string s. */
 bool conf_string_list_has(const struct ew_string_list *l, const char *s);
+
+/*
+ * A reload (SIGHUP): fresh is the newly loaded configuration, running the
+ * one in force, which others may be borrowing.  Every setting the table
+ * marks reloadable is exchanged between the two, field by field, so
+ * running holds the new values and fresh the old ones (free fresh with
+ * conf_free() afterwards; running's addresses do not change).  For every
+ * setting whose value differs, changed(ctx, key, applied) is called in
+ * table order, applied false for a setting that only a restart can
+ * change (its running value stays).  Returns the number of reloadable
+ * settings that changed.  Never fails: nothing is allocated.
+ */
+size_t conf_take_reloadable(struct ew_conf *running, struct ew_conf *fresh,
+			    void (*changed)(void *ctx, const char *key, bool applied), void *ctx);
 
 /* Releases strings owned by conf; accepts NULL.  conf may be reused after conf_init_defaults(). */
 void conf_free(struct ew_conf *conf);
