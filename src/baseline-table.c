@@ -8,6 +8,7 @@
 #include "baseline-table.h"
 #include "util-hash.h"
 #include "util-list.h"
+#include "util-table.h"
 
 struct entry {
 	uint64_t key;
@@ -27,21 +28,18 @@ struct baseline_table {
 struct baseline_table *baseline_table_create(uint32_t cap)
 {
 	struct baseline_table *t;
-	uint32_t n = 16;
 
 	if (cap == 0)
 		return NULL;
-	while (n < cap && n < (1u << 24))
-		n <<= 1;
 	t = calloc(1, sizeof(*t));
 	if (t == NULL)
 		return NULL;
-	t->bucket = calloc(n, sizeof(*t->bucket));
+	t->nbuckets = ew_buckets_for(cap);
+	t->bucket = calloc(t->nbuckets, sizeof(*t->bucket));
 	if (t->bucket == NULL) {
 		free(t);
 		return NULL;
 	}
-	t->nbuckets = n;
 	t->cap = cap;
 	return t;
 }

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "fingerprint-dns.h"
+#include "util-hash.h"
 
 #define NIL UINT32_MAX /* no entry: end of a chain or of the LRU list */
 
@@ -97,24 +98,14 @@ const struct dns_cache_stats *dns_cache_stats(const struct dns_cache *c)
 
 /* ------------------------------------------------------------ hashing */
 
-/* A 64-bit finaliser: every input bit moves about half the output bits. */
-static uint64_t mix64(uint64_t h)
-{
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdULL;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ULL;
-	h ^= h >> 33;
-	return h;
-}
-
+/* Unseeded, so addresses can be picked to collide: DNS_CACHE_CHAIN_MAX bounds the damage. */
 static uint32_t bucket_of(const struct dns_cache *c, const struct ew_addr *a)
 {
 	uint64_t hi, lo;
 
 	memcpy(&hi, a->bytes, 8);
 	memcpy(&lo, a->bytes + 8, 8);
-	return (uint32_t)(mix64(hi ^ mix64(lo ^ a->family)) & c->bucket_mask);
+	return (uint32_t)(ew_mix64(hi ^ ew_mix64(lo ^ a->family)) & c->bucket_mask);
 }
 
 static bool addr_eq(const struct ew_addr *a, const struct ew_addr *b)

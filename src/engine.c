@@ -8,11 +8,13 @@
 #include <sys/random.h>
 
 #include "baseline-store.h"
+#include "baseline-table.h"
 #include "device-observe.h"
 #include "engine-private.h"
 #include "output-alert.h"
 #include "output-device.h"
 #include "output-flow.h"
+#include "output-stats.h"
 #include "util-json.h"
 
 #define ENGINE_MAX_INCIDENTS 4096u /* open at once; the one quiet longest closes first */
@@ -635,4 +637,47 @@ enum baseline_store_result engine_save_baselines(struct engine *e, const char *p
 {
 	return baseline_store_save(scorer_baselines(e->scorer), e->model->bin_s, path, err,
 				   errlen);
+}
+
+void engine_write_stats(struct engine *e, const struct stats_extra *x)
+{
+	const struct flow_table_stats *fs = flow_table_stats(e->flows);
+	const struct device_table_stats *dv = device_table_stats(e->devices);
+	const struct baseline_table_stats *bs = baseline_table_stats(scorer_baselines(e->scorer));
+	const struct incident_stats *is = incident_table_stats(e->incidents);
+	struct stats_snapshot s = {
+		.packets = e->c.packets,
+		.bytes = e->c.bytes,
+		.decode_errors = e->c.decode_errors,
+		.untracked = e->c.untracked,
+		.decode = &e->decode,
+		.flows_active = fs->active,
+		.flows_peak = fs->peak_active,
+		.flows_created = fs->created,
+		.flows_evicted = fs->ended[FLOW_END_EVICTED],
+		.flows_max = e->conf->max_flows,
+		.devices_active = dv->active,
+		.devices_peak = dv->peak_active,
+		.devices_evicted = dv->evicted,
+		.devices_max = e->conf->max_devices,
+		.baselines_active = bs->active,
+		.baselines_evicted = bs->evicted,
+		.incidents_open = is->active,
+		.incidents_opened = is->opened,
+		/* This event is not counted in itself: the numbers are those before it. */
+		.events_written = e->c.events_written,
+		.events_dropped = e->c.events_dropped,
+		.output_errors = e->c.output_errors,
+	};
+
+	if (output_stats_event(&e->jb, &s, x) != 0) {
+		e->c.events_dropped++;
+		return;
+	}
+	engine_emit(e);
+}
+
+void engine_conf_changed(struct engine *e)
+{
+	e->alert_min = (enum ew_severity)e->conf->min_severity;
 }

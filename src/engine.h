@@ -147,4 +147,20 @@ int engine_set_quarantine(struct engine *e, const struct quarantine_settings *qs
 struct scorer *engine_scorer(struct engine *e);
 const struct incident_stats *engine_incident_stats(const struct engine *e);
 
+/*
+ * A `stats` event (output-stats.h) through the engine's output: the
+ * engine's own counters and tables with what the program adds in x.
+ * Counted like any event (events_written or events_dropped).
+ */
+struct stats_extra;
+void engine_write_stats(struct engine *e, const struct stats_extra *x);
+
+/*
+ * After a configuration reload has exchanged the reloadable settings in
+ * the configuration the engine borrows (conf_take_reloadable()): the
+ * settings the engine holds copies of take their new values.  Today that
+ * is detection.min_severity; the rest are read where they are used.
+ */
+void engine_conf_changed(struct engine *e);
+
 #endif /* EW_ENGINE_H */

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "flow-key.h"
+#include "util-hash.h"
 
 /* Orders (address, port) pairs so that both directions agree. */
 static int side_cmp(const uint8_t a[16], uint16_t pa, const uint8_t b[16], uint16_t pb)
@@ -47,17 +48,6 @@ bool flow_key_equal(const struct flow_key *a, const struct flow_key *b)
 	       memcmp(a->addr, b->addr, sizeof(a->addr)) == 0;
 }
 
-static uint64_t mix64(uint64_t x)
-{
-	/* splitmix64's finaliser: every input bit affects every output bit. */
-	x ^= x >> 30;
-	x *= 0xbf58476d1ce4e5b9ULL;
-	x ^= x >> 27;
-	x *= 0x94d049bb133111ebULL;
-	x ^= x >> 31;
-	return x;
-}
-
 /* Little-endian load whatever the host: flow ids must not depend on the CPU. */
 static uint64_t load64(const uint8_t *p)
 {
@@ -70,12 +60,12 @@ uint64_t flow_key_hash(const struct flow_key *key, uint64_t seed)
 {
 	uint64_t h = seed ^ ((uint64_t)key->proto << 56) ^ ((uint64_t)key->family << 48);
 
-	h = mix64(h ^ load64(key->addr[0]));
-	h = mix64(h ^ load64(key->addr[0] + 8));
-	h = mix64(h ^ load64(key->addr[1]));
-	h = mix64(h ^ load64(key->addr[1] + 8));
-	h = mix64(h ^ ((uint64_t)key->port[0] << 48 | (uint64_t)key->port[1] << 32 |
-		       (uint64_t)key->vlan[0] << 16 | key->vlan[1]));
+	h = ew_mix64(h ^ load64(key->addr[0]));
+	h = ew_mix64(h ^ load64(key->addr[0] + 8));
+	h = ew_mix64(h ^ load64(key->addr[1]));
+	h = ew_mix64(h ^ load64(key->addr[1] + 8));
+	h = ew_mix64(h ^ ((uint64_t)key->port[0] << 48 | (uint64_t)key->port[1] << 32 |
+			  (uint64_t)key->vlan[0] << 16 | key->vlan[1]));
 	return h;
 }
 

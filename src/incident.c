@@ -14,6 +14,7 @@
 #include "incident.h"
 #include "util-hash.h"
 #include "util-list.h"
+#include "util-table.h"
 
 struct incident_table {
 	struct incident **bucket;
@@ -53,21 +54,18 @@ struct incident_table *incident_table_create(uint32_t cap, uint32_t quiet_s,
 					     incident_close_fn on_close, void *ctx)
 {
 	struct incident_table *t;
-	uint32_t n = 16;
 
 	if (cap == 0)
 		return NULL;
-	while (n < cap && n < (1u << 24))
-		n <<= 1;
 	t = calloc(1, sizeof(*t));
 	if (t == NULL)
 		return NULL;
-	t->bucket = calloc(n, sizeof(*t->bucket));
+	t->nbuckets = ew_buckets_for(cap);
+	t->bucket = calloc(t->nbuckets, sizeof(*t->bucket));
 	if (t->bucket == NULL) {
 		free(t);
 		return NULL;
 	}
-	t->nbuckets = n;
 	t->cap = cap;
 	t->quiet_us = (uint64_t)quiet_s * EW_USEC_PER_SEC;
 	t->on_close = on_close;

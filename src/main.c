@@ -5,6 +5,11 @@
  * so flows that span consecutive files stay whole.  Problems with one
  * input are reported and the others still read; the exit status says
  * what went wrong (see docs/edgewatch.8).
+ *
+ * Live capture (-i) is the daemon: it opens the interface, the outputs
+ * and the state as root, then runs as an unprivileged user (privsep.h);
+ * SIGHUP reloads the configuration and the rules, SIGUSR1 writes a
+ * `stats` event, SIGTERM ends it with everything saved.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -28,6 +33,8 @@
 #include "log.h"
 #include "output.h"
 #include "output-device.h"
+#include "output-stats.h"
+#include "privsep.h"
 #include "stats.h"
 #include "util-progress.h"
 
@@ -60,9 +67,12 @@ struct options {
 	bool learn;                 /* --learn: build baselines, raise no anomaly */
 	bool no_scoring;            /* --no-scoring: behavioural scoring off */
 	const char *redis_url;      /* --redis URL: overrides output.redis.url */
-	/* Live capture (-i): one interface per process. */
+	/* Live capture (-i): one interface per process.  0 / false: the configuration's. */
 	const char *iface;
-	struct capture_live_options live;
+	int snaplen;                /* --snaplen */
+	uint32_t buffer_mib;        /* --buffer-mib */
+	bool no_promisc;            /* --no-promisc */
+	bool immediate;             /* --immediate */
 	bool inventory;             /* --inventory: table on stdout at the end */
 	bool quiet;
 	bool check_only;
@@ -71,7 +81,15 @@ struct options {
 struct run {
 	struct engine *engine;
 	const struct options *o;
-	const struct ew_conf *conf;
+	struct ew_conf *conf;       /* running; SIGHUP exchanges its reloadable settings */
+	struct outputs *outs;
+	struct capture_live *live;  /* NULL reading files */
+	const char *iface;          /* the live interface, or NULL */
+	double t0;                  /* monotonic start, for uptime */
+	double next_stats_mono;     /* live: the next periodic stats event (monotonic s) */
+	ew_usec_t next_stats_ts;    /* files: the next one (packet time); 0 before the first */
+	uint32_t stats_interval_s;  /* the interval the deadlines were set with */
+	uint64_t dropped_reported;  /* kernel drops already logged */
 	struct device_rules *rules;          /* running fingerprint rules (owned) */
 	struct detect_rules *detections;     /* running detection rules (owned) */
 	struct progress progress;
@@ -113,7 +131,8 @@ static void usage(FILE *out)
 		"                       unix:///path); overrides output.redis.url\n"
 		"  -i, --interface IFACE\n"
 		"                       capture live from IFACE (a mirrored port) until SIGINT or\n"
-		"                       SIGTERM; one interface per process\n"
+		"                       SIGTERM; one interface per process; drops root to\n"
+		"                       daemon.user; SIGHUP reloads, SIGUSR1 writes a stats event\n"
 		"      --snaplen N      bytes kept of each packet (default 262144)\n"
 		"      --buffer-mib N   kernel capture buffer in MiB (default 64)\n"
 		"      --no-promisc     do not put the interface in promiscuous mode\n"
@@ -137,21 +156,63 @@ static void run_status(struct run *r, int st)
 		r->status = st;
 }
 
-static volatile sig_atomic_t reload_requested;
+static volatile sig_atomic_t reload_requested, stats_requested;
 
-static void reload_rules(struct run *r);
+static void reload(struct run *r);
+static void write_stats(struct run *r, const char *reason);
+
+static double mono_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* What the signal handlers asked for, done between two packets. */
+static void signal_work(struct run *r)
+{
+	if (reload_requested) {
+		reload_requested = 0;
+		reload(r);
+	}
+	if (stats_requested) {
+		stats_requested = 0;
+		write_stats(r, "signal");
+	}
+}
+
+/*
+ * Reading files, the periodic stats events follow packet time, so a
+ * replay gives the same events at the same points on every run.
+ */
+static void stats_by_packet_time(struct run *r, ew_usec_t ts)
+{
+	ew_usec_t every = (ew_usec_t)r->conf->stats_interval_s * EW_USEC_PER_SEC;
+
+	if (every == 0)
+		return;
+	if (r->next_stats_ts == 0 || r->stats_interval_s != r->conf->stats_interval_s) {
+		r->stats_interval_s = r->conf->stats_interval_s;
+		r->next_stats_ts = ts + every;
+		return;
+	}
+	if (ts < r->next_stats_ts)
+		return;
+	write_stats(r, "interval");
+	/* A gap in the capture gives one event, not one per missed interval. */
+	r->next_stats_ts += every * ((ts - r->next_stats_ts) / every + 1);
+}
 
 static void on_packet(void *ctx, int dlt, ew_usec_t ts, const uint8_t *data, uint32_t caplen,
 		      uint32_t wirelen)
 {
 	struct run *r = ctx;
 
-	if (reload_requested) {
-		reload_requested = 0;
-		reload_rules(r);
-	}
+	signal_work(r);
 	engine_packet(r->engine, dlt, ts, data, caplen, wirelen);
 	r->packets++;
+	if (r->live == NULL)
+		stats_by_packet_time(r, ts);
 }
 
 static void on_progress(void *ctx, uint64_t pos, uint64_t size)
@@ -174,13 +235,21 @@ static void on_hup(int sig)
 	outputs_reopen(); /* log rotation: the file is reopened between two lines */
 }
 
+static void on_usr1(int sig)
+{
+	(void)sig;
+	stats_requested = 1;
+}
+
 /*
  * SIGINT/SIGTERM stop the reading after the current packet; the handler is
  * installed without SA_RESTART so a read blocked on an idle pipe returns,
  * and resets itself so a second signal ends the process at once.
  * SIGPIPE is ignored: a closed output becomes a write error, reported with
- * the summary, instead of a silent death.  SIGHUP reloads the fingerprint
- * and detection rules before the next packet (reload_rules()).
+ * the summary, instead of a silent death.  SIGHUP reloads the
+ * configuration and the rules before the next packet (reload()); SIGUSR1
+ * asks for a stats event.  A live capture sees either within 100 ms: its
+ * wait for packets ends with EINTR or its timeout.
  */
 static void install_signals(void)
 {
@@ -196,6 +265,8 @@ static void install_signals(void)
 	sa.sa_handler = on_hup;
 	sa.sa_flags = SA_RESTART;
 	sigaction(SIGHUP, &sa, NULL);
+	sa.sa_handler = on_usr1;
+	sigaction(SIGUSR1, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 }
 
@@ -221,44 +292,48 @@ static void read_one(struct run *r, const char *path, const char *filter)
 static void on_idle(void *ctx, ew_usec_t now_us)
 {
 	struct run *r = ctx;
+	double now = mono_s();
 
-	if (reload_requested) {
-		reload_requested = 0;
-		reload_rules(r);
-	}
+	signal_work(r);
 	engine_tick(r->engine, now_us);
+	/* Live, the periodic stats events follow the wall clock: a quiet wire still reports. */
+	if (r->conf->stats_interval_s == 0)
+		return;
+	if (r->stats_interval_s != r->conf->stats_interval_s) {
+		r->stats_interval_s = r->conf->stats_interval_s;
+		r->next_stats_mono = now + r->stats_interval_s;
+	}
+	if (now >= r->next_stats_mono) {
+		write_stats(r, "interval");
+		r->next_stats_mono = now + r->stats_interval_s;
+	}
 }
 
 /*
- * -i: capture until SIGINT/SIGTERM.  The kernel's counters are reported
- * at the end: packets the pipeline never saw are counted, not lost silently.
+ * -i: capture until SIGINT/SIGTERM (the interface was opened by
+ * open_live()).  The kernel's counters are reported at the end: packets
+ * the pipeline never saw are counted, not lost silently.
  */
-static void run_live(struct run *r, const struct options *o, const char *filter)
+static void run_live(struct run *r, const struct options *o)
 {
-	struct capture_live_options lo = o->live;
 	struct capture_live_stats st;
-	struct capture_live *c;
 	char err[CAPTURE_ERRLEN];
 
-	lo.iface = o->iface;
-	lo.bpf = filter;
-	c = capture_live_open(&lo, err);
-	if (c == NULL)
-		fatalx(EXIT_INPUT, "%s", err);
 	if (!o->quiet)
-		log_info("capturing on %s (link type %d); SIGINT or SIGTERM stops", o->iface,
-			 capture_live_dlt(c));
-	if (capture_live_run(c, on_packet, on_idle, r, err) != CAPTURE_OK) {
+		log_info("capturing on %s (link type %d); SIGINT or SIGTERM stops", r->iface,
+			 capture_live_dlt(r->live));
+	r->stats_interval_s = r->conf->stats_interval_s;
+	r->next_stats_mono = mono_s() + r->stats_interval_s;
+	if (capture_live_run(r->live, on_packet, on_idle, r, err) != CAPTURE_OK) {
 		log_warnx("%s", err);
 		run_status(r, EXIT_INPUT);
 	}
-	capture_live_stats(c, &st);
+	capture_live_stats(r->live, &st);
 	if (!o->quiet || st.dropped > 0 || st.if_dropped > 0)
 		log_info("capture %s: %llu packets received, %llu dropped by the kernel, %llu by the "
-			 "interface", o->iface, (unsigned long long)st.received,
+			 "interface", r->iface, (unsigned long long)st.received,
 			 (unsigned long long)st.dropped, (unsigned long long)st.if_dropped);
 	r->info.files_ok++;
-	capture_live_close(c);
 }
 
 static void read_inputs(struct run *r, const struct options *o, const char *filter)
@@ -533,6 +608,123 @@ static void reload_rules(struct run *r)
 	}
 }
 
+/* Each setting a reload found changed: applied, or waiting for a restart. */
+static void on_conf_changed(void *ctx, const char *key, bool applied)
+{
+	(void)ctx;
+	if (applied)
+		log_info("configuration: %s changed", key);
+	else
+		log_warnx("configuration: %s changed: takes effect at restart", key);
+}
+
+/*
+ * SIGHUP: the configuration file, then the rules it names.  The file is
+ * loaded whole into a new struct first; a bad one is reported with its
+ * place and nothing at all is reloaded (the rules' paths come from it).
+ * A good one has its reloadable settings exchanged into the running
+ * struct, which the engine and the rest borrow (conf_take_reloadable()).
+ */
+static void reload(struct run *r)
+{
+	struct ew_conf fresh;
+	char err[EW_CONF_ERRLEN];
+
+	if (r->o->config != NULL) {
+		conf_init_defaults(&fresh);
+		if (conf_load_file(&fresh, r->o->config, err) != 0) {
+			log_warnx("configuration not reloaded, the running one stays: %s", err);
+			conf_free(&fresh);
+			return;
+		}
+		conf_take_reloadable(r->conf, &fresh, on_conf_changed, r);
+		conf_free(&fresh);
+		engine_conf_changed(r->engine);
+		log_info("configuration reloaded from %s", r->o->config);
+	}
+	reload_rules(r);
+}
+
+/*
+ * "capture IFACE: the kernel dropped N packets since the last report",
+ * when drops start or grow; called with each stats event, so at most once
+ * an interval (and on SIGUSR1).
+ */
+static void note_drops(struct run *r, const struct capture_live_stats *st)
+{
+	uint64_t lost = st->dropped + st->if_dropped;
+
+	if (lost > r->dropped_reported)
+		log_warnx("capture %s: the kernel dropped %llu packets since the last report "
+			  "(%llu in all)", r->iface, (unsigned long long)(lost - r->dropped_reported),
+			  (unsigned long long)lost);
+	r->dropped_reported = lost;
+}
+
+/* Lines waiting in the output queue up to which a stats event is flushed at once. */
+#define STATS_FLUSH_MAX_DEPTH 256u
+
+static ew_usec_t wall_now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (ew_usec_t)ts.tv_sec * EW_USEC_PER_SEC + (ew_usec_t)ts.tv_nsec / 1000u;
+}
+
+/*
+ * A `stats` event.  Live, with the kernel's counters, the outputs' and the
+ * process's, stamped with the wall clock; reading files, only what follows
+ * from the packets, stamped with packet time (see output-stats.h).
+ */
+static void write_stats(struct run *r, const char *reason)
+{
+	struct stats_extra x;
+
+	memset(&x, 0, sizeof(x));
+	x.reason = reason;
+	if (r->live != NULL) {
+		struct capture_live_stats st;
+		struct output_queue_stats q;
+		struct redis_out_stats rs;
+
+		capture_live_stats(r->live, &st);
+		note_drops(r, &st);
+		x.ts_us = wall_now_us();
+		x.interface = r->iface;
+		x.kernel_received = st.received;
+		x.kernel_dropped = st.dropped;
+		x.if_dropped = st.if_dropped;
+		x.has_process = true;
+		x.uptime_s = mono_s() - r->t0;
+		stats_memory_kb(&x.rss_kb, &x.peak_rss_kb);
+		outputs_stats(r->outs, &q, &rs, &x.has_redis);
+		x.has_queue = true;
+		x.queue_depth = q.depth;
+		x.queue_depth_max = q.depth_max;
+		x.queue_dropped = q.dropped;
+		x.queue_written = q.written;
+		x.redis_connected = rs.state == REDIS_OUT_CONNECTED;
+		x.redis_spool_pending = rs.spool_pending;
+		x.redis_spool_bytes = rs.spool_bytes;
+		x.redis_dropped = rs.dropped;
+	} else {
+		x.ts_us = engine_counters(r->engine)->last_ts;
+	}
+	engine_write_stats(r->engine, &x);
+	/*
+	 * Live, a health report is wanted now, not when the file's buffer
+	 * fills: flush, but only when the outputs keep up; a flush waits for
+	 * the queue to drain, and the capture must not wait on a stalled output.
+	 */
+	if (r->live != NULL && x.queue_depth <= STATS_FLUSH_MAX_DEPTH) {
+		struct output_sink *out = outputs_sink(r->outs);
+
+		if (out->ops->flush(out) != 0)
+			log_warnx("output: flush after the stats event failed");
+	}
+}
+
 /* Notices from the outputs (Redis reconnects, spool drops), from the output thread. */
 static void output_notice(void *ctx, const char *msg)
 {
@@ -612,13 +804,6 @@ static struct oui_db *load_vendors(void)
 	return db;
 }
 
-static double mono_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* A whole decimal number within [lo, hi]; anything else ends the run (status 2). */
 static long number_arg(const char *what, const char *text, long lo, long hi)
 {
@@ -663,7 +848,6 @@ static int parse_options(int argc, char **argv, struct options *o)
 	};
 	int ch;
 
-	capture_live_defaults(&o->live);
 	while ((ch = getopt_long(argc, argv, "r:i:f:c:o:qnh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'r':
@@ -685,12 +869,12 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case 'N': o->no_scoring = true; break;
 		case 'X': o->redis_url = optarg; break;
 		case 'i': o->iface = optarg; break;
-		case 'P': o->live.snaplen = (int)number_arg("--snaplen", optarg, 64, 262144); break;
+		case 'P': o->snaplen = (int)number_arg("--snaplen", optarg, 64, 262144); break;
 		case 'B':
-			o->live.buffer_mib = (uint32_t)number_arg("--buffer-mib", optarg, 1, 2047);
+			o->buffer_mib = (uint32_t)number_arg("--buffer-mib", optarg, 1, 2047);
 			break;
-		case 'Q': o->live.promiscuous = false; break;
-		case 'E': o->live.immediate = true; break;
+		case 'Q': o->no_promisc = true; break;
+		case 'E': o->immediate = true; break;
 		case 'n': o->check_only = true; break;
 		case 'D':
 			fputs(conf_default_yaml(), stdout);
@@ -722,6 +906,98 @@ static void load_config(struct ew_conf *conf, const struct options *o)
 		fatalx(EXIT_CONFIG, "%s", err);
 }
 
+/* The -i options over the configuration's capture.* settings. */
+static struct capture_live *open_live(const struct options *o, const struct ew_conf *conf,
+				      const char *iface, const char *filter)
+{
+	struct capture_live_options lo;
+	struct capture_live *c;
+	char err[CAPTURE_ERRLEN];
+
+	capture_live_defaults(&lo);
+	lo.iface = iface;
+	lo.bpf = filter;
+	lo.snaplen = o->snaplen != 0 ? o->snaplen : (int)conf->capture_snaplen;
+	lo.buffer_mib = o->buffer_mib != 0 ? o->buffer_mib : conf->capture_buffer_mib;
+	lo.promiscuous = conf->capture_promiscuous && !o->no_promisc;
+	lo.immediate = o->immediate || conf->capture_immediate;
+	c = capture_live_open(&lo, err);
+	if (c == NULL)
+		fatalx(EXIT_INPUT, "%s", err);
+	return c;
+}
+
+/* daemon.user, or nobody (warned) when the default user was never created. */
+static void target_user(const struct ew_conf *conf, struct privsep_user *u)
+{
+	char err[PRIVSEP_ERRLEN], err2[PRIVSEP_ERRLEN];
+	const char *name = conf->daemon_user != NULL ? conf->daemon_user : EW_DEFAULT_DAEMON_USER;
+
+	if (privsep_lookup(name, u, err) == 0)
+		return;
+	if (strcmp(name, EW_DEFAULT_DAEMON_USER) != 0)
+		fatalx(EXIT_CONFIG, "daemon.user: %s", err);
+	if (privsep_lookup(PRIVSEP_FALLBACK_USER, u, err2) != 0)
+		fatalx(EXIT_CONFIG, "daemon.user: %s, and %s", err, err2);
+	log_warnx("%s (make install creates it); running as %s instead", err,
+		  PRIVSEP_FALLBACK_USER);
+}
+
+/*
+ * The live sensor's privileges, once the capture, the outputs, the state
+ * and the key file are open.  As root: the state directory is given to
+ * the user when root owns it, the pid file is written (root may write
+ * where the user cannot), then the switch to daemon.user, checked
+ * (privsep_drop()).  Not root: nothing to switch; the capabilities were
+ * dropped when the capture opened.  Any failure stops the start: a
+ * sensor that cannot tell what rights it holds must not run.
+ */
+static void drop_privileges(const struct ew_conf *conf, const char *state_dir,
+			    const char *output_path, bool quiet, struct privsep_pidfile *pf)
+{
+	char err[PRIVSEP_ERRLEN];
+	struct privsep_user u;
+	bool given;
+
+	if (geteuid() != 0 || conf->daemon_allow_root) {
+		if (conf->daemon_pid_file != NULL && privsep_pidfile_write(pf, conf->daemon_pid_file, err) != 0)
+			fatalx(EXIT_RUNTIME, "daemon.pid_file: %s", err);
+		if (geteuid() == 0)
+			log_warnx("running as root: daemon.allow_root is set");
+		return;
+	}
+	target_user(conf, &u);
+	if (u.uid == 0)
+		fatalx(EXIT_CONFIG, "daemon.user %s is root: set daemon.allow_root to run as root",
+		       u.name);
+	if (state_dir != NULL) {
+		if (privsep_give_path(state_dir, &u, &given, err) != 0)
+			log_warnx("state directory: %s", err);
+		else if (given && !quiet)
+			log_info("state directory %s given to %s", state_dir, u.name);
+	}
+	if (strcmp(output_path, "-") != 0) {
+		if (privsep_give_path(output_path, &u, &given, err) != 0)
+			log_warnx("output: %s", err);
+		else if (given && !quiet)
+			log_info("output %s given to %s", output_path, u.name);
+	}
+	if (conf->daemon_pid_file != NULL && privsep_pidfile_write(pf, conf->daemon_pid_file, err) != 0)
+		fatalx(EXIT_RUNTIME, "daemon.pid_file: %s", err);
+	if (privsep_drop(&u, err) != 0)
+		fatalx(EXIT_RUNTIME, "cannot drop privileges: %s", err);
+	if (state_dir != NULL && access(state_dir, W_OK | X_OK) != 0)
+		log_warnx("state directory %s: not writable by %s: the state will not be saved",
+			  state_dir, u.name);
+	/* SIGHUP reopens the output file (log rotation) by its name, as the user. */
+	if (strcmp(output_path, "-") != 0 && access(output_path, W_OK) != 0)
+		log_warnx("output %s: not writable by %s: reopening it on SIGHUP will fail",
+			  output_path, u.name);
+	if (!quiet)
+		log_info("running as %s (uid %u, gid %u) with no capabilities", u.name,
+			 (unsigned)u.uid, (unsigned)u.gid);
+}
+
 int main(int argc, char **argv)
 {
 	struct options o = { 0 };
@@ -731,14 +1007,14 @@ int main(int argc, char **argv)
 	struct outputs_summary outsum;
 	struct qkey qkey;
 	char err[CAPTURE_ERRLEN];
-	const char *filter, *output_path;
+	const char *filter, *output_path, *iface;
 	struct oui_db *vendors;
 	struct device_rules *rules;
 	struct detect_rules *detections;
 	struct model model;
+	struct privsep_pidfile pidfile = { .fd = -1 };
 	char state_file[4096] = "", baselines_file[4096] = "";
 	const char *state_dir;
-	double t0;
 
 	log_init("edgewatch", 1);
 	if (parse_options(argc, argv, &o) != 0)
@@ -761,9 +1037,19 @@ int main(int argc, char **argv)
 	}
 	if (o.iface != NULL && o.ninputs > 0)
 		fatalx(EXIT_USAGE, "-i and -r do not mix: one live interface or capture files");
-	if (o.ninputs == 0 && o.iface == NULL) {
+	/* capture.interface stands in for -i only when no file is named. */
+	iface = o.iface != NULL ? o.iface : o.ninputs == 0 ? conf.capture_interface : NULL;
+	if (o.ninputs == 0 && iface == NULL) {
 		usage(stderr);
 		fatalx(EXIT_USAGE, "no input: give a capture with -r FILE");
+	}
+	r.t0 = mono_s();
+	if (iface != NULL) {
+		r.live = open_live(&o, &conf, iface, filter);
+		r.iface = iface;
+		/* Not root: the capture was all CAP_NET_RAW was for; before any thread starts. */
+		if (geteuid() != 0 && privsep_clear_caps(err) != 0)
+			fatalx(EXIT_RUNTIME, "%s", err);
 	}
 	/* conf.output_file is NULL only if start-up ran out of memory: stdout then. */
 	output_path = o.output ? o.output : conf.output_file ? conf.output_file : "-";
@@ -773,11 +1059,12 @@ int main(int argc, char **argv)
 	outs = outputs_open(&(struct outputs_request){ .conf = &conf, .file = output_path,
 						       .redis_url = o.redis_url,
 						       .state_dir = state_dir,
-						       .live = o.iface != NULL,
+						       .live = iface != NULL,
 						       .notice = output_notice },
 			    err, sizeof(err));
 	if (outs == NULL)
 		fatalx(EXIT_RUNTIME, "%s", err);
+	r.outs = outs;
 	vendors = load_vendors();
 	r.engine = engine_create(&conf, outputs_sink(outs), vendors, err, sizeof(err));
 	if (r.engine == NULL)
@@ -802,18 +1089,23 @@ int main(int argc, char **argv)
 		if (engine_set_baselines_file(r.engine, baselines_file, BASELINE_SAVE_EVERY_S) != 0)
 			fatalx(EXIT_RUNTIME, "out of memory");
 	}
+	/* Everything that needs root is open: from here on the sensor runs unprivileged. */
+	if (r.live != NULL)
+		drop_privileges(&conf, state_dir, output_path, o.quiet, &pidfile);
 	install_signals();
 	progress_init(&r.progress, !o.quiet);
 
-	t0 = mono_s();
-	if (o.iface != NULL)
-		run_live(&r, &o, filter);
+	if (r.live != NULL)
+		run_live(&r, &o);
 	else
 		read_inputs(&r, &o, filter);
 	engine_finish(r.engine);
+	write_stats(&r, "exit");
+	capture_live_close(r.live);
+	r.live = NULL;
 	progress_clear(&r.progress);
 	/* A live capture ends by a signal: that is its normal end. */
-	if (capture_stop_requested() && o.iface == NULL) {
+	if (capture_stop_requested() && iface == NULL) {
 		log_warnx("interrupted: stopped reading early; everything read so far was written");
 		run_status(&r, EXIT_INTERRUPTED);
 	}
@@ -822,7 +1114,7 @@ int main(int argc, char **argv)
 			  (unsigned long long)engine_counters(r.engine)->untracked);
 		run_status(&r, EXIT_RUNTIME);
 	}
-	r.info.wall_s = mono_s() - t0;
+	r.info.wall_s = mono_s() - r.t0;
 	if (outputs_close(outs, &outsum) != 0) {
 		report_outputs(&outsum, output_path);
 		run_status(&r, EXIT_RUNTIME);
@@ -839,6 +1131,8 @@ int main(int argc, char **argv)
 		log_warnx("baselines not saved: %s", err);
 		run_status(&r, EXIT_RUNTIME);
 	}
+	if (privsep_pidfile_remove(&pidfile, err) != 0)
+		log_warnx("daemon.pid_file: %s", err);
 	stats_fill_rusage(&r.info);
 	if (!o.quiet)
 		stats_write_summary(stderr, "edgewatch", r.engine, &r.info);

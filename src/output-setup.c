@@ -114,6 +114,17 @@ struct output_sink *outputs_redis(struct outputs *o)
 	return o->redis;
 }
 
+void outputs_stats(struct outputs *o, struct output_queue_stats *q, struct redis_out_stats *r,
+		   bool *has_redis)
+{
+	output_queue_stats(o->queue, q);
+	*has_redis = o->redis != NULL;
+	if (o->redis != NULL)
+		output_redis_stats(o->redis, r);
+	else
+		memset(r, 0, sizeof(*r));
+}
+
 int outputs_close(struct outputs *o, struct outputs_summary *sum)
 {
 	int rc;

@@ -52,6 +52,14 @@ struct output_sink *outputs_sink(struct outputs *o);
 /* The Redis sink, for quarantine requests (output-redis.h); NULL when Redis is off. */
 struct output_sink *outputs_redis(struct outputs *o);
 
+/*
+ * A snapshot of the queue's counters, and of the Redis sink's when there
+ * is one (*has_redis).  Safe while the output thread runs (both take
+ * their own locks).
+ */
+void outputs_stats(struct outputs *o, struct output_queue_stats *q, struct redis_out_stats *r,
+		   bool *has_redis);
+
 /* Asks for the file to be reopened (log rotation); async-signal-safe. */
 void outputs_reopen(void);
 

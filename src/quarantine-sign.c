@@ -82,8 +82,7 @@ int qreq_outcome_from_name(const char *s, size_t n)
 	return name_index(outcome_names, QREQ_OUT_COUNT, s, n);
 }
 
-__attribute__((format(printf, 3, 4)))
-static int fail(char *err, size_t errlen, const char *fmt, ...)
+int qerr(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -299,45 +298,45 @@ int qreq_validate(const struct qreq *r, bool want_sig, char *err, size_t errlen)
 
 	if (TEXT_LEN(r, request_id) != QREQ_REQUEST_ID_HEX ||
 	    !is_lower_hex(r->request_id, QREQ_REQUEST_ID_HEX))
-		return fail(err, errlen, "request_id: not 32 lowercase hex digits");
+		return qerr(err, errlen, "request_id: not 32 lowercase hex digits");
 	n = TEXT_LEN(r, sensor_id);
 	if (n < 0 || !sensor_id_ok(r->sensor_id, (size_t)n))
-		return fail(err, errlen, "sensor_id: not 1..%d of [A-Za-z0-9._-]",
+		return qerr(err, errlen, "sensor_id: not 1..%d of [A-Za-z0-9._-]",
 			    QREQ_SENSOR_ID_MAX);
 	if (r->action >= QREQ_ACTION_COUNT)
-		return fail(err, errlen, "action: not isolate, restrict or release");
+		return qerr(err, errlen, "action: not isolate, restrict or release");
 	n = TEXT_LEN(r, mac);
 	if (n != 0 && (n < 0 || !qreq_mac_valid(r->mac, (size_t)n)))
-		return fail(err, errlen, "mac: not \"\" nor a lowercase aa:bb:cc:dd:ee:ff");
+		return qerr(err, errlen, "mac: not \"\" nor a lowercase aa:bb:cc:dd:ee:ff");
 	if (TEXT_LEN(r, addrs) < 0)
-		return fail(err, errlen, "addrs: too long");
+		return qerr(err, errlen, "addrs: too long");
 	cnt = list_count(r->addrs, false, QREQ_ADDRS_ENTRIES_MAX);
 	if (cnt < 1)
-		return fail(err, errlen, "addrs: not 1..%d comma-separated addresses",
+		return qerr(err, errlen, "addrs: not 1..%d comma-separated addresses",
 			    QREQ_ADDRS_ENTRIES_MAX);
 	if (TEXT_LEN(r, allow) < 0)
-		return fail(err, errlen, "allow: too long");
+		return qerr(err, errlen, "allow: too long");
 	if (release && r->allow[0] != '\0')
-		return fail(err, errlen, "allow: not \"\" in a release");
+		return qerr(err, errlen, "allow: not \"\" in a release");
 	if (list_count(r->allow, true, QREQ_ALLOW_ENTRIES_MAX) < 0)
-		return fail(err, errlen, "allow: not 0..%d entries of tcp|udp/ADDRESS/PORT",
+		return qerr(err, errlen, "allow: not 0..%d entries of tcp|udp/ADDRESS/PORT",
 			    QREQ_ALLOW_ENTRIES_MAX);
 	n = TEXT_LEN(r, reason);
 	if (n < 0 || !reason_ok(r->reason, (size_t)n))
-		return fail(err, errlen, "reason: over %d bytes or holds a control byte",
+		return qerr(err, errlen, "reason: over %d bytes or holds a control byte",
 			    QREQ_REASON_MAX);
 	n = TEXT_LEN(r, incident_id);
 	if (n == 0 ? !release : (n != QREQ_INCIDENT_ID_HEX || !is_lower_hex(r->incident_id, 16)))
-		return fail(err, errlen, "incident_id: not 16 lowercase hex digits%s",
+		return qerr(err, errlen, "incident_id: not 16 lowercase hex digits%s",
 			    release ? " nor \"\"" : "");
 	n = TEXT_LEN(r, cause);
 	if (n < 0 || !cause_ok(r->cause, (size_t)n))
-		return fail(err, errlen, "cause: not 1..%d of [A-Za-z0-9._:-]", QREQ_CAUSE_MAX);
+		return qerr(err, errlen, "cause: not 1..%d of [A-Za-z0-9._:-]", QREQ_CAUSE_MAX);
 	if (release ? r->expires_us != r->issued_us : r->expires_us <= r->issued_us)
-		return fail(err, errlen, "expires_us: %s issued_us",
+		return qerr(err, errlen, "expires_us: %s issued_us",
 			    release ? "not equal to" : "not after");
 	if (want_sig && (TEXT_LEN(r, sig) != QREQ_SIG_HEX || !is_lower_hex(r->sig, QREQ_SIG_HEX)))
-		return fail(err, errlen, "sig: not 64 lowercase hex digits");
+		return qerr(err, errlen, "sig: not 64 lowercase hex digits");
 	return 0;
 }
 
@@ -445,10 +444,10 @@ int qkey_set(struct qkey *key, const void *bytes, size_t len, char *err, size_t 
 {
 	key->len = 0;
 	if (len < QKEY_MIN_BYTES)
-		return fail(err, errlen, "key is %zu bytes; at least %d are needed", len,
+		return qerr(err, errlen, "key is %zu bytes; at least %d are needed", len,
 			    QKEY_MIN_BYTES);
 	if (len > QKEY_MAX_BYTES)
-		return fail(err, errlen, "key is over %d bytes", QKEY_MAX_BYTES);
+		return qerr(err, errlen, "key is over %d bytes", QKEY_MAX_BYTES);
 	memcpy(key->bytes, bytes, len);
 	key->len = len;
 	return 0;
@@ -473,17 +472,17 @@ int qkey_read_file(const char *path, struct qkey *key, char *err, size_t errlen)
 	key->len = 0;
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
-		return fail(err, errlen, "%s: %s", path, strerror(errno));
+		return qerr(err, errlen, "%s: %s", path, strerror(errno));
 	if (fstat(fd, &st) != 0) {
-		fail(err, errlen, "%s: %s", path, strerror(errno));
+		qerr(err, errlen, "%s: %s", path, strerror(errno));
 		goto out;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		fail(err, errlen, "%s: not a regular file", path);
+		qerr(err, errlen, "%s: not a regular file", path);
 		goto out;
 	}
 	if (st.st_mode & (S_IRWXG | S_IRWXO)) {
-		fail(err, errlen, "%s: readable or writable by group or others (chmod 600)", path);
+		qerr(err, errlen, "%s: readable or writable by group or others (chmod 600)", path);
 		goto out;
 	}
 	while (n < sizeof buf) {
@@ -492,7 +491,7 @@ int qkey_read_file(const char *path, struct qkey *key, char *err, size_t errlen)
 		if (got < 0 && errno == EINTR)
 			continue;
 		if (got < 0) {
-			fail(err, errlen, "%s: %s", path, strerror(errno));
+			qerr(err, errlen, "%s: %s", path, strerror(errno));
 			goto out;
 		}
 		if (got == 0)
@@ -507,7 +506,7 @@ int qkey_read_file(const char *path, struct qkey *key, char *err, size_t errlen)
 		char why[96];
 
 		snprintf(why, sizeof why, "%s", err);
-		fail(err, errlen, "%s: %s", path, why);
+		qerr(err, errlen, "%s: %s", path, why);
 	}
 out:
 	OPENSSL_cleanse(buf, sizeof buf);
@@ -559,11 +558,11 @@ int qreq_sign(struct qreq *r, const struct qkey *key, char *err, size_t errlen)
 
 	r->sig[0] = '\0';
 	if (key->len < QKEY_MIN_BYTES)
-		return fail(err, errlen, "sig: no key");
+		return qerr(err, errlen, "sig: no key");
 	if (qreq_validate(r, false, err, errlen) != 0)
 		return -1;
 	if (expected_sig(r, key, hex) != 0)
-		return fail(err, errlen, "sig: HMAC-SHA256 failed");
+		return qerr(err, errlen, "sig: HMAC-SHA256 failed");
 	memcpy(r->sig, hex, sizeof hex);
 	return 0;
 }
@@ -605,28 +604,28 @@ static int store_field(struct qreq *r, enum qreq_field f, const char *v, size_t 
 	int a;
 
 	if (v == NULL || memchr(v, '\0', n) != NULL)
-		return fail(err, errlen, "%s: holds a NUL byte", field_names[f]);
+		return qerr(err, errlen, "%s: holds a NUL byte", field_names[f]);
 	switch (f) {
 	case QF_V:
 		if (n != 1 || v[0] != '1')
-			return fail(err, errlen, "v: not \"1\"");
+			return qerr(err, errlen, "v: not \"1\"");
 		return 0;
 	case QF_ACTION:
 		a = qreq_action_from_name(v, n);
 		if (a < 0)
-			return fail(err, errlen, "action: not isolate, restrict or release");
+			return qerr(err, errlen, "action: not isolate, restrict or release");
 		r->action = (uint8_t)a;
 		return 0;
 	case QF_ISSUED_US:
 	case QF_EXPIRES_US:
 		if (!parse_u64(v, n, f == QF_ISSUED_US ? &r->issued_us : &r->expires_us))
-			return fail(err, errlen, "%s: not a decimal number of microseconds",
+			return qerr(err, errlen, "%s: not a decimal number of microseconds",
 				    field_names[f]);
 		return 0;
 	default:
 		dst = (char *)r + field_slot(f, &size);
 		if (size == 0 || n >= size)
-			return fail(err, errlen, "%s: %zu bytes is too long", field_names[f], n);
+			return qerr(err, errlen, "%s: %zu bytes is too long", field_names[f], n);
 		memcpy(dst, v, n);
 		dst[n] = '\0';
 		return 0;
@@ -642,23 +641,23 @@ enum qreq_reject qreq_parse(const char *const *str, const size_t *len, size_t n,
 	if (err != NULL && errlen > 0)
 		err[0] = '\0';
 	if (n % 2 != 0) {
-		fail(err, errlen, "odd number of strings: a field without a value");
+		qerr(err, errlen, "odd number of strings: a field without a value");
 		return QREQ_REJ_MALFORMED;
 	}
 	/* Each field at most once, so more than QF_COUNT pairs are bad before any is read. */
 	if (n > 2 * QF_COUNT) {
-		fail(err, errlen, "%zu fields: more than the %d of the contract", n / 2, QF_COUNT);
+		qerr(err, errlen, "%zu fields: more than the %d of the contract", n / 2, QF_COUNT);
 		return QREQ_REJ_MALFORMED;
 	}
 	for (size_t i = 0; i < n; i += 2) {
 		int f = str[i] != NULL ? name_index(field_names, QF_COUNT, str[i], len[i]) : -1;
 
 		if (f < 0) {
-			fail(err, errlen, "field %zu: not a field of the contract", i / 2 + 1);
+			qerr(err, errlen, "field %zu: not a field of the contract", i / 2 + 1);
 			return QREQ_REJ_MALFORMED;
 		}
 		if (seen & (1u << f)) {
-			fail(err, errlen, "%s: appears twice", field_names[f]);
+			qerr(err, errlen, "%s: appears twice", field_names[f]);
 			return QREQ_REJ_MALFORMED;
 		}
 		seen |= 1u << f;
@@ -667,13 +666,13 @@ enum qreq_reject qreq_parse(const char *const *str, const size_t *len, size_t n,
 	}
 	for (int f = 0; f < QF_SIG; f++)
 		if (!(seen & (1u << f))) {
-			fail(err, errlen, "%s: missing", field_names[f]);
+			qerr(err, errlen, "%s: missing", field_names[f]);
 			return QREQ_REJ_MALFORMED;
 		}
 	if (qreq_validate(out, false, err, errlen) != 0)
 		return QREQ_REJ_MALFORMED;
 	if (!(seen & (1u << QF_SIG))) {
-		fail(err, errlen, "sig: missing");
+		qerr(err, errlen, "sig: missing");
 		return QREQ_REJ_UNSIGNED;
 	}
 	if (qreq_validate(out, true, err, errlen) != 0)

@@ -234,4 +234,11 @@ int qreq_allow_next(const char *list, size_t *pos, struct qreq_dest *out);
 /* Whether s is a MAC as the contract writes it ("aa:bb:cc:dd:ee:ff", lowercase). */
 bool qreq_mac_valid(const char *s, size_t n);
 
+/*
+ * qerr: the quarantine modules' error idiom: one bounded message into err
+ * (errlen bytes; err NULL or errlen 0: none), and -1 to return.
+ */
+__attribute__((format(printf, 3, 4)))
+int qerr(char *err, size_t errlen, const char *fmt, ...);
+
 #endif /* EW_QUARANTINE_SIGN_H */

@@ -1,7 +1,9 @@
 /*
- * quarantine.c - the quarantine policy (see quarantine.h): which
- * incidents become requests, the set of active quarantines and their
- * releases, the hourly rate limit and the requests it holds.
+ * quarantine.c - the quarantine policy's decision engine (see
+ * quarantine.h): which incidents become requests, the set of active
+ * quarantines and their releases, the hourly rate limit and the requests
+ * it holds.  The settings, and matching causes and the allowlist against
+ * them, are quarantine-settings.c's.
  *
  * Order of the checks on an incident, so that the reason an operator
  * reads is the most useful one: the cause (most incidents stop here), the
@@ -22,69 +24,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/random.h>
 
-#include "device-rules-private.h" /* rules_glob_check/match: globs safe on hostile names */
-#include "quarantine.h"
-
-enum allow_kind { ALLOW_MAC = 0, ALLOW_IP, ALLOW_CLASS, ALLOW_NAME };
-
-struct allow_entry {
-	uint8_t kind; /* enum allow_kind */
-	uint8_t mac[6];
-	struct ew_cidr cidr;
-	char *text; /* the whole entry as configured ("class:plc"); owned */
-	const char *arg; /* into text, after the prefix */
-};
-
-/* A device in the active set: what its release needs. */
-struct active {
-	uint64_t device_key, incident_id;
-	ew_usec_t expires_us;
-	char mac[QREQ_MAC_LEN + 1];
-	char addrs[QREQ_ADDRS_MAX + 1];
-	char cause[QREQ_CAUSE_MAX + 1];
-	char request_id[QREQ_REQUEST_ID_HEX + 1];
-};
-
-/* A request waiting for the rate limit; req.expires_us is kept from when it was held. */
-struct held {
-	uint64_t device_key, incident_id;
-	struct qreq req;
-};
-
-struct quarantine {
-	bool enabled, dry_run, release_on_close;
-	char sensor_id[QREQ_SENSOR_ID_MAX + 1];
-	uint8_t min_severity, action;
-	double min_score;
-	char **causes;
-	size_t ncauses;
-	struct allow_entry *allow;
-	size_t nallow;
-	ew_usec_t ttl_us;
-	uint32_t max_per_hour;
-	char isolate_allow[QREQ_ALLOW_MAX + 1];
-	struct qkey key;
-
-	quarantine_decision_fn fn;
-	void *ctx;
-	quarantine_random_fn rand_fn;
-	void *rand_ctx;
-
-	struct active *active; /* nactive used, grown up to QUARANTINE_ACTIVE_MAX */
-	size_t nactive, active_cap;
-	struct held *held[QUARANTINE_HELD_MAX]; /* FIFO ring */
-	size_t held_head, nheld;
-	ew_usec_t *sent; /* ring of the times requests were sent, max_per_hour slots */
-	size_t sent_head, nsent;
-	ew_usec_t now_us;
-
-	struct quarantine_stats st;
-	struct qreq req;        /* scratch: the request being decided */
-	struct qreq_argv argv;
-};
+#include "quarantine-private.h"
 
 static const char *const decision_names[QD_KIND_COUNT] = {
 	"send",          "release",          "would_send",     "held",    "refused_allowlist",
@@ -96,76 +38,6 @@ const char *quarantine_decision_name(enum quarantine_decision_kind k)
 	return (unsigned)k < QD_KIND_COUNT ? decision_names[k] : "";
 }
 
-__attribute__((format(printf, 3, 4)))
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err != NULL && errlen > 0) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
-
-/*
- * Copies n bytes of hostile text into dst (size bytes, NUL-terminated) as
- * printable ASCII, other bytes as \xNN, never cutting an escape in half.
- */
-static void escape_text(char *dst, size_t size, const char *s, size_t n)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t at = 0;
-
-	if (size == 0)
-		return;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c >= 0x20 && c < 0x7f && c != '\\') {
-			if (at + 1 >= size)
-				break;
-			dst[at++] = (char)c;
-		} else {
-			if (at + 4 >= size)
-				break;
-			dst[at++] = '\\';
-			dst[at++] = 'x';
-			dst[at++] = hex[c >> 4];
-			dst[at++] = hex[c & 15];
-		}
-	}
-	dst[at] = '\0';
-}
-
-/* "aa:bb:cc:dd:ee:ff" or "AA-BB-..." into mac; false if it is neither. */
-static bool parse_mac_any(const char *s, uint8_t mac[6])
-{
-	if (strlen(s) != QREQ_MAC_LEN)
-		return false;
-	for (int i = 0; i < 6; i++) {
-		unsigned v = 0;
-
-		for (int j = 0; j < 2; j++) {
-			char c = s[3 * i + j];
-
-			if (c >= '0' && c <= '9')
-				v = v * 16 + (unsigned)(c - '0');
-			else if (c >= 'a' && c <= 'f')
-				v = v * 16 + (unsigned)(c - 'a' + 10);
-			else if (c >= 'A' && c <= 'F')
-				v = v * 16 + (unsigned)(c - 'A' + 10);
-			else
-				return false;
-		}
-		if (i < 5 && s[3 * i + 2] != ':' && s[3 * i + 2] != '-')
-			return false;
-		mac[i] = (uint8_t)v;
-	}
-	return true;
-}
-
 static void format_mac(const uint8_t mac[6], char out[QREQ_MAC_LEN + 1])
 {
 	snprintf(out, QREQ_MAC_LEN + 1, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2],
@@ -173,171 +45,6 @@ static void format_mac(const uint8_t mac[6], char out[QREQ_MAC_LEN + 1])
 }
 
 /* ---- creating ---- */
-
-static int parse_allow_entry(const char *text, size_t i, struct allow_entry *e, char *err,
-			     size_t errlen)
-{
-	char q[64];
-	char why[128];
-	const char *glob_why;
-
-	escape_text(q, sizeof q, text, strlen(text));
-	memset(e, 0, sizeof *e);
-	e->text = strdup(text);
-	if (e->text == NULL) {
-		fail(err, errlen, "quarantine.allow: out of memory");
-		return -1;
-	}
-	if (strncmp(text, "mac:", 4) == 0) {
-		e->kind = ALLOW_MAC;
-		e->arg = e->text + 4;
-		if (!parse_mac_any(e->arg, e->mac))
-			goto bad;
-	} else if (strncmp(text, "ip:", 3) == 0) {
-		e->kind = ALLOW_IP;
-		e->arg = e->text + 3;
-		if (ew_cidr_parse(e->arg, &e->cidr, why, sizeof why) != 0) {
-			fail(err, errlen, "quarantine.allow[%zu]: \"%s\": %s", i, q, why);
-			return -1;
-		}
-	} else if (strncmp(text, "class:", 6) == 0) {
-		e->kind = ALLOW_CLASS;
-		e->arg = e->text + 6;
-		if (e->arg[0] == '\0')
-			goto bad;
-	} else if (strncmp(text, "name:", 5) == 0) {
-		e->kind = ALLOW_NAME;
-		e->arg = e->text + 5;
-		glob_why = rules_glob_check(e->arg, strlen(e->arg));
-		if (e->arg[0] == '\0' || glob_why != NULL) {
-			fail(err, errlen, "quarantine.allow[%zu]: \"%s\" %s", i, q,
-				  glob_why != NULL ? glob_why : "names no device");
-			return -1;
-		}
-	} else {
-		goto bad;
-	}
-	return 0;
-bad:
-	fail(err, errlen,
-		  "quarantine.allow[%zu]: \"%s\" is not mac:MAC, ip:CIDR, class:NAME or name:GLOB",
-		  i, q);
-	return -1;
-}
-
-/*
- * The isolate allow list: udp/53 (DNS) and udp/67 (the DHCP server, by
- * the issue's rule the same hosts) for each single-host block of
- * dns_servers.  A wider block names no server an enforcer could open a
- * hole for, so it is left out rather than opened whole.
- */
-static int build_isolate_allow(struct quarantine *q, const struct ew_cidr_list *dns, char *err,
-			       size_t errlen)
-{
-	size_t at = 0, entries = 0;
-
-	q->isolate_allow[0] = '\0';
-	for (size_t i = 0; dns != NULL && i < dns->n; i++) {
-		const struct ew_cidr *c = &dns->v[i];
-		char a[EW_ADDR_STRLEN];
-		int n;
-
-		if (c->prefix != 128)
-			continue;
-		if (entries + 2 > QREQ_ALLOW_ENTRIES_MAX) {
-			fail(err, errlen, "network.dns_servers: more than %d servers",
-				  QREQ_ALLOW_ENTRIES_MAX / 2);
-			return -1;
-		}
-		ew_addr_format(&c->addr, a, sizeof a);
-		n = snprintf(q->isolate_allow + at, sizeof q->isolate_allow - at,
-			     "%sudp/%s/53,udp/%s/67", at > 0 ? "," : "", a, a);
-		if (n < 0 || (size_t)n >= sizeof q->isolate_allow - at) {
-			q->isolate_allow[at] = '\0';
-			fail(err, errlen, "network.dns_servers: too many servers");
-			return -1;
-		}
-		at += (size_t)n;
-		entries += 2;
-	}
-	return 0;
-}
-
-static int copy_settings(struct quarantine *q, const struct quarantine_settings *s, char *err,
-			 size_t errlen)
-{
-	size_t n;
-
-	q->enabled = s->enabled;
-	q->dry_run = s->dry_run;
-	q->release_on_close = s->release_on_close;
-	n = s->sensor_id != NULL ? strlen(s->sensor_id) : 0;
-	if (n == 0 || n > QREQ_SENSOR_ID_MAX || strspn(s->sensor_id,
-		"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") != n)
-		return fail(err, errlen, "quarantine.sensor_id: not 1..%d of [A-Za-z0-9._-]",
-				 QREQ_SENSOR_ID_MAX);
-	memcpy(q->sensor_id, s->sensor_id, n + 1);
-	if (s->min_severity >= SEV_COUNT)
-		return fail(err, errlen, "quarantine.min_severity: not 0..4");
-	q->min_severity = s->min_severity;
-	q->min_score = s->min_score;
-	if (s->action != QREQ_ISOLATE && s->action != QREQ_RESTRICT)
-		return fail(err, errlen, "quarantine.action: not isolate or restrict");
-	q->action = s->action;
-	if (s->ttl_s == 0 || s->ttl_s > QUARANTINE_TTL_S_MAX)
-		return fail(err, errlen, "quarantine.ttl: not 1..%d seconds",
-				 QUARANTINE_TTL_S_MAX);
-	q->ttl_us = (ew_usec_t)s->ttl_s * EW_USEC_PER_SEC;
-	if (s->max_per_hour > QUARANTINE_PER_HOUR_MAX)
-		return fail(err, errlen, "quarantine.max_per_hour: over %d",
-				 QUARANTINE_PER_HOUR_MAX);
-	q->max_per_hour = s->max_per_hour;
-	if (s->ncauses > QUARANTINE_CAUSES_MAX || s->nallow > QUARANTINE_ALLOW_MAX)
-		return fail(err, errlen, "quarantine.%s: over %d entries",
-				 s->ncauses > QUARANTINE_CAUSES_MAX ? "causes" : "allow",
-				 s->ncauses > QUARANTINE_CAUSES_MAX ? QUARANTINE_CAUSES_MAX
-								    : QUARANTINE_ALLOW_MAX);
-	if (s->ncauses > 0) {
-		q->causes = calloc(s->ncauses, sizeof *q->causes);
-		if (q->causes == NULL)
-			return fail(err, errlen, "quarantine: out of memory");
-	}
-	for (size_t i = 0; i < s->ncauses; i++) {
-		const char *why = rules_glob_check(s->causes[i], strlen(s->causes[i]));
-		char qt[64];
-
-		if (s->causes[i][0] == '\0' || why != NULL) {
-			escape_text(qt, sizeof qt, s->causes[i], strlen(s->causes[i]));
-			return fail(err, errlen, "quarantine.causes[%zu]: \"%s\" %s", i, qt,
-					 why != NULL ? why : "is empty");
-		}
-		q->causes[i] = strdup(s->causes[i]);
-		if (q->causes[i] == NULL)
-			return fail(err, errlen, "quarantine: out of memory");
-		q->ncauses = i + 1;
-	}
-	if (s->nallow > 0) {
-		q->allow = calloc(s->nallow, sizeof *q->allow);
-		if (q->allow == NULL)
-			return fail(err, errlen, "quarantine: out of memory");
-	}
-	for (size_t i = 0; i < s->nallow; i++) {
-		int rc = parse_allow_entry(s->allow[i], i, &q->allow[i], err, errlen);
-
-		q->nallow = i + 1; /* the entry's text is freed with the others even on failure */
-		if (rc != 0)
-			return -1;
-	}
-	if (build_isolate_allow(q, s->dns_servers, err, errlen) != 0)
-		return -1;
-	if (s->key != NULL && s->key->len > 0 &&
-	    qkey_set(&q->key, s->key->bytes, s->key->len, err, errlen) != 0)
-		return -1;
-	/* A dry run may go without a key: what it reports is never sent. */
-	if (q->enabled && !q->dry_run && q->key.len == 0)
-		return fail(err, errlen, "quarantine.key_file: no key");
-	return 0;
-}
 
 static int random_getrandom(void *ctx, uint8_t out[16])
 {
@@ -363,18 +70,18 @@ struct quarantine *quarantine_create(const struct quarantine_settings *s,
 	struct quarantine *q = calloc(1, sizeof *q);
 
 	if (q == NULL) {
-		fail(err, errlen, "quarantine: out of memory");
+		qerr(err, errlen, "quarantine: out of memory");
 		return NULL;
 	}
 	q->fn = fn;
 	q->ctx = ctx;
 	q->rand_fn = random_getrandom;
-	if (copy_settings(q, s, err, errlen) != 0)
+	if (quarantine_settings_copy(q, s, err, errlen) != 0)
 		goto fail;
 	if (q->max_per_hour > 0) {
 		q->sent = calloc(q->max_per_hour, sizeof *q->sent);
 		if (q->sent == NULL) {
-			fail(err, errlen, "quarantine: out of memory");
+			qerr(err, errlen, "quarantine: out of memory");
 			goto fail;
 		}
 	}
@@ -388,17 +95,11 @@ void quarantine_destroy(struct quarantine *q)
 {
 	if (q == NULL)
 		return;
-	for (size_t i = 0; i < q->ncauses; i++)
-		free(q->causes[i]);
-	free(q->causes);
-	for (size_t i = 0; i < q->nallow; i++)
-		free(q->allow[i].text);
-	free(q->allow);
+	quarantine_settings_free(q);
 	for (size_t i = 0; i < q->nheld; i++)
 		free(q->held[(q->held_head + i) % QUARANTINE_HELD_MAX]);
 	free(q->active);
 	free(q->sent);
-	qkey_wipe(&q->key);
 	free(q);
 }
 
@@ -429,7 +130,7 @@ static void decide(struct quarantine *q, enum quarantine_decision_kind kind, uin
 	vsnprintf(raw + off, sizeof raw - off, fmt, ap);
 	va_end(ap);
 	/* Parts come from the network (causes, class names): keep it one line whatever they hold. */
-	escape_text(reason, sizeof reason, raw, strlen(raw));
+	quarantine_escape(reason, sizeof reason, raw, strlen(raw));
 	d.kind = kind;
 	d.dry_run = q->dry_run;
 	d.device_key = device_key;
@@ -459,48 +160,6 @@ static bool is_held(const struct quarantine *q, uint64_t device_key)
 		if (q->held[(q->held_head + i) % QUARANTINE_HELD_MAX]->device_key == device_key)
 			return true;
 	return false;
-}
-
-/* The configured pattern the cause matches, or NULL. */
-static bool cause_allowed(const struct quarantine *q, const char *cause)
-{
-	for (size_t i = 0; i < q->ncauses; i++)
-		if (rules_glob_match(q->causes[i], cause))
-			return true;
-	return false;
-}
-
-/* The allowlist entry that protects the device, or NULL. */
-static const struct allow_entry *allowlisted(const struct quarantine *q,
-					     const struct quarantine_device *dev)
-{
-	for (size_t i = 0; i < q->nallow; i++) {
-		const struct allow_entry *e = &q->allow[i];
-
-		switch (e->kind) {
-		case ALLOW_MAC:
-			if (dev->has_mac && memcmp(dev->mac, e->mac, 6) == 0)
-				return e;
-			break;
-		case ALLOW_IP:
-			for (size_t j = 0; j < dev->naddrs; j++)
-				if (ew_cidr_contains(&e->cidr, &dev->addrs[j]))
-					return e;
-			break;
-		case ALLOW_CLASS:
-			if (dev->class_name != NULL && strcasecmp(dev->class_name, e->arg) == 0)
-				return e;
-			break;
-		case ALLOW_NAME:
-			if (dev->name != NULL && dev->name[0] != '\0' &&
-			    rules_glob_match(e->arg, dev->name))
-				return e;
-			break;
-		default:
-			break;
-		}
-	}
-	return NULL;
 }
 
 /* A fresh request id into r; -1 when the random source failed. */
@@ -871,7 +530,7 @@ void quarantine_notify(struct quarantine *q, const struct quarantine_incident *i
 	snprintf(label, sizeof label, "device %016" PRIx64, dev->key);
 	if (dev->has_mac)
 		format_mac(dev->mac, label);
-	if (!cause_allowed(q, cause)) {
+	if (!quarantine_cause_allowed(q, cause)) {
 		decide(q, QD_REFUSED_CAUSE, dev->key, inc->incident_id, NULL,
 		       "%s: cause %s is not in quarantine.causes", label, cause);
 		return;
@@ -884,7 +543,7 @@ void quarantine_notify(struct quarantine *q, const struct quarantine_incident *i
 		       q->min_score > 0 ? " or the minimum score" : "");
 		return;
 	}
-	ae = allowlisted(q, dev);
+	ae = quarantine_allowlisted(q, dev);
 	if (ae != NULL) {
 		decide(q, QD_REFUSED_ALLOWLIST, dev->key, inc->incident_id, NULL,
 		       "%s: never quarantined (quarantine.allow %s)", label, ae->text);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include "output-flow.h"
 #include "stats.h"
@@ -20,6 +21,24 @@ void stats_fill_rusage(struct run_info *ri)
 	ri->cpu_s = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
 		    (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
 	ri->peak_rss_kb = (uint64_t)ru.ru_maxrss; /* Linux reports KiB */
+}
+
+void stats_memory_kb(uint64_t *rss_kb, uint64_t *peak_rss_kb)
+{
+	struct rusage ru;
+	unsigned long long size_pages, resident_pages;
+	long page = sysconf(_SC_PAGESIZE);
+	FILE *fp = fopen("/proc/self/statm", "re");
+
+	*rss_kb = 0;
+	*peak_rss_kb = 0;
+	if (fp != NULL) {
+		if (fscanf(fp, "%llu %llu", &size_pages, &resident_pages) == 2 && page > 0)
+			*rss_kb = (uint64_t)resident_pages * (uint64_t)page / 1024u;
+		fclose(fp);
+	}
+	if (getrusage(RUSAGE_SELF, &ru) == 0)
+		*peak_rss_kb = (uint64_t)ru.ru_maxrss; /* Linux reports KiB */
 }
 
 static void write_decode(FILE *out, const struct decode_stats *ds, int errors)

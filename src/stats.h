@@ -23,6 +23,12 @@ struct run_info {
 /* Fills cpu_s and peak_rss_kb from getrusage(). */
 void stats_fill_rusage(struct run_info *ri);
 
+/*
+ * Resident memory now (/proc/self/statm) and at most (getrusage), in KiB;
+ * 0 for what cannot be read.
+ */
+void stats_memory_kb(uint64_t *rss_kb, uint64_t *peak_rss_kb);
+
 void stats_write_summary(FILE *out, const char *prog, const struct engine *e,
 			 const struct run_info *ri);
 

@@ -23,4 +23,21 @@ uint64_t ew_hash64(const void *data, size_t len, uint64_t seed);
 /* The same as ew_hash64() of x's 8 little-endian bytes, for numeric keys. */
 uint64_t ew_hash64_u64(uint64_t x, uint64_t seed);
 
+/*
+ * splitmix64's finaliser: a bijection on 64 bits in which every input bit
+ * affects every output bit; for folding words into a bucket or an id.
+ * Flow ids are made with it (flow-key.c; tests/test-flow.c pins one), so
+ * like ew_hash64() it MUST NEVER CHANGE.  Unseeded: not for keys a remote
+ * party picks unless a chain bound or a seed stands behind it.
+ */
+static inline uint64_t ew_mix64(uint64_t x)
+{
+	x ^= x >> 30;
+	x *= 0xbf58476d1ce4e5b9ULL;
+	x ^= x >> 27;
+	x *= 0x94d049bb133111ebULL;
+	x ^= x >> 31;
+	return x;
+}
+
 #endif /* EW_UTIL_HASH_H */

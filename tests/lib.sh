@@ -134,3 +134,45 @@ pcap_from_hex() {
 		for (i = 0; i < n; i++) b(hexval[substr(h, 2 * i + 1, 1)] * 16 + hexval[substr(h, 2 * i + 2, 1)])
 	}' > "$out"
 }
+
+# A throwaway redis-server on the unix socket $SOCK (the test sets SOCK),
+# no TCP port, nothing saved; its output goes to $TMP/redis.log.
+REDIS_PID=
+
+# start_redis [CONFIG_FILE] [OPTION...]: starts the server and returns once
+# it answers PING (redis-cli; export REDISCLI_AUTH first if the default
+# user has a password).  The test's own ACL and settings come in through
+# CONFIG_FILE; OPTIONs go last, so they override the ones here (an AOF
+# test's --appendonly yes).  A server that does not answer within 10 s
+# fails the test.
+start_redis() {
+	_conf=
+	if [ $# -gt 0 ] && [ "${1#--}" = "$1" ]; then
+		_conf=$1
+		shift
+	fi
+	: "${SOCK:?start_redis needs SOCK}"
+	redis-server ${_conf:+"$_conf"} --port 0 --unixsocket "$SOCK" --unixsocketperm 700 \
+		--save '' --appendonly no --daemonize no --dir "$TMP" "$@" >>"$TMP/redis.log" 2>&1 &
+	REDIS_PID=$!
+	_n=0
+	while [ $_n -lt 200 ]; do
+		[ "$(redis-cli -s "$SOCK" PING 2>/dev/null)" = PONG ] && return 0
+		sleep 0.05
+		_n=$((_n + 1))
+	done
+	fail "redis-server did not start: $(tail -n 3 "$TMP/redis.log")"
+	finish
+}
+
+# stop_redis: kills the server (as a crash would: nothing flushed) and
+# removes its socket; harmless when none runs.  Call it from the test's
+# EXIT trap as well.
+stop_redis() {
+	if [ -n "$REDIS_PID" ]; then
+		kill -9 "$REDIS_PID" 2>/dev/null
+		wait "$REDIS_PID" 2>/dev/null
+		REDIS_PID=
+	fi
+	rm -f "${SOCK:-}"
+}

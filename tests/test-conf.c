@@ -21,6 +21,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "capture-live.h"
 #include "conf.h"
 #include "util-cidr.h"
 
@@ -128,6 +129,15 @@ static void assert_conf_equal(const struct ew_conf *a, const struct ew_conf *b)
 	assert_int_equal(a->quarantine_release_on_close, b->quarantine_release_on_close);
 	assert_string_equal(slist_text(&a->quarantine_allow), slist_text(&b->quarantine_allow));
 	assert_int_equal(a->quarantine_max_per_hour, b->quarantine_max_per_hour);
+	assert_str_same(a->daemon_user, b->daemon_user);
+	assert_int_equal(a->daemon_allow_root, b->daemon_allow_root);
+	assert_str_same(a->daemon_pid_file, b->daemon_pid_file);
+	assert_int_equal(a->stats_interval_s, b->stats_interval_s);
+	assert_str_same(a->capture_interface, b->capture_interface);
+	assert_int_equal(a->capture_snaplen, b->capture_snaplen);
+	assert_int_equal(a->capture_buffer_mib, b->capture_buffer_mib);
+	assert_int_equal(a->capture_promiscuous, b->capture_promiscuous);
+	assert_int_equal(a->capture_immediate, b->capture_immediate);
 }
 
 /* A list's blocks in text, ", "-separated, for comparisons. */
@@ -207,6 +217,15 @@ static void init_perturbed(struct ew_conf *c)
 	c->quarantine_release_on_close = false;
 	set_slist(&c->quarantine_allow, "mac:07:07:07:07:07:07");
 	c->quarantine_max_per_hour = 7;
+	set_str(&c->daemon_user, "seven");
+	c->daemon_allow_root = true;
+	set_str(&c->daemon_pid_file, "/seven.pid");
+	c->stats_interval_s = 7;
+	set_str(&c->capture_interface, "eth7");
+	c->capture_snaplen = 77;
+	c->capture_buffer_mib = 7;
+	c->capture_promiscuous = false;
+	c->capture_immediate = true;
 	assert_non_null(c->bpf_filter);
 	assert_non_null(c->output_file);
 }
@@ -272,6 +291,16 @@ static void test_defaults(void **state)
 	assert_true(c.quarantine_release_on_close);
 	assert_int_equal(c.quarantine_allow.n, 0);
 	assert_int_equal(c.quarantine_max_per_hour, 5);
+	assert_string_equal(c.daemon_user, "edgewatch");
+	assert_false(c.daemon_allow_root);
+	assert_null(c.daemon_pid_file);
+	assert_int_equal(c.stats_interval_s, 60);
+	assert_null(c.capture_interface);
+	/* The -i options' defaults moved here: the two must agree. */
+	assert_int_equal(c.capture_snaplen, CAPTURE_LIVE_DEFAULT_SNAPLEN);
+	assert_int_equal(c.capture_buffer_mib, CAPTURE_LIVE_DEFAULT_BUFFER_MIB);
+	assert_true(c.capture_promiscuous);
+	assert_false(c.capture_immediate);
 	conf_free(&c);
 	assert_int_equal(c.home_networks.n, 0);
 	assert_int_equal(c.quarantine_causes.n, 0);
@@ -755,6 +784,34 @@ static struct bad_case bad_cases[] = {
 		 "critical"),
 	BAD("enum_null", "detection:\n  min_severity:\n",
 	    NAME ":2:16: detection.min_severity: a value is required"),
+	/* daemon, stats, capture: bounds worked out from conf.c's table. */
+	BAD("stats_interval_over", "stats:\n  interval: 86401\n",
+	    NAME ":2:13: stats.interval: 86401 is out of range 0..86400"),
+	BAD("stats_interval_negative", "stats:\n  interval: -1\n",
+	    NAME ":2:13: stats.interval: -1 is out of range 0..86400"),
+	BAD("daemon_user_empty", "daemon:\n  user: \"\"\n", NAME ":2:9: daemon.user: a value is required"),
+	BAD("daemon_user_null", "daemon:\n  user:\n", NAME ":2:8: daemon.user: a value is required"),
+	/* 33 bytes: one more than useradd allows. */
+	BAD("daemon_user_long", "daemon:\n  user: 123456789012345678901234567890123\n",
+	    NAME ":2:9: daemon.user: string is longer than 32 bytes"),
+	BAD("daemon_allow_root_word", "daemon:\n  allow_root: maybe\n",
+	    NAME ":2:15: daemon.allow_root: 'maybe' is not a boolean (true/false, yes/no, on/off)"),
+	BAD("daemon_unknown", "daemon:\n  pid: /run/x\n", NAME ":2:3: unknown key 'daemon.pid'"),
+	BAD("capture_snaplen_low", "capture:\n  snaplen: 63\n",
+	    NAME ":2:12: capture.snaplen: 63 is out of range 64..262144"),
+	BAD("capture_snaplen_high", "capture:\n  snaplen: 262145\n",
+	    NAME ":2:12: capture.snaplen: 262145 is out of range 64..262144"),
+	BAD("capture_buffer_zero", "capture:\n  buffer_mib: 0\n",
+	    NAME ":2:15: capture.buffer_mib: 0 is out of range 1..2047"),
+	BAD("capture_buffer_high", "capture:\n  buffer_mib: 2048\n",
+	    NAME ":2:15: capture.buffer_mib: 2048 is out of range 1..2047"),
+	/* 16 bytes: IFNAMSIZ with no room for the NUL. */
+	BAD("capture_interface_long", "capture:\n  interface: eth0123456789012\n",
+	    NAME ":2:14: capture.interface: string is longer than 15 bytes"),
+	BAD("capture_promiscuous_number", "capture:\n  promiscuous: 2\n",
+	    NAME ":2:16: capture.promiscuous: '2' is not a boolean (true/false, yes/no, on/off)"),
+	BAD("capture_immediate_list", "capture:\n  immediate: [yes]\n",
+	    NAME ":2:14: capture.immediate: expected a boolean, found a sequence"),
 	/* Shape of the document. */
 	BAD("top_sequence", "- flow\n- dpi\n", NAME ":1:1: the top level must be a mapping"),
 	BAD("top_scalar", "# comment\nflow\n", NAME ":2:1: the top level must be a mapping"),
@@ -1245,6 +1302,102 @@ static void test_cidr_contains(void **state)
 	assert_null(l.v);
 }
 
+/* ------------------------------------------------- daemon, stats, capture */
+
+/* The extremes of each new bound are accepted. */
+static void test_daemon_keys(void **state)
+{
+	static const char text[] =
+		"daemon:\n  user: \"12345678901234567890123456789012\"\n  allow_root: yes\n"
+		"  pid_file: /run/edgewatch/edgewatch.pid\n"
+		"stats:\n  interval: 0\n"
+		"capture:\n  interface: eth012345678901\n  snaplen: 64\n  buffer_mib: 2047\n"
+		"  promiscuous: off\n  immediate: on\n";
+	struct ew_conf c;
+	char err[EW_CONF_ERRLEN];
+
+	(void)state;
+	conf_init_defaults(&c);
+	assert_int_equal(load(&c, text, err), 0);
+	assert_string_equal(c.daemon_user, "12345678901234567890123456789012"); /* 32 bytes */
+	assert_true(c.daemon_allow_root);
+	assert_string_equal(c.daemon_pid_file, "/run/edgewatch/edgewatch.pid");
+	assert_int_equal(c.stats_interval_s, 0);
+	assert_string_equal(c.capture_interface, "eth012345678901"); /* 15 bytes */
+	assert_int_equal(c.capture_snaplen, 64);
+	assert_int_equal(c.capture_buffer_mib, 2047);
+	assert_false(c.capture_promiscuous);
+	assert_true(c.capture_immediate);
+	assert_int_equal(load(&c, "stats:\n  interval: 86400\ncapture:\n  snaplen: 262144\n"
+				  "  buffer_mib: 1\n  interface: \"\"\n"
+				  "daemon:\n  pid_file: \"\"\n", err), 0);
+	assert_int_equal(c.stats_interval_s, 86400);
+	assert_int_equal(c.capture_snaplen, 262144);
+	assert_int_equal(c.capture_buffer_mib, 1);
+	assert_null(c.capture_interface); /* empty: unset again */
+	assert_null(c.daemon_pid_file);
+	conf_free(&c);
+}
+
+struct change_log {
+	char text[512];
+};
+
+static void note_change(void *ctx, const char *key, bool applied)
+{
+	struct change_log *cl = ctx;
+	size_t used = strlen(cl->text);
+
+	snprintf(cl->text + used, sizeof(cl->text) - used, "%s%s=%s", used ? " " : "", key,
+		 applied ? "applied" : "restart");
+}
+
+/*
+ * A reload exchanges the reloadable settings only, and names every change
+ * in table order: flow.max_flows, device.rules, network.dns_servers,
+ * detection.min_severity, daemon.user, stats.interval.
+ */
+static void test_take_reloadable(void **state)
+{
+	static const char text[] =
+		"flow:\n  max_flows: 1000\ndevice:\n  rules: /x.yaml\n"
+		"network:\n  dns_servers: [192.0.2.53]\ndetection:\n  min_severity: high\n"
+		"daemon:\n  user: other\nstats:\n  interval: 5\n";
+	struct ew_conf running, fresh;
+	struct change_log cl = { "" };
+	char err[EW_CONF_ERRLEN];
+
+	(void)state;
+	conf_init_defaults(&running);
+	conf_init_defaults(&fresh);
+	assert_int_equal(load(&fresh, text, err), 0);
+	/* 4 reloadable changed: device.rules, dns_servers, min_severity, interval. */
+	assert_int_equal(conf_take_reloadable(&running, &fresh, note_change, &cl), 4);
+	assert_string_equal(cl.text, "flow.max_flows=restart device.rules=applied "
+				     "network.dns_servers=applied detection.min_severity=applied "
+				     "daemon.user=restart stats.interval=applied");
+	/* Applied: the new values in running, the old ones in fresh (to be freed). */
+	assert_int_equal(running.stats_interval_s, 5);
+	assert_int_equal(fresh.stats_interval_s, 60);
+	assert_int_equal(running.min_severity, 3);
+	assert_string_equal(running.device_rules, "/x.yaml");
+	assert_null(fresh.device_rules);
+	assert_string_equal(list_text(&running.dns_servers), "192.0.2.53/32");
+	assert_int_equal(fresh.dns_servers.n, 0);
+	/* Not reloadable: running keeps its values. */
+	assert_int_equal(running.max_flows, EW_DEFAULT_MAX_FLOWS);
+	assert_string_equal(running.daemon_user, "edgewatch");
+	conf_free(&fresh);
+	/* The same again: the reloadable ones are in already; only the restart ones differ. */
+	conf_init_defaults(&fresh);
+	assert_int_equal(load(&fresh, text, err), 0);
+	cl.text[0] = '\0';
+	assert_int_equal(conf_take_reloadable(&running, &fresh, note_change, &cl), 0);
+	assert_string_equal(cl.text, "flow.max_flows=restart daemon.user=restart");
+	conf_free(&fresh);
+	conf_free(&running);
+}
+
 /* ----------------------------------------------------------------- main */
 
 #define NBAD (sizeof(bad_cases) / sizeof(bad_cases[0]))
@@ -1268,6 +1421,8 @@ int main(void)
 		cmocka_unit_test(test_failed_load_keeps_conf),
 		cmocka_unit_test(test_deep_nesting_flood),
 		cmocka_unit_test(test_long_name_truncated),
+		cmocka_unit_test(test_daemon_keys),
+		cmocka_unit_test(test_take_reloadable),
 	};
 	const struct CMUnitTest file_tests[] = {
 		cmocka_unit_test(test_file_missing),

@@ -17,7 +17,6 @@ CTL="${EDGEWATCH_CTL:-$(dirname "$EDGEWATCH")/edgewatch-ctl}"
 [ -x "$CTL" ] || { fail "no edgewatch-ctl at $CTL"; finish; }
 
 SOCK="$TMP/r.sock"
-REDIS_PID=
 PW='ctl-test-password'
 KEY='ctl-test-key-0123456789abcdefghijklmnop' # 39 bytes
 S=edgewatch:quarantine
@@ -30,26 +29,10 @@ printf 'user ops on >%s resetkeys resetchannels -@all +ping +select ~edgewatch:q
 printf '%s\n' "$KEY" > "$TMP/key"
 chmod 600 "$TMP/key"
 
-stop_redis() {
-	if [ -n "$REDIS_PID" ]; then
-		kill -9 "$REDIS_PID" 2>/dev/null
-		wait "$REDIS_PID" 2>/dev/null
-		REDIS_PID=
-	fi
-	rm -f "$SOCK"
-}
 trap 'stop_redis; rm -rf "$TMP"' EXIT
 
-redis-server "$TMP/redis.conf" --port 0 --unixsocket "$SOCK" --unixsocketperm 700 \
-	--save '' --appendonly no --daemonize no --dir "$TMP" >>"$TMP/redis.log" 2>&1 &
-REDIS_PID=$!
 export REDISCLI_AUTH="$PW"
-n=0
-until [ "$(redis-cli -s "$SOCK" PING 2>/dev/null)" = PONG ]; do
-	n=$((n + 1))
-	[ $n -lt 200 ] || { fail "redis-server did not start: $(tail -n 3 "$TMP/redis.log")"; finish; }
-	sleep 0.05
-done
+start_redis "$TMP/redis.conf"
 
 rcli() {
 	redis-cli -s "$SOCK" -n 3 "$@"

@@ -37,6 +37,7 @@ cleanup() {
 		kill "$ENF_PID" 2>/dev/null
 		wait "$ENF_PID" 2>/dev/null
 	fi
+	stop_redis
 	for pid in "$TMP"/*.pid; do
 		[ -f "$pid" ] && kill "$(cat "$pid")" 2>/dev/null
 	done
@@ -58,12 +59,7 @@ command -v redis-cli >/dev/null 2>&1 || skip "redis-cli is not installed"
 [ -x "$ENFORCER" ] || { echo "no $ENFORCER" >&2; exit 1; }
 [ -x "$SIGN" ] || { echo "no $SIGN" >&2; exit 1; }
 
-redis-server --port 0 --unixsocket "$SOCK" --unixsocketperm 700 --save '' \
-	--appendonly no --dir "$TMP" --daemonize yes --pidfile "$TMP/redis.pid" \
-	--logfile "$TMP/redis.log" >/dev/null || skip "redis-server does not start"
-i=0
-while [ ! -S "$SOCK" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-[ -S "$SOCK" ] || skip "redis-server did not open $SOCK"
+start_redis
 
 rcli() { redis-cli -s "$SOCK" "$@"; }
 

@@ -162,6 +162,7 @@ expect_eq "BPF non-53 flows" "$(flows_tsv "$TMP/dns.json" | awk -F '\t' '$3 != 5
 # Every output line is a JSON object with the EVE header fields in order.
 bad=$(grep -v -c -e '^{"timestamp":"[0-9-]*T[0-9:.]*+0000","flow_id":[0-9]*,"event_type":"flow",.*}$' \
 	-e '^{"timestamp":"[0-9-]*T[0-9:.]*+0000","event_type":"device","event":"[a-z]*","mac":"[0-9a-f:]*",.*}$' \
+	-e '^{"timestamp":"[0-9-]*T[0-9:.]*+0000","event_type":"stats","stats":{.*}$' \
 	"$TMP/smart-home.pcap.json")
 expect_eq "lines without the EVE header" "$bad" 0
 

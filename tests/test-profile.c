@@ -27,6 +27,8 @@
 
 #include "dns-cache.h"
 #include "profile.h"
+#include "util-hash.h"
+#include "util-table.h"
 
 /* ============================================================ profiles */
 
@@ -894,27 +896,56 @@ static void test_dns_capacity(void **state)
 
 /*
  * The bucket dns-cache.c puts an address in, written out again here so
- * the test can pick colliding addresses: a 64-bit finaliser over the two
- * halves of the 16 bytes and the family.  If dns-cache.c changes its hash
- * the addresses below stop colliding and the test fails, pointing here.
+ * the test can pick colliding addresses: ew_mix64() over the two halves
+ * of the 16 bytes and the family.  If dns-cache.c changes its hash the
+ * addresses below stop colliding and the test fails, pointing here.
  */
-static uint64_t fin(uint64_t h)
-{
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdULL;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ULL;
-	h ^= h >> 33;
-	return h;
-}
-
 static uint32_t bucket(const struct ew_addr *a, uint32_t nbuckets)
 {
 	uint64_t hi, lo;
 
 	memcpy(&hi, a->bytes, 8);
 	memcpy(&lo, a->bytes + 8, 8);
-	return (uint32_t)(fin(hi ^ fin(lo ^ a->family)) & (nbuckets - 1));
+	return (uint32_t)(ew_mix64(hi ^ ew_mix64(lo ^ a->family)) & (nbuckets - 1));
+}
+
+/*
+ * ew_mix64() is splitmix64's finaliser, which flow ids are made of: pin it
+ * to the generator's published values.  splitmix64 with state 0 adds the
+ * golden gamma 0x9e3779b97f4a7c15 and finalises it: its first output is
+ * 0xe220a8397b1dcdaf.  0 is a fixed point (every step of 0 is 0).  For 1:
+ *   1 ^ 1>>30 = 1;  * 0xbf58476d1ce4e5b9 = 0xbf58476d1ce4e5b9;
+ *   ^ its >>27 (0x17eb08eda3) = 0xbf58477af7ec081a;
+ *   * 0x94d049bb133111eb mod 2^64 = 0x5692161dbd2f29de;
+ *   ^ its >>31 (0xad242c3b) = 0x5692161d100b05e5.
+ */
+static void test_mix64_reference(void **state)
+{
+	(void)state;
+	assert_true(ew_mix64(0x9e3779b97f4a7c15ULL) == 0xe220a8397b1dcdafULL);
+	assert_true(ew_mix64(0) == 0);
+	assert_true(ew_mix64(1) == 0x5692161d100b05e5ULL);
+	/* A bijection: two inputs one bit apart never meet. */
+	assert_true(ew_mix64(2) != ew_mix64(3));
+}
+
+/*
+ * ew_buckets_for(cap): the smallest power of two >= cap, within [16, 2^24].
+ * 0 and 1 -> 16 (the floor); 16 -> 16; 17 -> 32; 1000 -> 1024 (2^10);
+ * 2^24 -> 2^24; 2^24 + 1 and UINT32_MAX -> 2^24 (the ceiling, no overflow
+ * of the doubling loop).
+ */
+static void test_buckets_for(void **state)
+{
+	(void)state;
+	assert_int_equal(ew_buckets_for(0), 16);
+	assert_int_equal(ew_buckets_for(1), 16);
+	assert_int_equal(ew_buckets_for(16), 16);
+	assert_int_equal(ew_buckets_for(17), 32);
+	assert_int_equal(ew_buckets_for(1000), 1024);
+	assert_int_equal(ew_buckets_for(1u << 24), 1u << 24);
+	assert_int_equal(ew_buckets_for((1u << 24) + 1), 1u << 24);
+	assert_int_equal(ew_buckets_for(UINT32_MAX), 1u << 24);
 }
 
 /*
@@ -978,6 +1009,8 @@ int main(void)
 		cmocka_unit_test(test_dns_eviction),
 		cmocka_unit_test(test_dns_capacity),
 		cmocka_unit_test(test_dns_chain_bound),
+		cmocka_unit_test(test_mix64_reference),
+		cmocka_unit_test(test_buckets_for),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

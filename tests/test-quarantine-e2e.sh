@@ -23,16 +23,8 @@ KEY='e2e-test-key-0123456789abcdefghijklmnopq'
 printf '%s\n' "$KEY" > "$TMP/key"
 chmod 600 "$TMP/key"
 
-redis-server --port 0 --unixsocket "$SOCK" --unixsocketperm 700 --save '' --appendonly no \
-	--daemonize no --dir "$TMP" >"$TMP/redis.log" 2>&1 &
-REDIS_PID=$!
-trap 'kill -9 $REDIS_PID 2>/dev/null; wait $REDIS_PID 2>/dev/null; rm -rf "$TMP"' EXIT
-n=0
-until [ "$(redis-cli -s "$SOCK" PING 2>/dev/null)" = PONG ]; do
-	n=$((n + 1))
-	[ $n -lt 200 ] || { fail "redis-server did not start"; finish; }
-	sleep 0.05
-done
+trap 'stop_redis; rm -rf "$TMP"' EXIT
+start_redis
 rcli() { redis-cli -s "$SOCK" "$@"; }
 
 # The capture, moved so that its last packet is a few seconds ago.

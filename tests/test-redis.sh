@@ -15,7 +15,6 @@ DRIVER="$(dirname "$(dirname "$EDGEWATCH")")/tests/redis-driver"
 [ -x "$DRIVER" ] || { fail "no driver at $DRIVER (make check builds it)"; finish; }
 
 SOCK="$TMP/r.sock"
-REDIS_PID=
 PW='s3cret-for-the-test'
 ALERTS=edgewatch:alerts
 EVENTS=edgewatch:events
@@ -30,30 +29,7 @@ chmod 600 "$TMP/pw"
 URL="unix://$SOCK?db=2"
 AUTH="--user edgewatch --password-file $TMP/pw"
 
-stop_redis() {
-	if [ -n "$REDIS_PID" ]; then
-		kill -9 "$REDIS_PID" 2>/dev/null
-		wait "$REDIS_PID" 2>/dev/null
-		REDIS_PID=
-	fi
-	rm -f "$SOCK"
-}
 trap 'stop_redis; rm -rf "$TMP"' EXIT
-
-# start_redis [ARGS...]: a server on $SOCK, answering before this returns.
-start_redis() {
-	redis-server "$TMP/redis.conf" --port 0 --unixsocket "$SOCK" --unixsocketperm 700 \
-		--save '' --appendonly no --daemonize no --dir "$TMP" "$@" >>"$TMP/redis.log" 2>&1 &
-	REDIS_PID=$!
-	n=0
-	while [ $n -lt 200 ]; do
-		[ "$(redis-cli -s "$SOCK" PING 2>/dev/null)" = PONG ] && return 0
-		sleep 0.05
-		n=$((n + 1))
-	done
-	fail "redis-server did not start: $(tail -n 3 "$TMP/redis.log")"
-	finish
-}
 
 rcli() {
 	redis-cli -s "$SOCK" -n 2 "$@"
@@ -91,7 +67,7 @@ wait_file() {
 	[ -e "$1" ] || fail "timed out waiting for $1"
 }
 
-start_redis
+start_redis "$TMP/redis.conf"
 
 # --- 1. Entries and their fields -------------------------------------------
 # 50 lines, every 10th an alert: 5 alerts (10, 20, .., 50) and 45 others.
@@ -177,7 +153,7 @@ wait_file "$TMP/p3/paused.200"
 # 100 records of journal: well past its 24-byte header.
 size=$(wc -c < "$TMP/sp3/redis-spool.journal" | tr -d ' ')
 [ "$size" -gt 24 ] && pass "journal holds the outage ($size bytes)" || fail "journal size $size"
-start_redis
+start_redis "$TMP/redis.conf"
 # The writer retries only when its backoff allows (after the one or two
 # failures of 101..200: at most 100 + 200 ms); past that, 201 goes live.
 sleep 0.5
@@ -213,14 +189,14 @@ rcli DEL $ALERTS $EVENTS edgewatch:q >/dev/null
 stop_redis
 mkdir "$TMP/sp4" "$TMP/aof"
 AOF="--appendonly yes --appendfsync always --dir $TMP/aof"
-start_redis $AOF
+start_redis "$TMP/redis.conf" $AOF
 "$DRIVER" --url "$URL" $AUTH --spool "$TMP/sp4" --count 400 --delay-ms 5 --drain-ms 20000 \
 	>"$TMP/s4.out" 2>"$TMP/s4.err" &
 DPID=$!
 sleep 0.6
 stop_redis
 sleep 1
-start_redis $AOF
+start_redis "$TMP/redis.conf" $AOF
 wait $DPID
 expect_eq "kill run status" "$?" 0
 events $EVENTS > "$TMP/e4"
@@ -235,7 +211,7 @@ dups=$(($(lines "$TMP/e4") - $(lines "$TMP/e4u")))
 expect_eq "kill: reconnects" "$(stat reconnects "$TMP/s4.out")" 1
 stop_redis
 rm -rf "$TMP/aof"
-start_redis
+start_redis "$TMP/redis.conf"
 
 # --- 5. The journal across a restart of the writer --------------------------
 # Redis down: run A spools 1..30 and exits; Redis up: run B replays them
@@ -246,7 +222,7 @@ mkdir "$TMP/sp5"
 	>"$TMP/s5a.out" 2>"$TMP/s5a.err"
 expect_eq "writer A status (spooled, not dropped)" "$?" 0
 expect_eq "writer A pending" "$(stat pending "$TMP/s5a.out")" 30
-start_redis
+start_redis "$TMP/redis.conf"
 "$DRIVER" --url "$URL" $AUTH --spool "$TMP/sp5" --count 10 --first 31 \
 	>"$TMP/s5b.out" 2>"$TMP/s5b.err"
 expect_eq "writer B status" "$?" 0
@@ -278,7 +254,7 @@ grep -q 'close: redis: 15 entries dropped' "$TMP/s6.err" && pass "cap: close rep
 	fail "cap close message: $(cat "$TMP/s6.err")"
 
 # --- 7. PUBLISH ---------------------------------------------------------------
-start_redis
+start_redis "$TMP/redis.conf"
 redis-cli -s "$SOCK" SUBSCRIBE edgewatch:live > "$TMP/sub" &
 SUBPID=$!
 n=0

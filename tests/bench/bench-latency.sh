@@ -17,7 +17,8 @@
 #                       time the kernel stamped the packet that raised it
 #                       (live, that is the wall clock: tcpreplay's copy of
 #                       the capture's own times is not used);
-#   request -> XADD     for each entry of edgewatch:quarantine, the entry
+#   packet -> XADD (requests)
+#                       for each entry of edgewatch:quarantine, the entry
 #                       id's time minus its issued_us (packet time too);
 #   XADD -> enforced    for each request, the entry id time of the first
 #                       report about it on edgewatch:enforcement minus the
@@ -31,18 +32,20 @@
 # its 27,031 packets evenly in about 14 s, and MULTIPLIER=N replays it N
 # times faster keeping its gaps (bursts stay bursts).  Either way packet
 # times are the times of arrival here, so the sensor sees the capture
-# compressed: a minute bin of the behavioural model holds 2 to 150 minutes
-# of the original traffic, rates look that many times higher, and the
+# compressed: a minute bin of the behavioural model holds N minutes of the
+# original traffic at MULTIPLIER=N, about 150 at --pps 2000 (which also
+# spaces packets evenly), rates look that many times higher, and the
 # anomalies raised are not those of reading the file (-r).  The rule alerts
 # (mirai-syn-seq, arp-spoof) do not depend on timing.  What is measured is
-# the delivery path of whatever is raised, which replay speed changes only
-# through the load on the sensor.
+# the delivery path of whatever is raised, which replay speed changes
+# through the load on the sensor and how soon a capture block fills.
 #
 # usage: tests/bench/bench-latency.sh [BUILD_DIR]   (root, iproute2, tcpreplay,
-#        redis-server, redis-cli)
+#        redis-server, redis-cli, capinfos)
 # environment: PPS (2000), MULTIPLIER (replaces --pps), IMMEDIATE=1 (edgewatch
 #        --immediate: no libpcap delivery timeout), SEED (1), KEEP=DIR (copy
-#        the streams and logs there)
+#        the streams and logs there), ATTACKS ("mirai_scan arp_spoof": more
+#        of ew-pcapgen's attacks give more alerts to measure)
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 build=${1:-$top/build}
@@ -51,10 +54,11 @@ PPS=${PPS:-2000}
 MULTIPLIER=${MULTIPLIER:-}
 IMMEDIATE=${IMMEDIATE:-0}
 SEED=${SEED:-1}
+ATTACKS=${ATTACKS:-"mirai_scan arp_spoof"}
 SETTLE_S=${SETTLE_S:-10} # longest wait for the streams to settle after the replay
 
 [ "$(id -u)" -eq 0 ] || { echo "bench-latency.sh needs root (network namespaces)" >&2; exit 1; }
-for tool in ip tcpreplay redis-server redis-cli; do
+for tool in ip tcpreplay redis-server redis-cli capinfos; do
 	command -v "$tool" >/dev/null || { echo "bench-latency.sh: $tool not found" >&2; exit 1; }
 done
 for prog in src/edgewatch src/edgewatch-enforcer tests/gen/ew-pcapgen; do
@@ -83,7 +87,12 @@ trap 'exit 130' INT TERM
 rcli() { redis-cli -s "$sock" "$@"; }
 
 # --- the capture
-"$build/tests/gen/ew-pcapgen" attacks --warmup 600 --attack mirai_scan --attack arp_spoof \
+attack_args=''
+for a in $ATTACKS; do
+	attack_args="$attack_args --attack $a"
+done
+# shellcheck disable=SC2086 # $attack_args is a list of words
+"$build/tests/gen/ew-pcapgen" attacks --warmup 600 $attack_args \
 	--seed "$SEED" -o "$tmp/attacks.pcap" --labels "$tmp/labels.csv" 2>/dev/null
 packets=$(capinfos -c -M "$tmp/attacks.pcap" 2>/dev/null | sed -n 's/^Number of packets: *//p')
 

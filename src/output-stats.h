@@ -1,0 +1,60 @@
+/*
+ * output-stats.h - the `stats` event: the sensor's health as one JSON line.
+ *
+ * The numbers an operator watches on a sensor that runs for months:
+ * packets the kernel received and dropped, decoder errors by reason, the
+ * tables that grow (flows, devices, baselines, incidents) against their
+ * caps, events written and lost, the output queue, Redis and its spool,
+ * and memory.  The caller gathers them into struct stats_snapshot (see
+ * engine_write_stats()); this module only writes them, so it is tested
+ * with made-up numbers.  The fields are described in docs/events.md.
+ *
+ * Ownership: the snapshot and its strings are borrowed for the call.
+ */
+#ifndef EW_OUTPUT_STATS_H
+#define EW_OUTPUT_STATS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "decode.h"
+#include "packet.h"
+#include "util-json.h"
+
+/* What only the program knows: the capture, the outputs, the process. */
+struct stats_extra {
+	ew_usec_t ts_us;          /* the event's time: wall clock live, packet time offline */
+	double uptime_s;          /* since the start of the run */
+	const char *reason;       /* "interval", "signal" (SIGUSR1) or "exit" */
+	/*
+	 * Uptime and memory are written only with has_process: a run over
+	 * files leaves them (and the queue and Redis) out, so that the same
+	 * input still gives byte-identical output.
+	 */
+	bool has_process;
+	const char *interface;    /* NULL: reading files, no "capture" object */
+	uint64_t kernel_received, kernel_dropped, if_dropped; /* pcap_stats() */
+	bool has_queue;           /* the output queue's counters below are set */
+	uint64_t queue_depth, queue_depth_max, queue_dropped, queue_written;
+	bool has_redis;           /* a Redis output is configured */
+	bool redis_connected;
+	uint64_t redis_spool_pending, redis_spool_bytes, redis_dropped;
+	uint64_t rss_kb, peak_rss_kb; /* resident memory now and at most (KiB) */
+};
+
+/* What the engine knows: filled by engine_write_stats(). */
+struct stats_snapshot {
+	uint64_t packets, bytes, decode_errors, untracked;
+	const struct decode_stats *decode; /* for the errors by reason */
+	uint64_t flows_active, flows_peak, flows_created, flows_evicted, flows_max;
+	uint64_t devices_active, devices_peak, devices_evicted, devices_max;
+	uint64_t baselines_active, baselines_evicted;
+	uint64_t incidents_open, incidents_opened;
+	uint64_t events_written, events_dropped, output_errors;
+};
+
+/* Builds the line in jb (reset first); 0, or -1 when jb failed (out of memory). */
+int output_stats_event(struct json_buf *jb, const struct stats_snapshot *s,
+		       const struct stats_extra *x);
+
+#endif /* EW_OUTPUT_STATS_H */
