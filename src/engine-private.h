@@ -8,6 +8,7 @@
 
 #include "detect-arp.h"
 #include "engine.h"
+#include "posture.h"
 #include "quarantine.h"
 #include "util-json.h"
 
@@ -35,6 +36,7 @@ struct engine {
 	struct quarantine *quarantine;
 	struct output_sink *redis;  /* where requests go (borrowed); NULL: none */
 	bool finishing;             /* engine_finish(): closing incidents is not their end */
+	struct posture *posture;    /* the encryption and hygiene audit (engine-posture.c) */
 	char *quarantine_stream;
 	uint64_t quarantine_send_errors;
 	struct json_buf jb;
@@ -53,5 +55,11 @@ void engine_emit(struct engine *e);
  */
 void engine_quarantine_notify(struct engine *e, const struct device *d, const struct incident *inc,
 			      enum quarantine_event ev);
+
+/* The audit's table for this configuration; NULL on allocation failure. */
+struct posture *engine_posture_create(const struct ew_conf *conf);
+
+/* An ended flow (its application name): both ends' posture, events for what is new. */
+void engine_posture_flow(struct engine *e, const struct flow *f, const char *app);
 
 #endif /* EW_ENGINE_PRIVATE_H */

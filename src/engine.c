@@ -313,11 +313,12 @@ static void on_flow_end(void *ctx, struct flow *f, enum flow_end_reason why)
 	detect_flow(e, f, DETECT_FLOW_END, NULL, app_name);
 	app = f->master_proto ? f->master_proto : f->app_proto;
 	e->c.flows_by_app[app < ENGINE_APP_SLOTS ? app : 0]++;
-	if (output_flow_format(&e->jb, f, why, e->dpi, app_name) != 0) {
+	if (output_flow_format(&e->jb, f, why, e->dpi, app_name) != 0)
 		e->c.events_dropped++;
-		return;
-	}
-	engine_emit(e);
+	else
+		engine_emit(e);
+	/* After the flow's own event: what it shows of its ends' hygiene. */
+	engine_posture_flow(e, f, app_name);
 }
 
 struct engine *engine_create(const struct ew_conf *conf, struct output_sink *out,
@@ -358,6 +359,11 @@ struct engine *engine_create(const struct ew_conf *conf, struct output_sink *out
 		goto fail;
 	}
 	e->alert_min = ENGINE_DEFAULT_ALERT_MIN;
+	e->posture = engine_posture_create(conf);
+	if (e->posture == NULL) {
+		snprintf(err, errlen, "cannot allocate the posture audit");
+		goto fail;
+	}
 	e->arp = arp_watch_create(conf->max_devices, ARP_WATCH_DEFAULT_HOLD_S);
 	if (e->arp == NULL) {
 		snprintf(err, errlen, "cannot allocate the ARP watch");
@@ -374,6 +380,7 @@ fail:
 	scorer_destroy(e->scorer);
 	incident_table_destroy(e->incidents);
 	arp_watch_destroy(e->arp);
+	posture_destroy(e->posture);
 	model_free(&e->default_model);
 	device_table_destroy(e->devices);
 	dpi_destroy(e->dpi);
@@ -490,6 +497,7 @@ void engine_destroy(struct engine *e)
 	detect_state_destroy(e->detect_state);
 	arp_watch_destroy(e->arp);
 	quarantine_destroy(e->quarantine);
+	posture_destroy(e->posture);
 	free(e->quarantine_stream);
 	free(e->baselines_path);
 	model_free(&e->default_model);

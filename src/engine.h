@@ -44,6 +44,7 @@ struct engine_counters {
 	uint64_t events_written;  /* lines handed to the output */
 	uint64_t device_events;   /* of which device events */
 	uint64_t incident_events; /* of which anomaly and alert events */
+	uint64_t posture_events;  /* of which posture events */
 	uint64_t rule_hits;       /* detection rule matches, reported or folded */
 	uint64_t events_dropped;  /* events that could not be built */
 	uint64_t state_saves, state_save_errors; /* periodic baseline saves */
@@ -143,6 +144,10 @@ int engine_set_baselines_file(struct engine *e, const char *path, uint32_t every
 struct quarantine_settings;
 int engine_set_quarantine(struct engine *e, const struct quarantine_settings *qs,
 			  struct output_sink *redis, const char *stream, char *err, size_t errlen);
+
+/* The encryption and hygiene audit (posture.h), for the end-of-run table. */
+struct posture;
+const struct posture *engine_posture(const struct engine *e);
 
 struct scorer *engine_scorer(struct engine *e);
 const struct incident_stats *engine_incident_stats(const struct engine *e);

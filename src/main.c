@@ -33,6 +33,7 @@
 #include "log.h"
 #include "output.h"
 #include "output-device.h"
+#include "output-posture.h"
 #include "output-stats.h"
 #include "privsep.h"
 #include "stats.h"
@@ -725,6 +726,39 @@ static void write_stats(struct run *r, const char *reason)
 	}
 }
 
+/*
+ * A device as the posture table names it: its name (printable bytes only:
+ * names come from packets) and its MAC or address.
+ */
+static const char *posture_name(void *ctx, uint64_t key, char *buf, size_t len)
+{
+	const struct engine *e = ctx;
+	const struct device *d = NULL;
+	char id[EW_ADDR_STRLEN > 18 ? EW_ADDR_STRLEN : 18];
+	const char *name = "";
+	size_t n = 0;
+
+	if (!(key >> 63)) {
+		uint8_t mac[6];
+
+		for (int i = 5; i >= 0; i--)
+			mac[i] = (uint8_t)(key >> (8 * (5 - i)));
+		d = device_table_find(engine_devices(e), mac);
+		output_mac_text(mac, id);
+	} else {
+		snprintf(id, sizeof(id), "device %016llx", (unsigned long long)key);
+	}
+	if (d != NULL) {
+		name = output_device_name(d);
+		if (d->key_kind == DEVICE_KEY_IP)
+			ew_addr_format(&d->ip, id, sizeof(id));
+	}
+	for (const char *c = name; *c && n + 1 < len && n < 32; c++)
+		buf[n++] = (unsigned char)*c >= 0x20 && (unsigned char)*c < 0x7f ? *c : '?';
+	snprintf(buf + n, len - n, "%s%s", n ? " " : "", id);
+	return buf;
+}
+
 /* Notices from the outputs (Redis reconnects, spool drops), from the output thread. */
 static void output_notice(void *ctx, const char *msg)
 {
@@ -1134,8 +1168,10 @@ int main(int argc, char **argv)
 	if (privsep_pidfile_remove(&pidfile, err) != 0)
 		log_warnx("daemon.pid_file: %s", err);
 	stats_fill_rusage(&r.info);
-	if (!o.quiet)
+	if (!o.quiet) {
 		stats_write_summary(stderr, "edgewatch", r.engine, &r.info);
+		output_posture_table(stderr, engine_posture(r.engine), posture_name, r.engine);
+	}
 	engine_destroy(r.engine);
 	/* The rules in force at the end: SIGHUP may have replaced the first ones. */
 	device_rules_free(r.rules);

@@ -171,6 +171,24 @@ static bool app_is(const char *app, const char *master)
 	return strncmp(app, master, n) == 0 && (app[n] == '\0' || app[n] == '.');
 }
 
+/* What nDPI's risks say (they come from payload, so the flow was answered). */
+static uint32_t risk_findings(const struct posture *p, const struct posture_view *v)
+{
+	uint32_t f = 0;
+
+	if (risk_has(v->risk, p->risks.cleartext_credentials))
+		f |= 1u << PF_CLEARTEXT_CREDENTIALS;
+	if (risk_has(v->risk, p->risks.tls_obsolete))
+		f |= 1u << PF_TLS_OBSOLETE;
+	if (risk_has(v->risk, p->risks.tls_weak_cipher))
+		f |= 1u << PF_TLS_WEAK_CIPHER;
+	if (risk_has(v->risk, p->risks.tls_self_signed))
+		f |= 1u << PF_TLS_SELF_SIGNED;
+	if (risk_has(v->risk, p->risks.tls_expired))
+		f |= 1u << PF_TLS_EXPIRED;
+	return f;
+}
+
 /* The findings this one flow shows, as bits. */
 static uint32_t findings_of(const struct posture *p, const struct posture_view *v, const char *app)
 {
@@ -178,6 +196,13 @@ static uint32_t findings_of(const struct posture *p, const struct posture_view *
 	uint16_t port = v->server_port;
 	uint32_t f = 0;
 
+	/*
+	 * A protocol is used only when the server answered: a scan's SYN to
+	 * port 23 (and nDPI's guess from that port) is not telnet, and a
+	 * refused connection shows nothing of how the device is kept.
+	 */
+	if (!v->answered)
+		return risk_findings(p, v);
 	if (app_is(app, "telnet") || (tcp && port == PORT_TELNET))
 		f |= 1u << PF_TELNET;
 	if (app_is(app, "ftp_control") || app_is(app, "ftp") || (tcp && port == PORT_FTP))
@@ -190,17 +215,8 @@ static uint32_t findings_of(const struct posture *p, const struct posture_view *
 		f |= 1u << PF_SNMP;
 	if (app_is(app, "coap") || (udp && port == PORT_COAP))
 		f |= 1u << PF_COAP_CLEAR;
-	if (risk_has(v->risk, p->risks.cleartext_credentials))
-		f |= 1u << PF_CLEARTEXT_CREDENTIALS;
-	if (risk_has(v->risk, p->risks.tls_obsolete))
-		f |= 1u << PF_TLS_OBSOLETE;
-	if (risk_has(v->risk, p->risks.tls_weak_cipher))
-		f |= 1u << PF_TLS_WEAK_CIPHER;
-	if (risk_has(v->risk, p->risks.tls_self_signed))
-		f |= 1u << PF_TLS_SELF_SIGNED;
-	if (risk_has(v->risk, p->risks.tls_expired))
-		f |= 1u << PF_TLS_EXPIRED;
-	if (!v->device_is_client && v->answered) {
+	f |= risk_findings(p, v);
+	if (!v->device_is_client) {
 		if (f & (1u << PF_TELNET))
 			f |= 1u << PF_EXPOSES_TELNET;
 		if (!v->peer_internal) {

@@ -79,7 +79,7 @@ struct posture_view {
 	const struct ew_addr *peer;   /* the other end's address */
 	const char *app;              /* nDPI's "master.app" name, lower or upper case; "" unknown */
 	uint64_t risk;                /* nDPI risk bitmap */
-	bool answered;                /* the server side sent something */
+	bool answered;                /* the server accepted: a SYN+ACK for TCP, any reply otherwise */
 };
 
 /* nDPI risk bits the audit reads, by the caller (dpi.h: dpi_risk_from_name), -1 when unknown. */

@@ -26,6 +26,16 @@ expect_eq "generator labels nine attacks" "$(lines "$TMP/attacks.csv")" 10
 "$EDGEWATCH" -q -r "$TMP/attacks.pcap" $SHIPPED -o "$TMP/attacks.json" \
 	--inventory-json "$TMP/inventory.json"
 expect_eq "attacks: edgewatch exit status" "$?" 0
+# Posture: the camera's telnet brute force (label 2) makes it a telnet user;
+# the Nest that started accepting connections from the Internet (new_service,
+# label 9) is exposed; the lateral scan's refused SYNs to port 23 make no
+# other device a telnet user.
+expect_eq "posture: telnet users are the camera alone" \
+	"$(grep '"event_type":"posture"' "$TMP/attacks.json" | grep '"new":\["telnet"' | grep -o '"mac":"[^"]*"' | sort -u)" \
+	"\"mac\":\"$(sed -n '3s/,.*//p' "$TMP/attacks.csv")\""
+expect_eq "posture: the new service is exposed to the Internet" \
+	"$(grep '"event_type":"posture"' "$TMP/attacks.json" | grep '"new":\[[^]]*"accepts_internet_connections"' | grep -o '"mac":"[^"]*"' | sort -u)" \
+	"\"mac\":\"$(sed -n '10s/,.*//p' "$TMP/attacks.csv")\""
 # The plug asks pool.ntp.org for the time every hour (tests/gen/gen-benign.c:
 # HOUR_MS, up to 10 s late): its baseline knows that beacon.
 plug_ntp=$(grep '"mac":"50:c7:bf:8e:12:34"' "$TMP/inventory.json" |

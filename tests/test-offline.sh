@@ -163,6 +163,7 @@ expect_eq "BPF non-53 flows" "$(flows_tsv "$TMP/dns.json" | awk -F '\t' '$3 != 5
 bad=$(grep -v -c -e '^{"timestamp":"[0-9-]*T[0-9:.]*+0000","flow_id":[0-9]*,"event_type":"flow",.*}$' \
 	-e '^{"timestamp":"[0-9-]*T[0-9:.]*+0000","event_type":"device","event":"[a-z]*","mac":"[0-9a-f:]*",.*}$' \
 	-e '^{"timestamp":"[0-9-]*T[0-9:.]*+0000","event_type":"stats","stats":{.*}$' \
+	-e '^{"timestamp":"[0-9-]*T[0-9:.]*+0000","event_type":"posture","device":{.*}$' \
 	"$TMP/smart-home.pcap.json")
 expect_eq "lines without the EVE header" "$bad" 0
 

@@ -65,8 +65,13 @@ static void test_cleartext(void **state)
 	/* "HTTPS" is not "HTTP": the master name is matched whole. */
 	v = view(true, false, 6, 443, &cloud, "HTTPS", 0, true);
 	assert_int_equal(posture_observe(p, 3, &v, T0), 0);
-	/* MQTT on 1883 without a name (a refused connection), SNMP, CoAP, FTP by port. */
+	/* A refused connection to 1883 (or a scan's SYN to 23) shows no protocol in use... */
 	v = view(true, false, 6, 1883, &cloud, "", 0, false);
+	assert_int_equal(posture_observe(p, 4, &v, T0), 0);
+	v = view(true, false, 6, 23, &cloud, "Telnet", 0, false);
+	assert_int_equal(posture_observe(p, 4, &v, T0), 0);
+	/* ...an accepted one does: MQTT by its port, then SNMP, CoAP, FTP by port. */
+	v = view(true, false, 6, 1883, &cloud, "", 0, true);
 	assert_int_equal(posture_observe(p, 4, &v, T0), B(PF_MQTT_CLEAR));
 	v = view(true, true, 17, 161, &lan, "", 0, true);
 	assert_int_equal(posture_observe(p, 4, &v, T0), B(PF_SNMP));
