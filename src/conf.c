@@ -152,6 +152,9 @@ static const char *const conf_facility_names[] = {
 	"local0", "local1", "local2", "local3", "local4", "local5", "local6", "local7", NULL,
 };
 
+/* output.privacy's values, as enum ew_output_privacy. */
+static const char *const conf_privacy_names[] = { "full", "pseudonymised", "minimal", NULL };
+
 /* quarantine.action's values, as enum ew_quarantine_action. */
 static const char *const conf_quarantine_action_names[] = { "isolate", "restrict", NULL };
 
@@ -196,6 +199,8 @@ static const struct conf_setting conf_table[] = {
 		 "detection and policy rules file; unset uses the installed rules/detections.yaml"),
 	CONF_STR("detection.models", models_dir, NULL, 0, false,
 		 "directory of scoring.yaml and classes.yaml; unset uses the installed models"),
+	CONF_STR("policy.file", policy_file, NULL, 0, true,
+		 "segmentation policy file (docs/policy.md); unset: no policy; --policy overrides"),
 	CONF_ENUM_("detection.min_severity", min_severity, conf_severity_names,
 		   EW_DEFAULT_MIN_SEVERITY, true,
 		   "rule hits below this severity are counted but raise no alert"),
@@ -242,6 +247,10 @@ static const struct conf_setting conf_table[] = {
 	CONF_U32("output.redis.spool_mib", redis_spool_mib, EW_DEFAULT_REDIS_SPOOL_MIB, 0,
 		 CONF_SPOOL_MIB_LIMIT, false,
 		 "MiB of events journalled in the state directory while Redis is away; 0 none"),
+	CONF_ENUM_("output.privacy", output_privacy, conf_privacy_names, EW_PRIVACY_FULL, false,
+		   "full, pseudonymised or minimal: what event lines say about inside hosts"),
+	CONF_STR("output.privacy_key_file", output_privacy_key_file, NULL, 0, false,
+		 "file holding the pseudonym key (at least 32 bytes, mode 0600); never inline"),
 	CONF_BOOL_("quarantine.enabled", quarantine_enabled, false, false,
 		   "ask enforcement points to quarantine devices"),
 	CONF_BOOL_("quarantine.dry_run", quarantine_dry_run, true, false,

@@ -72,6 +72,13 @@
 /* quarantine.action's values (the index stored in ew_conf.quarantine_action). */
 enum ew_quarantine_action { EW_QUARANTINE_ISOLATE = 0, EW_QUARANTINE_RESTRICT = 1 };
 
+/* output.privacy's values (the index stored in ew_conf.output_privacy; docs/privacy.md). */
+enum ew_output_privacy {
+	EW_PRIVACY_FULL = 0,          /* lines as built */
+	EW_PRIVACY_PSEUDONYMISED = 1, /* inside identities replaced by keyed hashes */
+	EW_PRIVACY_MINIMAL = 2,       /* pseudonyms, and names and free text dropped */
+};
+
 /*
  * A list of strings from the configuration (quarantine.causes,
  * quarantine.allow): n NUL-terminated copies, each 1..EW_CONF_MAX_LIST_ITEM_BYTES
@@ -107,6 +114,7 @@ struct ew_conf {
 	char *detection_rules; /* detection.rules; NULL = installed default; --detections overrides */
 	char *models_dir;      /* detection.models; NULL = installed default; --models overrides */
 	uint32_t min_severity; /* detection.min_severity: 0 info .. 4 critical */
+	char *policy_file;     /* policy.file: segmentation policy; NULL = none; --policy overrides */
 
 	char *state_dir; /* state.directory, NULL when unset; --state-dir overrides */
 
@@ -140,6 +148,8 @@ struct ew_conf {
 	uint32_t redis_maxlen;        /* output.redis.maxlen: XADD MAXLEN ~ entries */
 	char *redis_channel;          /* output.redis.channel; NULL = no PUBLISH */
 	uint32_t redis_spool_mib;     /* output.redis.spool_mib: on-disk journal cap; 0 = none */
+	uint32_t output_privacy;      /* output.privacy: enum ew_output_privacy */
+	char *output_privacy_key_file; /* output.privacy_key_file; NULL = none */
 
 	/* quarantine: requests to enforcement points (docs/redis.md) */
 	bool quarantine_enabled;             /* quarantine.enabled */

@@ -37,6 +37,7 @@ struct engine {
 	struct output_sink *redis;  /* where requests go (borrowed); NULL: none */
 	bool finishing;             /* engine_finish(): closing incidents is not their end */
 	struct posture *posture;    /* the encryption and hygiene audit (engine-posture.c) */
+	struct engine_policy *policy; /* segmentation policy state (engine-policy.c); NULL: off */
 	char *quarantine_stream;
 	uint64_t quarantine_send_errors;
 	struct json_buf jb;
@@ -61,5 +62,8 @@ struct posture *engine_posture_create(const struct ew_conf *conf);
 
 /* An ended flow (its application name): both ends' posture, events for what is new. */
 void engine_posture_flow(struct engine *e, const struct flow *f, const char *app);
+
+/* A new flow (its first packet): the segmentation policy's verdict, and learning. */
+void engine_policy_flow(struct engine *e, const struct flow *f);
 
 #endif /* EW_ENGINE_PRIVATE_H */

@@ -10,6 +10,7 @@
 #include "baseline-store.h"
 #include "baseline-table.h"
 #include "device-observe.h"
+#include "engine-policy.h"
 #include "engine-private.h"
 #include "output-alert.h"
 #include "output-device.h"
@@ -455,8 +456,10 @@ void engine_packet(struct engine *e, int dlt, ew_usec_t ts_us, const uint8_t *da
 	if (pkt.l4_proto == EW_IPPROTO_TCP && pkt.has_l4 &&
 	    (pkt.tcp_flags & (EW_TH_SYN | EW_TH_ACK)) == EW_TH_SYN)
 		detect_flow(e, f, DETECT_SYN, &pkt, "");
-	if (new_flow)
+	if (new_flow) {
 		detect_flow(e, f, DETECT_FLOW_START, NULL, "");
+		engine_policy_flow(e, f);
+	}
 	dpi_before = f->dpi_state;
 	dpi_packet(e->dpi, f, &pkt, dir);
 	if ((dpi_before == FLOW_DPI_NONE || dpi_before == FLOW_DPI_RUNNING) &&
@@ -498,6 +501,7 @@ void engine_destroy(struct engine *e)
 	arp_watch_destroy(e->arp);
 	quarantine_destroy(e->quarantine);
 	posture_destroy(e->posture);
+	engine_policy_free(e);
 	free(e->quarantine_stream);
 	free(e->baselines_path);
 	model_free(&e->default_model);

@@ -30,6 +30,7 @@
 #include "device-rules.h"
 #include "dpi.h"
 #include "engine.h"
+#include "engine-policy.h"
 #include "log.h"
 #include "output.h"
 #include "output-device.h"
@@ -65,6 +66,8 @@ struct options {
 	const char *rules;          /* --rules FILE */
 	const char *models;         /* --models DIR */
 	const char *detections;     /* --detections FILE */
+	const char *policy;         /* --policy FILE: overrides policy.file */
+	const char *export_policy;  /* --export-policy FILE: the learned policy, at the end */
 	bool learn;                 /* --learn: build baselines, raise no anomaly */
 	bool no_scoring;            /* --no-scoring: behavioural scoring off */
 	const char *redis_url;      /* --redis URL: overrides output.redis.url */
@@ -93,6 +96,7 @@ struct run {
 	uint64_t dropped_reported;  /* kernel drops already logged */
 	struct device_rules *rules;          /* running fingerprint rules (owned) */
 	struct detect_rules *detections;     /* running detection rules (owned) */
+	struct policy *policy;               /* running segmentation policy (owned); NULL: none */
 	struct progress progress;
 	uint64_t packets;
 	struct run_info info;
@@ -122,6 +126,9 @@ static void usage(FILE *out)
 		"      --rules FILE     device fingerprint rules (default: the installed ones)\n"
 		"      --detections FILE\n"
 		"                       detection and policy rules (default: the installed ones)\n"
+		"      --policy FILE    segmentation policy: zones and allowed flows (docs/policy.md)\n"
+		"      --export-policy FILE\n"
+		"                       at the end, write the zones and flows seen as a policy\n"
 		"      --models DIR     behavioural model settings and class priors\n"
 		"                       (default: the installed ones, else built-in values)\n"
 		"      --state DIR      the same as --state-dir: inventory and baselines\n"
@@ -609,6 +616,49 @@ static void reload_rules(struct run *r)
 	}
 }
 
+/* --policy, else policy.file; NULL (or an empty setting): no policy. */
+static const char *policy_path(const struct options *o, const struct ew_conf *conf)
+{
+	const char *p = o->policy != NULL ? o->policy : conf->policy_file;
+
+	return p != NULL && p[0] != '\0' ? p : NULL;
+}
+
+/* The segmentation policy at start: a bad file stops the start with its place. */
+static struct policy *load_policy(const struct options *o, const struct ew_conf *conf)
+{
+	const char *path = policy_path(o, conf);
+	char err[POLICY_ERRLEN];
+	struct policy *p;
+
+	if (path == NULL)
+		return NULL;
+	if ((p = policy_load_file(path, &conf->home_networks, err, sizeof(err))) == NULL)
+		fatalx(EXIT_CONFIG, "%s", err);
+	return p;
+}
+
+/* SIGHUP: the policy again, swapped in only if it loads whole. */
+static void reload_policy(struct run *r)
+{
+	const char *path = policy_path(r->o, r->conf);
+	char err[POLICY_ERRLEN];
+	struct policy *fresh;
+
+	if (path == NULL)
+		return;
+	if ((fresh = policy_load_file(path, &r->conf->home_networks, err, sizeof(err))) == NULL) {
+		log_warnx("policy not reloaded, the running one stays: %s", err);
+	} else if (engine_set_policy(r->engine, fresh) != 0) {
+		log_warnx("policy not reloaded: out of memory");
+		policy_free(fresh);
+	} else {
+		policy_free(r->policy);
+		r->policy = fresh;
+		log_info("policy reloaded from %s", path);
+	}
+}
+
 /* Each setting a reload found changed: applied, or waiting for a restart. */
 static void on_conf_changed(void *ctx, const char *key, bool applied)
 {
@@ -644,6 +694,7 @@ static void reload(struct run *r)
 		log_info("configuration reloaded from %s", r->o->config);
 	}
 	reload_rules(r);
+	reload_policy(r);
 }
 
 /*
@@ -868,6 +919,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "state", required_argument, NULL, 'S' },
 		{ "models", required_argument, NULL, 'M' },
 		{ "detections", required_argument, NULL, 'T' },
+		{ "policy", required_argument, NULL, 'Y' },
+		{ "export-policy", required_argument, NULL, 'Z' },
 		{ "learn", no_argument, NULL, 'L' },
 		{ "no-scoring", no_argument, NULL, 'N' },
 		{ "redis", required_argument, NULL, 'X' },
@@ -899,6 +952,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case 'R': o->rules = optarg; break;
 		case 'M': o->models = optarg; break;
 		case 'T': o->detections = optarg; break;
+		case 'Y': o->policy = optarg; break;
+		case 'Z': o->export_policy = optarg; break;
 		case 'L': o->learn = true; break;
 		case 'N': o->no_scoring = true; break;
 		case 'X': o->redis_url = optarg; break;
@@ -1045,6 +1100,7 @@ int main(int argc, char **argv)
 	struct oui_db *vendors;
 	struct device_rules *rules;
 	struct detect_rules *detections;
+	struct policy *policy;
 	struct model model;
 	struct privsep_pidfile pidfile = { .fd = -1 };
 	char state_file[4096] = "", baselines_file[4096] = "";
@@ -1059,12 +1115,14 @@ int main(int argc, char **argv)
 		fatalx(EXIT_CONFIG, "%s", err);
 	rules = load_rules(&o, &conf);
 	detections = load_detections(&o, &conf);
+	policy = load_policy(&o, &conf);
 	load_models(&o, &conf, &model);
 	if (o.check_only) {
 		if (!o.quiet)
 			printf("%s: configuration OK\n", o.config ? o.config : "built-in defaults");
 		device_rules_free(rules);
 		detect_rules_free(detections);
+		policy_free(policy);
 		model_free(&model);
 		conf_free(&conf);
 		return EXIT_OK;
@@ -1108,8 +1166,12 @@ int main(int argc, char **argv)
 	r.conf = &conf;
 	r.rules = rules;
 	r.detections = detections;
+	r.policy = policy;
 	if (engine_set_model(r.engine, &model, o.learn) != 0 ||
-	    engine_set_detections(r.engine, detections) != 0)
+	    engine_set_detections(r.engine, detections) != 0 ||
+	    engine_set_policy(r.engine, policy) != 0 ||
+	    (o.export_policy != NULL &&
+	     engine_policy_learn(r.engine, POLICY_LEARN_DEFAULT_MAX) != 0))
 		fatalx(EXIT_RUNTIME, "out of memory");
 	scorer_set_enabled(engine_scorer(r.engine), !o.no_scoring);
 	engine_set_alert_min_severity(r.engine, (enum ew_severity)conf.min_severity);
@@ -1165,6 +1227,11 @@ int main(int argc, char **argv)
 		log_warnx("baselines not saved: %s", err);
 		run_status(&r, EXIT_RUNTIME);
 	}
+	if (o.export_policy != NULL &&
+	    engine_export_policy(r.engine, o.export_policy, err, sizeof(err)) != 0) {
+		log_warnx("policy not exported: %s", err);
+		run_status(&r, EXIT_RUNTIME);
+	}
 	if (privsep_pidfile_remove(&pidfile, err) != 0)
 		log_warnx("daemon.pid_file: %s", err);
 	stats_fill_rusage(&r.info);
@@ -1176,6 +1243,7 @@ int main(int argc, char **argv)
 	/* The rules in force at the end: SIGHUP may have replaced the first ones. */
 	device_rules_free(r.rules);
 	detect_rules_free(r.detections);
+	policy_free(r.policy);
 	model_free(&model);
 	qkey_wipe(&qkey);
 	oui_db_free(vendors);

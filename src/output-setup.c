@@ -6,12 +6,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "output-privacy.h"
 #include "output-setup.h"
 #include "output-syslog.h"
+#include "quarantine-sign.h"
 
 struct outputs {
 	struct output_queue *queue;
-	struct output_sink *redis; /* also one of the queue's sinks; owned by the queue */
+	struct output_sink *redis; /* also one of the queue's sinks (maybe behind a privacy filter) */
+	struct output_privacy_tally privacy; /* shared by the privacy filters, if any */
 };
 
 void outputs_reopen(void)
@@ -49,6 +52,46 @@ static struct output_sink *open_redis(const struct outputs_request *req, const c
 	/* The password lives in the connection now; not in this stack frame. */
 	memset(password, 0, sizeof(password));
 	return s;
+}
+
+/*
+ * output.privacy: every sink behind its own filter (they all run on the
+ * output thread), so no output sees a line the level does not allow.  The
+ * key is read once, here.  On -1 the sinks, wrapped or not, are still in
+ * sinks[] for the caller to close.
+ */
+static int wrap_privacy(struct outputs *o, const struct ew_conf *c, struct output_sink **sinks,
+			size_t n, char *err, size_t errlen)
+{
+	struct qkey key;
+	struct output_privacy_config pc = {
+		.level = (enum ew_output_privacy)c->output_privacy,
+		.home_networks = &c->home_networks,
+		.tally = &o->privacy,
+	};
+	int rc = 0;
+
+	if (c->output_privacy == EW_PRIVACY_FULL)
+		return 0;
+	if (c->output_privacy_key_file == NULL) {
+		snprintf(err, errlen, "output.privacy %s needs output.privacy_key_file",
+			 c->output_privacy == EW_PRIVACY_MINIMAL ? "minimal" : "pseudonymised");
+		return -1;
+	}
+	if (qkey_read_file(c->output_privacy_key_file, &key, err, errlen) != 0)
+		return -1;
+	pc.key = key.bytes;
+	pc.key_len = key.len;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		struct output_sink *w = output_privacy_wrap(sinks[i], &pc, err, errlen);
+
+		if (w == NULL)
+			rc = -1;
+		else
+			sinks[i] = w;
+	}
+	qkey_wipe(&key); /* each filter holds its own copy */
+	return rc;
 }
 
 struct outputs *outputs_open(const struct outputs_request *req, char *err, size_t errlen)
@@ -89,6 +132,8 @@ struct outputs *outputs_open(const struct outputs_request *req, char *err, size_
 			goto fail;
 		o->redis = sinks[n++];
 	}
+	if (wrap_privacy(o, c, sinks, n, err, errlen) != 0)
+		goto fail;
 	o->queue = output_queue_create(&qc, sinks, n, err, errlen);
 	if (o->queue == NULL)
 		goto fail;
@@ -137,6 +182,8 @@ int outputs_close(struct outputs *o, struct outputs_summary *sum)
 		sum->redis = true;
 	}
 	rc = output_queue_close(o->queue, &sum->queue, sum->error, sizeof(sum->error));
+	sum->privacy_lines = atomic_load(&o->privacy.lines);
+	sum->privacy_dropped = atomic_load(&o->privacy.dropped);
 	free(o);
 	return rc;
 }

@@ -9,6 +9,11 @@
  * outputs are); on a live capture it drops and counts, because the packet
  * path must never wait on an output.
  *
+ * With output.privacy pseudonymised or minimal, every sink is wrapped in
+ * a privacy filter (output-privacy.h) reading output.privacy_key_file
+ * once here; outputs_redis() still returns the Redis sink itself, for
+ * quarantine requests, which are not event lines.
+ *
  * Ownership: struct outputs owns the queue and every sink; close it with
  * outputs_close() (accepts NULL).
  */
@@ -17,6 +22,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "conf.h"
 #include "output-queue.h"
@@ -40,6 +46,9 @@ struct outputs_request {
 struct outputs_summary {
 	struct output_queue_stats queue;
 	bool redis;                   /* a Redis sink was open */
+	/* output.privacy filters, summed over the sinks: lines passed on, lines
+	 * dropped because they did not parse (also counted as the sinks' errors). */
+	uint64_t privacy_lines, privacy_dropped;
 	char error[256];              /* the first failure, or "" */
 };
 

@@ -176,3 +176,21 @@ stop_redis() {
 	fi
 	rm -f "${SOCK:-}"
 }
+
+# replay_ns NS: makes the network namespace NS with a veth pair in it, vrep
+# (where tcpreplay sends) and vsen (where edgewatch captures), both up and
+# without IPv6 (the kernel's own router solicitations would be captured
+# too).  Skips the test, with the reason, where it cannot: not root, no ip
+# or tcpreplay, namespaces not allowed.  The caller deletes NS (trap).
+replay_ns() {
+	[ "$(id -u)" -eq 0 ] || { skip "not root: cannot make a network namespace"; finish; }
+	command -v ip >/dev/null 2>&1 || { skip "ip (iproute2) not found"; finish; }
+	command -v tcpreplay >/dev/null 2>&1 || { skip "tcpreplay not found"; finish; }
+	ip netns add "$1" 2>/dev/null || { skip "cannot make a network namespace here"; finish; }
+	ip -n "$1" link add vrep type veth peer name vsen
+	ip -n "$1" link set vrep up
+	ip -n "$1" link set vsen up
+	ip netns exec "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+		net.ipv6.conf.default.disable_ipv6=1 net.ipv6.conf.vrep.disable_ipv6=1 \
+		net.ipv6.conf.vsen.disable_ipv6=1
+}

@@ -116,6 +116,8 @@ static void assert_conf_equal(const struct ew_conf *a, const struct ew_conf *b)
 	assert_int_equal(a->redis_maxlen, b->redis_maxlen);
 	assert_str_same(a->redis_channel, b->redis_channel);
 	assert_int_equal(a->redis_spool_mib, b->redis_spool_mib);
+	assert_int_equal(a->output_privacy, b->output_privacy);
+	assert_str_same(a->output_privacy_key_file, b->output_privacy_key_file);
 	assert_int_equal(a->quarantine_enabled, b->quarantine_enabled);
 	assert_int_equal(a->quarantine_dry_run, b->quarantine_dry_run);
 	assert_str_same(a->quarantine_stream, b->quarantine_stream);
@@ -204,6 +206,8 @@ static void init_perturbed(struct ew_conf *c)
 	c->redis_maxlen = 7;
 	set_str(&c->redis_channel, "seven");
 	c->redis_spool_mib = 7;
+	c->output_privacy = EW_PRIVACY_MINIMAL;
+	set_str(&c->output_privacy_key_file, "/seven.key");
 	c->quarantine_enabled = true;
 	c->quarantine_dry_run = false;
 	set_str(&c->quarantine_stream, "seven:q");
@@ -276,6 +280,8 @@ static void test_defaults(void **state)
 	assert_int_equal(c.redis_maxlen, 100000);
 	assert_null(c.redis_channel);
 	assert_int_equal(c.redis_spool_mib, 256);
+	assert_int_equal(c.output_privacy, EW_PRIVACY_FULL);
+	assert_null(c.output_privacy_key_file);
 	assert_false(c.quarantine_enabled);
 	assert_true(c.quarantine_dry_run);
 	assert_string_equal(c.quarantine_stream, "edgewatch:quarantine");
@@ -404,6 +410,8 @@ static void test_delivery_keys(void **state)
 		"output:\n"
 		"  queue_events: 16777216\n"
 		"  queue_bytes: 4096\n"
+		"  privacy: pseudonymised\n"
+		"  privacy_key_file: /etc/edgewatch/privacy.key\n"
 		"  syslog:\n"
 		"    enabled: yes\n"
 		"    target: tcp://[2001:db8::5]:6514\n"
@@ -460,6 +468,8 @@ static void test_delivery_keys(void **state)
 	assert_int_equal(c.redis_maxlen, 1000000000);
 	assert_string_equal(c.redis_channel, "alerts");
 	assert_int_equal(c.redis_spool_mib, 0);
+	assert_int_equal(c.output_privacy, EW_PRIVACY_PSEUDONYMISED);
+	assert_string_equal(c.output_privacy_key_file, "/etc/edgewatch/privacy.key");
 	assert_true(c.quarantine_enabled);
 	assert_false(c.quarantine_dry_run);
 	assert_string_equal(c.quarantine_stream, "q");
@@ -969,6 +979,12 @@ static struct bad_case bad_cases[] = {
 	    NAME ":3:15: output.syslog.app_name: a value is required"),
 	BAD("app_name_49", "output:\n  syslog:\n    app_name: " D41 "12345678\n",
 	    NAME ":3:15: output.syslog.app_name: string is longer than 48 bytes"),
+	BAD("privacy_unknown", "output:\n  privacy: pseudonymized\n",
+	    NAME ":2:12: output.privacy: 'pseudonymized' is not one of full, pseudonymised, minimal"),
+	BAD("privacy_bool", "output:\n  privacy: off\n",
+	    NAME ":2:12: output.privacy: 'off' is not one of full, pseudonymised, minimal"),
+	BAD("privacy_key_inline", "output:\n  privacy_key: secret\n",
+	    NAME ":2:3: unknown key 'output.privacy_key'"),
 	BAD("queue_events_zero", "output:\n  queue_events: 0\n",
 	    NAME ":2:17: output.queue_events: 0 is out of range 1..16777216"),
 	BAD("queue_bytes_above", "output:\n  queue_bytes: 4097\n",

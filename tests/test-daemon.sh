@@ -12,22 +12,12 @@
 # iproute2), tcpreplay is missing or there is no user nobody.
 . "${EW_SRCDIR:?}/tests/lib.sh"
 
-[ "$(id -u)" -eq 0 ] || { skip "not root: cannot make a network namespace"; finish; }
-command -v ip >/dev/null 2>&1 || { skip "ip (iproute2) not found"; finish; }
-command -v tcpreplay >/dev/null 2>&1 || { skip "tcpreplay not found"; finish; }
 getent passwd nobody >/dev/null 2>&1 || { skip "no user nobody to run as"; finish; }
 nobody_uid=$(id -u nobody)
 nobody_gid=$(id -g nobody)
 ns=ewdaemon$$
-ip netns add "$ns" 2>/dev/null || { skip "cannot make a network namespace here"; finish; }
 trap 'kill -KILL "$pid" 2>/dev/null; ip netns del "$ns" 2>/dev/null; rm -rf "$TMP"' EXIT
-ip -n "$ns" link add vrep type veth peer name vsen
-ip -n "$ns" link set vrep up
-ip -n "$ns" link set vsen up
-# No IPv6 on the pair: the kernel's own router solicitations would be captured too.
-ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
-	net.ipv6.conf.default.disable_ipv6=1 net.ipv6.conf.vrep.disable_ipv6=1 \
-	net.ipv6.conf.vsen.disable_ipv6=1
+replay_ns "$ns"
 
 # After the drop, nobody reads the configuration again (SIGHUP) and writes
 # the state: $TMP (mode 0700 from mktemp) must let it through.

@@ -10,19 +10,9 @@
 # iproute2) or tcpreplay is missing.
 . "${EW_SRCDIR:?}/tests/lib.sh"
 
-[ "$(id -u)" -eq 0 ] || { skip "not root: cannot make a network namespace"; finish; }
-command -v ip >/dev/null 2>&1 || { skip "ip (iproute2) not found"; finish; }
-command -v tcpreplay >/dev/null 2>&1 || { skip "tcpreplay not found"; finish; }
 ns=ewtest$$
-ip netns add "$ns" 2>/dev/null || { skip "cannot make a network namespace here"; finish; }
 trap 'ip netns del "$ns" 2>/dev/null; rm -rf "$TMP"' EXIT
-ip -n "$ns" link add vrep type veth peer name vsen
-ip -n "$ns" link set vrep up
-ip -n "$ns" link set vsen up
-# No IPv6 on the pair: the kernel's own router solicitations would be captured too.
-ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
-	net.ipv6.conf.default.disable_ipv6=1 net.ipv6.conf.vrep.disable_ipv6=1 \
-	net.ipv6.conf.vsen.disable_ipv6=1
+replay_ns "$ns"
 
 cap="$EW_SRCDIR/pcaps/smart-home.pcap"
 ip netns exec "$ns" "$EDGEWATCH" -i vsen -o "$TMP/live.json" 2>"$TMP/err" &

@@ -41,6 +41,9 @@ static void check_unchanged(const struct ew_conf *c, const struct ew_conf *ref)
 	check(c->dpi_max_active == ref->dpi_max_active);
 	check(same_string(c->bpf_filter, ref->bpf_filter));
 	check(same_string(c->output_file, ref->output_file));
+	check(ew_cidr_list_equal(&c->home_networks, &ref->home_networks));
+	check(ew_cidr_list_equal(&c->dns_servers, &ref->dns_servers));
+	check(c->min_severity == ref->min_severity);
 }
 
 static void check_in_bounds(const struct ew_conf *c)
@@ -58,6 +61,14 @@ static void check_in_bounds(const struct ew_conf *c)
 	      (c->bpf_filter[0] != '\0' && strlen(c->bpf_filter) <= EW_CONF_MAX_STRING));
 	check(c->output_file != NULL && c->output_file[0] != '\0' &&
 	      strlen(c->output_file) <= EW_CONF_MAX_STRING);
+	/* The lists keep their bounds: home networks 1..64 blocks, the rest at most 64 items. */
+	check(c->home_networks.n >= 1 && c->home_networks.n <= 64);
+	check(c->dns_servers.n <= 64);
+	check(c->quarantine_causes.n <= 64 && c->quarantine_allow.n <= 64);
+	for (size_t i = 0; i < c->quarantine_allow.n; i++)
+		check(c->quarantine_allow.v[i] != NULL);
+	check(c->min_severity <= 4 && c->quarantine_min_severity <= 4);
+	check(c->syslog_facility <= 23);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
