@@ -76,11 +76,23 @@ int device_signal_kind_from_name(const char *name)
 	return -1;
 }
 
+/*
+ * Kinds that the software itself writes: its TLS stack (JA3), its DHCP
+ * client (the option 55 list), its HTTP client (User-Agent) and the
+ * services it offers.  A new one on a settled device most likely means
+ * new firmware (or another machine behind the MAC).
+ */
+bool device_signal_is_firmware(enum device_signal_kind k)
+{
+	return k == SIG_TLS_JA3 || k == SIG_DHCP_PRL || k == SIG_HTTP_USER_AGENT ||
+	       k == SIG_SERVICE_PORT;
+}
+
 /* Kinds whose new value on a settled device suggests new firmware or a spoofed MAC. */
 static bool kind_change_matters(enum device_signal_kind k)
 {
-	return k == SIG_DHCP_VENDOR || k == SIG_DHCP_PRL || k == SIG_DHCP_HOSTNAME ||
-	       k == SIG_TLS_JA3 || k == SIG_SSDP_SERVER;
+	return k == SIG_DHCP_VENDOR || k == SIG_DHCP_HOSTNAME || k == SIG_SSDP_SERVER ||
+	       device_signal_is_firmware(k);
 }
 
 static struct device *device_of(struct ew_list_node *n)

@@ -161,4 +161,11 @@ void device_router_evidence(const struct device *d, char *buf, size_t len);
 /* The kind with this name, or -1. */
 int device_signal_kind_from_name(const char *name);
 
+/*
+ * True for the kinds the device's software writes (tls_ja3,
+ * dhcp_fingerprint, http_user_agent, service_port): a new value of one on
+ * a settled device is reported as a probable firmware change.
+ */
+bool device_signal_is_firmware(enum device_signal_kind k);
+
 #endif /* EW_DEVICE_H */

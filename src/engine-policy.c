@@ -1,7 +1,8 @@
 /*
  * engine-policy.c - new flows to the segmentation policy (policy.h):
  * the verdict at the flow's first packet, a `policy:<rule>` incident
- * and `alert` event for a denial, and the learned tuples behind
+ * and `alert` event for a denial, a `policy:mud:<class>` one for a flow
+ * outside the client class's MUD profile, and the learned tuples behind
  * --export-policy.
  */
 #include <stdio.h>
@@ -103,13 +104,16 @@ static void device_label(const struct device *d, const char *addr, char *buf, si
 		 name[0] ? " '" : "", name, name[0] ? "'" : "", mac[0] ? " " : "", mac, addr);
 }
 
-/* The denial as an incident and, when it opens or escalates, an alert event. */
+/*
+ * The denial (mud: false) or the MUD violation (mud: true) as an
+ * incident and, when it opens or escalates, an alert event.
+ */
 static void violation(struct engine *e, const struct flow *f, const struct policy_view *v,
 		      const struct policy_verdict *vd, const struct device *client,
-		      const struct device *server)
+		      const struct device *server, bool mud)
 {
 	char ctext[EW_ADDR_STRLEN], stext[EW_ADDR_STRLEN], ptext[8], clabel[128], slabel[128];
-	char cause[INCIDENT_CAUSE_MAX], why[96], text[512];
+	char cause[INCIDENT_CAUSE_MAX], why[320], text[640], sname[300];
 	const struct device *d = client != NULL ? client : server;
 	uint64_t key = d != NULL ? scorer_device_key(d) : 0;
 	struct alert_hit_view hv;
@@ -122,20 +126,32 @@ static void violation(struct engine *e, const struct flow *f, const struct polic
 	proto = output_ip_proto_name(v->proto, ptext, sizeof(ptext));
 	device_label(client, ctext, clabel, sizeof(clabel));
 	device_label(server, stext, slabel, sizeof(slabel));
-	snprintf(cause, sizeof(cause), "policy:%s", vd->rule_id != NULL ? vd->rule_id : "default");
-	if (vd->result == POLICY_DENY_RULE)
-		snprintf(why, sizeof(why), "rule '%s' (line %u) denies it", vd->rule_id,
-			 (unsigned)vd->rule_line);
+	if (mud) {
+		snprintf(cause, sizeof(cause), "policy:mud:%s", vd->mud_class);
+		snprintf(why, sizeof(why), "outside the MUD profile %s of class %s: %s",
+			 vd->mud_file, vd->mud_class, vd->mud_why);
+	} else {
+		snprintf(cause, sizeof(cause), "policy:%s",
+			 vd->rule_id != NULL ? vd->rule_id : "default");
+		if (vd->result == POLICY_DENY_RULE)
+			snprintf(why, sizeof(why), "rule '%s' (line %u) denies it", vd->rule_id,
+				 (unsigned)vd->rule_line);
+		else
+			snprintf(why, sizeof(why), "no rule allows it and the default is deny");
+	}
+	if (v->server_name != NULL && v->server_name[0] != '\0')
+		snprintf(sname, sizeof(sname), " (%s)", v->server_name);
 	else
-		snprintf(why, sizeof(why), "no rule allows it and the default is deny");
-	snprintf(text, sizeof(text), "%s in zone %s opened %s to %s port %u in zone %s: %s",
-		 clabel, vd->client_zone, proto, slabel, (unsigned)v->server_port,
+		sname[0] = '\0';
+	snprintf(text, sizeof(text), "%s in zone %s opened %s to %s%s port %u in zone %s: %s",
+		 clabel, vd->client_zone, proto, slabel, sname, (unsigned)v->server_port,
 		 vd->server_zone, why);
 	memset(&hv, 0, sizeof(hv));
 	hv.rule_id = cause;
-	hv.title = "Flow against the segmentation policy";
+	hv.title = mud ? "Flow outside the device's MUD profile" :
+			 "Flow against the segmentation policy";
 	hv.explanation = text;
-	hv.severity = (enum ew_severity)vd->severity;
+	hv.severity = (enum ew_severity)(mud ? vd->mud_severity : vd->severity);
 	hv.client = ctext;
 	hv.server = stext;
 	hv.proto = proto;
@@ -180,6 +196,7 @@ void engine_policy_flow(struct engine *e, const struct flow *f)
 	v.proto = f->key.proto;
 	v.server_port = f->key.port[si];
 	v.client_class = client != NULL ? client->class_name : "";
+	v.server_name = scorer_name_of(e->scorer, &v.server);
 	if (ep->learn != NULL)
 		(void)policy_learn_flow(ep->learn, ep->policy != NULL ? ep->policy : ep->home_zoning,
 					&v); /* a full set is counted in its stats */
@@ -188,5 +205,7 @@ void engine_policy_flow(struct engine *e, const struct flow *f)
 	ep->st.flows_checked++;
 	policy_check(ep->policy, &v, &vd);
 	if (vd.result != POLICY_ALLOW)
-		violation(e, f, &v, &vd, client, server);
+		violation(e, f, &v, &vd, client, server, false);
+	if (vd.mud_violation)
+		violation(e, f, &v, &vd, client, server, true);
 }

@@ -49,6 +49,7 @@ static void posture_end(struct engine *e, const struct flow *f, const char *app,
 	v.server_port = f->key.port[1u - f->client_side];
 	v.peer = &peer;
 	v.app = app;
+	v.app_guessed = f->proto_guessed;
 	v.risk = f->risk;
 	/* A RST is an answer too, but not an accepted connection. */
 	v.answered = f->key.proto == EW_IPPROTO_TCP

@@ -34,17 +34,26 @@ void run_status(struct run *r, int st)
 struct inventory_ctx {
 	FILE *fp;
 	const struct device_rules *rules;
-	struct engine *engine; /* for the devices' baselines */
+	struct engine *engine; /* for the devices' baselines and posture records */
 	struct json_buf jb;
 	bool first;
 	int failed;
 };
 
+/* The device's posture audit record, or NULL (audit off, or nothing seen of it). */
+static const struct posture_device *inventory_posture(const struct inventory_ctx *ic,
+						      const struct device *d)
+{
+	const struct posture *p = engine_posture(ic->engine);
+
+	return p != NULL ? posture_find(p, scorer_device_key(d)) : NULL;
+}
+
 static void inventory_row(void *ctx, const struct device *d)
 {
 	struct inventory_ctx *ic = ctx;
 
-	output_device_table_row(ic->fp, d, ic->first);
+	output_device_table_row(ic->fp, d, inventory_posture(ic, d), ic->first);
 	ic->first = false;
 }
 
@@ -55,7 +64,8 @@ static void inventory_line(void *ctx, const struct device *d)
 	bool has = scorer_summary(engine_scorer(ic->engine), d, engine_counters(ic->engine)->last_ts,
 				  &bs);
 
-	if (output_device_inventory(&ic->jb, d, ic->rules, has ? &bs : NULL) != 0 ||
+	if (output_device_inventory(&ic->jb, d, ic->rules, has ? &bs : NULL,
+				    inventory_posture(ic, d)) != 0 ||
 	    fprintf(ic->fp, "%s\n", ic->jb.data) < 0)
 		ic->failed = 1;
 }

@@ -8,6 +8,7 @@
 
 #define TABLE_NAME_WIDTH 24
 #define TABLE_VENDOR_WIDTH 22
+#define TABLE_FINDINGS_WIDTH 24
 
 static const char *const event_names[] = {
 	[DEVICE_NEW] = "new", [DEVICE_CHANGED] = "changed", [DEVICE_GONE] = "gone",
@@ -149,6 +150,9 @@ int output_device_event(struct json_buf *jb, const struct device *d,
 		json_string(jb, "field", ch->field);
 		put_before(jb, d, ch);
 		json_string(jb, "after", ch->after);
+		if (ch->sig_kind >= 0 &&
+		    device_signal_is_firmware((enum device_signal_kind)ch->sig_kind))
+			json_bool(jb, "probable_firmware_change", true);
 		json_close_object(jb);
 	}
 	put_time(jb, "first_seen", d->first_ts);
@@ -211,8 +215,43 @@ static void put_baseline(struct json_buf *jb, const struct baseline_summary *bs)
 	json_close_object(jb);
 }
 
+/*
+ * The device's posture audit record: the findings as the posture event
+ * lists them (docs/events.md) and the DNS resolvers it asked.
+ */
+static void put_posture(struct json_buf *jb, const struct posture_device *pd)
+{
+	char a[EW_ADDR_STRLEN];
+
+	json_open_object(jb, "posture");
+	json_open_array(jb, "findings");
+	for (unsigned f = 0; f < PF_COUNT; f++) {
+		const struct posture_item *it = &pd->item[f];
+
+		if (!(pd->findings & (1u << f)))
+			continue;
+		json_open_object(jb, NULL);
+		json_string(jb, "name", posture_finding_name((enum posture_finding)f));
+		put_time(jb, "first_seen", it->first_us);
+		put_time(jb, "last_seen", it->last_us);
+		json_uint(jb, "count", it->count);
+		json_string(jb, "example", it->example);
+		json_close_object(jb);
+	}
+	json_close_array(jb);
+	json_open_array(jb, "dns_resolvers");
+	/* nresolvers is the table's; bounded again so a bad record cannot read past. */
+	for (unsigned i = 0; i < pd->nresolvers && i < POSTURE_RESOLVERS; i++) {
+		ew_addr_format(&pd->resolver[i], a, sizeof(a));
+		json_string(jb, NULL, a);
+	}
+	json_close_array(jb);
+	json_close_object(jb);
+}
+
 int output_device_inventory(struct json_buf *jb, const struct device *d,
-			    const struct device_rules *rules, const struct baseline_summary *bs)
+			    const struct device_rules *rules, const struct baseline_summary *bs,
+			    const struct posture_device *pd)
 {
 	char a[EW_ADDR_STRLEN];
 
@@ -245,6 +284,8 @@ int output_device_inventory(struct json_buf *jb, const struct device *d,
 	put_signals(jb, d);
 	if (bs != NULL)
 		put_baseline(jb, bs);
+	if (pd != NULL)
+		put_posture(jb, pd);
 	json_close_object(jb);
 	return jb->err || jb->depth != 0 ? -1 : 0;
 }
@@ -297,17 +338,39 @@ static const char *top_value(const struct device *d, enum device_signal_kind k, 
 	return second >= 0 ? set->slot[second].value : "";
 }
 
-void output_device_table_row(FILE *out, const struct device *d, bool header)
+/* "telnet,http_clear": the finding names, cut to fit buf (len > 0); "" when none. */
+static void findings_text(const struct posture_device *pd, char *buf, size_t len)
 {
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (unsigned f = 0; pd != NULL && f < PF_COUNT && used + 1 < len; f++) {
+		int n;
+
+		if (!(pd->findings & (1u << f)))
+			continue;
+		n = snprintf(buf + used, len - used, "%s%s", used ? "," : "",
+			     posture_finding_name((enum posture_finding)f));
+		if (n < 0)
+			break;
+		used += (size_t)n; /* past len - 1 when cut: the loop ends */
+	}
+}
+
+void output_device_table_row(FILE *out, const struct device *d, const struct posture_device *pd,
+			     bool header)
+{
+	char findings[TABLE_FINDINGS_WIDTH + 1];
+
 	char mac[18], a[EW_ADDR_STRLEN] = "", first[EW_TIMESTAMP_LEN], last[EW_TIMESTAMP_LEN];
 	char conf[8];
 	const char *dest;
 
 	if (header)
-		fprintf(out, "%-17s  %-15s  %-*s  %-12s  %4s  %-*s  %-19s  %-19s  %-24s  %s\n",
+		fprintf(out, "%-17s  %-15s  %-*s  %-12s  %4s  %-*s  %-19s  %-19s  %-24s  %-*s  %s\n",
 			"MAC", "IPv4", TABLE_VENDOR_WIDTH, "VENDOR", "CLASS", "CONF",
 			TABLE_NAME_WIDTH, "NAME", "FIRST SEEN", "LAST SEEN", "PROTOCOLS",
-			"TOP DESTINATIONS");
+			TABLE_FINDINGS_WIDTH, "FINDINGS", "TOP DESTINATIONS");
 	/* A device keyed by IP has no MAC to show; its key is its address. */
 	if (d->key_kind == DEVICE_KEY_IP) {
 		snprintf(mac, sizeof(mac), "-");
@@ -340,6 +403,9 @@ void output_device_table_row(FILE *out, const struct device *d, bool header)
 						 i ? "," : "", d->sig[SIG_APP_PROTO].slot[i].value);
 		table_text(out, protos[0] ? protos : "-", 24);
 	}
+	fputs("  ", out);
+	findings_text(pd, findings, sizeof(findings));
+	table_text(out, findings[0] ? findings : "-", TABLE_FINDINGS_WIDTH);
 	fputs("  ", out);
 	dest = top_value(d, SIG_TLS_SNI, 0);
 	if (dest[0] == '\0')

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "incident.h"
+#include "policy-mud.h"
 #include "policy-private.h"
 #include "util-yaml.h"
 
@@ -29,10 +30,14 @@ struct loader {
 	char (*zone_ref)[2][POLICY_NAME_MAX + 1];
 };
 
-enum { ROOT_ZONES = 0, ROOT_DEFAULT, ROOT_RULES, ROOT_COUNT };
-static const char *const root_keys[ROOT_COUNT] = { "zones", "default", "rules" };
+enum { ROOT_ZONES = 0, ROOT_DEFAULT, ROOT_RULES, ROOT_MUD, ROOT_COUNT };
+static const char *const root_keys[ROOT_COUNT] = { "zones", "default", "rules", "mud" };
 static const struct yread_keys root_key_set = { root_keys, ROOT_COUNT, "",
-						" (valid: zones, default, rules)" };
+						" (valid: zones, default, rules, mud)" };
+
+enum { MK_FILE = 0, MK_SEVERITY, MK_COUNT };
+static const char *const mud_keys[MK_COUNT] = { "file", "severity" };
+static const struct yread_keys mud_key_set = { mud_keys, MK_COUNT, "mud: ", " in a mud entry" };
 
 enum { ZK_CIDRS = 0, ZK_VLANS, ZK_COUNT };
 static const char *const zone_keys[ZK_COUNT] = { "cidrs", "vlans" };
@@ -466,6 +471,101 @@ static int load_rule(void *ctx, const yaml_event_t *map)
 	return 0;
 }
 
+/* -------------------------------------------------------------- mud */
+
+static int severity_value(struct loader *ld, const char *key, uint8_t *out);
+
+struct mud_draft {
+	struct loader *ld;
+	struct policy_mud_entry *me;
+	yaml_mark_t file_mark;
+	char path[POLICY_MUD_PATH_MAX + 1];
+};
+
+/* The MUD file's path: relative to the policy file's directory. */
+static int mud_path(struct mud_draft *md, const yaml_event_t *ev)
+{
+	struct loader *ld = md->ld;
+	const char *slash = strrchr(ld->y.name, '/');
+	size_t dir = slash != NULL && sv(ev)[0] != '/' ? (size_t)(slash - ld->y.name) + 1 : 0;
+
+	if (ev->type != YAML_SCALAR_EVENT || sn(ev) == 0 || yread_is_null(ev) ||
+	    memchr(sv(ev), '\0', sn(ev)) != NULL || yread_has_control(sv(ev), sn(ev)))
+		return yread_error_at(&ld->y, ev->start_mark, "mud: expected a file name, found %s",
+				      ev->type == YAML_SCALAR_EVENT ? "nothing" : yread_node_kind(ev));
+	if (dir + sn(ev) > POLICY_MUD_PATH_MAX)
+		return yread_error_at(&ld->y, ev->start_mark, "mud: path longer than %d bytes",
+				      POLICY_MUD_PATH_MAX);
+	memcpy(md->path, ld->y.name, dir);
+	memcpy(md->path + dir, sv(ev), sn(ev));
+	md->path[dir + sn(ev)] = '\0';
+	md->file_mark = ev->start_mark;
+	return 0;
+}
+
+static int mud_value(void *ctx, int k)
+{
+	struct mud_draft *md = ctx;
+	yaml_event_t ev;
+	int rc;
+
+	if (k == MK_SEVERITY)
+		return severity_value(md->ld, "severity", &md->me->severity);
+	if (yread_next(&md->ld->y, &ev) < 0)
+		return -1;
+	rc = mud_path(md, &ev);
+	yaml_event_delete(&ev);
+	return rc;
+}
+
+/* One "class: FILE" or "class: {file: FILE, severity: S}" pair of the mud mapping. */
+static int mud_pair(void *ctx, const yaml_event_t *key)
+{
+	struct loader *ld = ctx;
+	struct policy *p = ld->p;
+	struct mud_draft md = { ld, NULL, key->start_mark, "" };
+	uint32_t seen = 0;
+	yaml_event_t ev;
+	int rc;
+
+	if (key->type != YAML_SCALAR_EVENT)
+		return yread_error_at(&ld->y, key->start_mark, "mud: a class must be a scalar, not %s",
+				      yread_node_kind(key));
+	if (!name_ok(sv(key), sn(key)) || sn(key) > POLICY_CLASS_MAX)
+		return bad_name(ld, key, "mud: class", POLICY_CLASS_MAX);
+	for (size_t i = 0; i < p->nmud; i++)
+		if (strcmp(p->mud[i].cls, sv(key)) == 0)
+			return yread_error_at(&ld->y, key->start_mark, "mud: duplicate class '%s'",
+					      sv(key));
+	if (p->nmud == POLICY_MUD_CLASSES_MAX)
+		return yread_error_at(&ld->y, key->start_mark, "mud: more than %d classes",
+				      POLICY_MUD_CLASSES_MAX);
+	if (p->mud == NULL && (p->mud = calloc(POLICY_MUD_CLASSES_MAX, sizeof(*p->mud))) == NULL)
+		return yread_error(&ld->y, "out of memory");
+	md.me = &p->mud[p->nmud++];
+	memcpy(md.me->cls, sv(key), sn(key));
+	md.me->severity = SEV_MEDIUM;
+	if (yread_next(&ld->y, &ev) < 0)
+		return -1;
+	if (ev.type == YAML_MAPPING_START_EVENT) {
+		rc = yread_keyed_mapping(&ld->y, &mud_key_set, &seen, mud_value, &md);
+		if (rc == 0)
+			rc = yread_require(&ld->y, key->start_mark, "mud entry", md.me->cls,
+					   &mud_key_set, 1u << MK_FILE, seen);
+	} else {
+		rc = mud_path(&md, &ev);
+	}
+	yaml_event_delete(&ev);
+	if (rc < 0)
+		return -1;
+	if ((md.me->file = strdup(md.path)) == NULL)
+		return yread_error(&ld->y, "out of memory");
+	/* The MUD file's own message (FILE:LINE:COL inside it) is the load's error. */
+	if ((md.me->mud = policy_mud_load_file(md.path, ld->y.err, ld->y.errlen)) == NULL)
+		return -1;
+	return 0;
+}
+
 /* ------------------------------------------------------------- root */
 
 static int read_default(struct loader *ld)
@@ -497,11 +597,13 @@ static int root_value(void *ctx, int k)
 		return -1;
 	if (k == ROOT_ZONES && ev.type == YAML_MAPPING_START_EVENT)
 		rc = yread_mapping(&ld->y, zone_pair, ld);
+	else if (k == ROOT_MUD && ev.type == YAML_MAPPING_START_EVENT)
+		rc = yread_mapping(&ld->y, mud_pair, ld);
 	else if (k == ROOT_RULES && ev.type == YAML_SEQUENCE_START_EVENT)
 		rc = yread_mappings(&ld->y, "rule", load_rule, ld);
 	else
 		rc = yread_error_at(&ld->y, ev.start_mark, "%s: expected a %s, found %s",
-				    root_keys[k], k == ROOT_ZONES ? "mapping" : "sequence",
+				    root_keys[k], k != ROOT_RULES ? "mapping" : "sequence",
 				    yread_is_null(&ev) ? "nothing" : yread_node_kind(&ev));
 	yaml_event_delete(&ev);
 	return rc;
@@ -563,6 +665,11 @@ void policy_free(struct policy *p)
 		free(p->rule[i].classes);
 		free(p->rule[i].ports);
 	}
+	for (size_t i = 0; i < p->nmud; i++) {
+		free(p->mud[i].file);
+		policy_mud_free(p->mud[i].mud);
+	}
+	free(p->mud);
 	free(p->zone);
 	free(p->rule);
 	ew_cidr_list_free(&p->home);

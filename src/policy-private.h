@@ -40,6 +40,19 @@ struct policy_rule {
 	uint8_t severity;          /* enum ew_severity, for a deny */
 };
 
+struct policy_mud;
+
+/* One `mud:` entry: a device class and its profile (policy-mud.h). */
+struct policy_mud_entry {
+	char cls[POLICY_NAME_MAX + 1];
+	char *file;              /* the path as resolved; owned */
+	struct policy_mud *mud;  /* owned */
+	uint8_t severity;        /* enum ew_severity */
+};
+
+#define POLICY_MUD_CLASSES_MAX 64 /* `mud:` entries of a file */
+#define POLICY_MUD_PATH_MAX 1023   /* bytes of a MUD file's path, as resolved */
+
 struct policy {
 	struct policy_zone *zone;
 	size_t nzones, zcap;
@@ -48,6 +61,8 @@ struct policy {
 	bool default_allow;
 	uint8_t default_severity;
 	struct ew_cidr_list home;
+	struct policy_mud_entry *mud;
+	size_t nmud;
 };
 
 /* A device class: device.h keeps 23 bytes of it. */

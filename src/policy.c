@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "policy-mud.h"
 #include "policy-private.h"
 
 const char *policy_zone_name(const struct policy *p, int z)
@@ -123,6 +124,29 @@ static bool port_matches(const struct policy_rule *r, uint8_t proto, uint16_t po
 	return false;
 }
 
+/* The MUD profile of the client's class, if it has one, on a flow it opened. */
+static void mud_check(const struct policy *p, const struct policy_view *v,
+		      struct policy_verdict *out)
+{
+	const char *cls = class_of(v->client_class);
+
+	if (cls[0] == '\0')
+		return;
+	for (size_t i = 0; i < p->nmud; i++) {
+		const struct policy_mud_entry *me = &p->mud[i];
+
+		if (strcmp(me->cls, cls) != 0)
+			continue;
+		out->mud_class = me->cls;
+		out->mud_file = me->file;
+		if (!policy_mud_allows(me->mud, &p->home, v, out->mud_why, sizeof(out->mud_why))) {
+			out->mud_violation = true;
+			out->mud_severity = me->severity;
+		}
+		return;
+	}
+}
+
 void policy_check(const struct policy *p, const struct policy_view *v,
 		  struct policy_verdict *out)
 {
@@ -142,10 +166,26 @@ void policy_check(const struct policy *p, const struct policy_view *v,
 		out->rule_line = r->line;
 		out->result = r->allow ? POLICY_ALLOW : POLICY_DENY_RULE;
 		out->severity = r->allow ? 0 : r->severity;
+		mud_check(p, v, out);
 		return;
 	}
 	out->result = p->default_allow ? POLICY_ALLOW : POLICY_DENY_DEFAULT;
 	out->severity = p->default_allow ? 0 : p->default_severity;
+	mud_check(p, v, out);
+}
+
+size_t policy_mud_count(const struct policy *p)
+{
+	return p->nmud;
+}
+
+uint32_t policy_mud_unsupported_count(const struct policy *p)
+{
+	uint32_t n = 0;
+
+	for (size_t i = 0; i < p->nmud; i++)
+		n += policy_mud_unsupported(p->mud[i].mud);
+	return n;
 }
 
 size_t policy_zone_count(const struct policy *p)

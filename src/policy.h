@@ -72,6 +72,7 @@ struct policy_view {
 	uint8_t proto;            /* IP protocol */
 	uint16_t server_port;     /* meaningful for TCP and UDP only */
 	const char *client_class; /* the client device's class; "" or NULL: not classified */
+	const char *server_name;  /* the DNS name that resolved to server; NULL: none known */
 };
 
 enum policy_result {
@@ -86,18 +87,35 @@ struct policy_verdict {
 	uint32_t rule_line;               /* its line in the file; 0: none */
 	uint8_t severity;                 /* enum ew_severity of a denial */
 	const char *client_zone, *server_zone;
+	/* The client's class has a MUD profile (`mud:`) that does not accept the flow. */
+	bool mud_violation;
+	const char *mud_class;            /* the class whose profile was checked; NULL: none */
+	const char *mud_file;             /* its MUD file, as resolved */
+	uint8_t mud_severity;             /* enum ew_severity of a MUD violation */
+	char mud_why[192];                /* what did not match */
 };
 
 /* The zone of address a seen on VLAN vlan (never NULL). */
 const char *policy_zone_of(const struct policy *p, const struct ew_addr *a, uint16_t vlan);
 
-/* The verdict on a flow: first matching rule, else the default. */
+/*
+ * The verdict on a flow: first matching rule, else the default; and,
+ * beside it, the MUD profile of the client's class (outbound flows only).
+ */
 void policy_check(const struct policy *p, const struct policy_view *v,
 		  struct policy_verdict *out);
 
 /* How many zones and rules the file defined (built-in zones not counted). */
 size_t policy_zone_count(const struct policy *p);
 size_t policy_rule_count(const struct policy *p);
+
+/*
+ * MUD profiles (docs/policy.md "MUD profiles"): how many classes have
+ * one, and how many of their ACEs were skipped for holding a match
+ * edgewatch cannot judge (same-manufacturer, controller ...).
+ */
+size_t policy_mud_count(const struct policy *p);
+uint32_t policy_mud_unsupported_count(const struct policy *p);
 
 /* ------------------------------------------------------------ learning */
 

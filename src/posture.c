@@ -256,8 +256,13 @@ uint32_t posture_observe(struct posture *p, uint64_t device_key, const struct po
 	uint32_t seen, fresh;
 	size_t i;
 
-	/* Names compared in lower case: nDPI writes "HTTP", flows print "http". */
-	for (i = 0; v->app != NULL && v->app[i] != '\0' && i < sizeof(app) - 1; i++)
+	/*
+	 * Names compared in lower case: nDPI writes "HTTP", flows print "http".
+	 * A name nDPI only guessed from the port (a connection opened and
+	 * closed without a byte, a scan) says nothing of the protocol in use.
+	 */
+	for (i = 0; !v->app_guessed && v->app != NULL && v->app[i] != '\0' && i < sizeof(app) - 1;
+	     i++)
 		app[i] = (char)tolower((unsigned char)v->app[i]);
 	app[i] = '\0';
 	p->st.flows++;

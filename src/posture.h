@@ -78,6 +78,7 @@ struct posture_view {
 	uint16_t server_port;
 	const struct ew_addr *peer;   /* the other end's address */
 	const char *app;              /* nDPI's "master.app" name, lower or upper case; "" unknown */
+	bool app_guessed;             /* nDPI named it by its port alone: not evidence of use */
 	uint64_t risk;                /* nDPI risk bitmap */
 	bool answered;                /* the server accepted: a SYN+ACK for TCP, any reply otherwise */
 };

@@ -21,6 +21,7 @@
 #include "device-observe.h"
 #include "device-rules.h"
 #include "device-table.h"
+#include "output-device.h"
 #include "util-cidr.h"
 
 #define SEC EW_USEC_PER_SEC
@@ -732,12 +733,214 @@ static void test_ndp_binding(void **state)
 	device_table_destroy(dt);
 }
 
+/*
+ * A hand-made ended TCP flow between the camera (192.168.1.20, MAC cam)
+ * and peer: the camera opens it to port when cam_client, else the peer
+ * opens it to the camera's port; answered says whether the server's
+ * SYN+ACK was seen.
+ */
+static void cam_flow(struct device_table *dt, bool cam_client, struct ew_addr peer,
+		     uint16_t port, bool answered, char *user_agent, uint64_t ts_s)
+{
+	struct ew_addr me = v4(192, 168, 1, 20);
+	struct flow f;
+
+	memset(&f, 0, sizeof(f));
+	f.key.family = EW_AF_INET;
+	f.key.proto = EW_IPPROTO_TCP;
+	memcpy(f.key.addr[0], cam_client ? me.bytes : peer.bytes, 16);
+	memcpy(f.key.addr[1], cam_client ? peer.bytes : me.bytes, 16);
+	f.key.port[0] = 40000;
+	f.key.port[1] = port;
+	f.client_side = 0;
+	f.has_mac = cam_client ? 1 : 2; /* bit per direction: only the camera's side */
+	memcpy(f.mac[cam_client ? FLOW_TOSERVER : FLOW_TOCLIENT], cam, 6);
+	f.pkts[FLOW_TOSERVER] = 3;
+	f.pkts[FLOW_TOCLIENT] = 2;
+	f.tcp_flags[FLOW_TOCLIENT] = answered ? (EW_TH_SYN | EW_TH_ACK) : (EW_TH_RST | EW_TH_ACK);
+	f.user_agent = user_agent; /* not owned by the table: read during the call only */
+	f.last_ts = ts_s * SEC;
+	device_observe_flow(dt, &f, "http");
+}
+
+/* The `change` member of the event the table last raised for the camera. */
+static const char *change_json(struct json_buf *jb, struct device_table *dt,
+			       const struct seen *s, int sig_kind)
+{
+	struct device_change ch = { DEVICE_CHANGED, 1, s->field[s->n - 1], sig_kind,
+				    s->after[s->n - 1], NULL };
+	const char *c;
+
+	assert_int_equal(output_device_event(jb, device_table_find(dt, cam), &ch), 0);
+	c = strstr(jb->data, "\"change\":");
+	assert_non_null(c);
+	return c;
+}
+
+/*
+ * Firmware changes (issue 7): a User-Agent or an offered service first
+ * seen after the device settled (600 s) is a `changed` event marked as a
+ * probable firmware change, like a new JA3 or DHCP option 55 list.  A
+ * device that shows two User-Agents and two services in its first
+ * minutes (its repertoire: a phone's browser and its apps) raises
+ * nothing for them, nor for seeing them again later.  Connections the
+ * camera refused (RST) offer no service.
+ */
+static void test_firmware_change_by_flows(void **state)
+{
+	struct seen s = { 0 };
+	struct device_table *dt = table(16, 3600, &s);
+	struct ew_addr cloud = v4(203, 0, 113, 5), phone = v4(192, 168, 1, 50);
+	struct device *d;
+	struct json_buf jb;
+	char ua1[] = "CamOS/1.0", ua_upd[] = "CamOS-updater/1.0", ua2[] = "CamOS/2.0";
+
+	(void)state;
+	observe_arp_from(dt, cam, v4(192, 168, 1, 20), 1); /* first seen at 1 s */
+	d = device_table_find(dt, cam);
+	assert_non_null(d);
+	device_table_announce(dt, d);
+	assert_int_equal(s.n, 1); /* new */
+	/* Learning: 10 s and 20 s are before 1 + 600 = 601 s. */
+	cam_flow(dt, true, cloud, 80, true, ua1, 10);
+	cam_flow(dt, true, cloud, 80, true, ua_upd, 20);
+	cam_flow(dt, false, phone, 80, true, NULL, 30);
+	cam_flow(dt, false, phone, 554, true, NULL, 40);
+	assert_int_equal(s.n, 1);
+	assert_int_equal(d->sig[SIG_HTTP_USER_AGENT].n, 2);
+	assert_int_equal(d->sig[SIG_SERVICE_PORT].n, 2);
+	/* Settled (700 s >= 601 s), but only values already known: no flapping. */
+	cam_flow(dt, true, cloud, 80, true, ua_upd, 700);
+	cam_flow(dt, true, cloud, 80, true, ua1, 701);
+	cam_flow(dt, false, phone, 554, true, NULL, 702);
+	cam_flow(dt, false, phone, 80, true, NULL, 703);
+	/* Refused (RST): not a service, not a change. */
+	cam_flow(dt, false, phone, 8080, false, NULL, 704);
+	assert_int_equal(s.n, 1);
+	assert_int_equal(d->sig[SIG_SERVICE_PORT].n, 2);
+	/* A new User-Agent after settling: a change, the two known ones before. */
+	cam_flow(dt, true, cloud, 80, true, ua2, 800);
+	assert_int_equal(s.n, 2);
+	assert_int_equal(s.kind[1], DEVICE_CHANGED);
+	assert_string_equal(s.field[1], "http_user_agent");
+	assert_string_equal(s.after[1], "CamOS/2.0");
+	json_init(&jb);
+	assert_string_equal(change_json(&jb, dt, &s, SIG_HTTP_USER_AGENT),
+			    "\"change\":{\"field\":\"http_user_agent\","
+			    "\"before\":[\"CamOS/1.0\",\"CamOS-updater/1.0\"],"
+			    "\"after\":\"CamOS/2.0\",\"probable_firmware_change\":true},"
+			    "\"first_seen\":\"1970-01-01T00:00:01.000000+0000\","
+			    "\"last_seen\":\"1970-01-01T00:13:20.000000+0000\"}");
+	/* A new service after settling (telnet opened by new firmware): a change. */
+	cam_flow(dt, false, phone, 23, true, NULL, 900);
+	assert_int_equal(s.n, 3);
+	assert_string_equal(s.field[2], "service_port");
+	assert_string_equal(s.after[2], "tcp/23");
+	assert_non_null(strstr(change_json(&jb, dt, &s, SIG_SERVICE_PORT),
+			       "\"change\":{\"field\":\"service_port\","
+			       "\"before\":[\"tcp/80\",\"tcp/554\"],\"after\":\"tcp/23\","
+			       "\"probable_firmware_change\":true}"));
+	/* A JA3 and an option 55 list are firmware kinds too; a hostname is not. */
+	device_table_signal(dt, d, SIG_TLS_JA3, "aaaa", 4, 910 * SEC);  /* first: learning */
+	device_table_signal(dt, d, SIG_TLS_JA3, "bbbb", 4, 920 * SEC);  /* change */
+	device_table_signal(dt, d, SIG_DHCP_PRL, "1,3,6", 5, 930 * SEC);
+	device_table_signal(dt, d, SIG_DHCP_PRL, "1,3,6,15", 8, 940 * SEC); /* change */
+	assert_int_equal(s.n, 5);
+	assert_string_equal(s.field[4], "dhcp_fingerprint");
+	assert_non_null(strstr(change_json(&jb, dt, &s, SIG_DHCP_PRL),
+			       "\"before\":[\"1,3,6\"],\"after\":\"1,3,6,15\","
+			       "\"probable_firmware_change\":true}"));
+	device_table_signal(dt, d, SIG_DHCP_HOSTNAME, "cam", 3, 950 * SEC);
+	device_table_signal(dt, d, SIG_DHCP_HOSTNAME, "cam-2", 5, 960 * SEC);
+	assert_int_equal(s.n, 6);
+	assert_string_equal(s.field[5], "dhcp_hostname");
+	assert_null(strstr(change_json(&jb, dt, &s, SIG_DHCP_HOSTNAME), "firmware"));
+	assert_true(device_signal_is_firmware(SIG_TLS_JA3));
+	assert_true(device_signal_is_firmware(SIG_SERVICE_PORT));
+	assert_false(device_signal_is_firmware(SIG_SSDP_SERVER));
+	assert_false(device_signal_is_firmware(SIG_KIND_MAX));
+	json_free(&jb);
+	device_table_destroy(dt);
+}
+
+/*
+ * The inventory carries the device's posture record: the findings as the
+ * posture event lists them and its DNS resolvers; the table names the
+ * findings in a 24-column FINDINGS column, cut to fit.  A record whose
+ * resolver count is past POSTURE_RESOLVERS (a damaged record) reads no
+ * further than the array.
+ */
+static void test_inventory_posture(void **state)
+{
+	struct seen s = { 0 };
+	struct device_table *dt = table(16, 3600, &s);
+	struct posture_device pd;
+	struct json_buf jb;
+	struct device *d;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *mem;
+	const uint8_t r1[4] = { 192, 168, 1, 1 }, r2[4] = { 8, 8, 8, 8 };
+
+	(void)state;
+	observe_arp_from(dt, cam, v4(192, 168, 1, 20), 1);
+	d = device_table_find(dt, cam);
+	memset(&pd, 0, sizeof(pd));
+	pd.findings = (1u << PF_TELNET) | (1u << PF_HTTP_CLEAR);
+	pd.item[PF_TELNET] = (struct posture_item){ 2 * SEC, 5 * SEC, 3, "to 203.0.113.5:23" };
+	pd.item[PF_HTTP_CLEAR] = (struct posture_item){ 4 * SEC, 4 * SEC, 1, "to 192.0.2.9:80" };
+	ew_addr_set_v4(&pd.resolver[0], r1);
+	ew_addr_set_v4(&pd.resolver[1], r2);
+	pd.nresolvers = 2;
+	json_init(&jb);
+	assert_int_equal(output_device_inventory(&jb, d, NULL, NULL, &pd), 0);
+	assert_non_null(strstr(jb.data,
+		",\"posture\":{\"findings\":["
+		"{\"name\":\"telnet\",\"first_seen\":\"1970-01-01T00:00:02.000000+0000\","
+		"\"last_seen\":\"1970-01-01T00:00:05.000000+0000\",\"count\":3,"
+		"\"example\":\"to 203.0.113.5:23\"},"
+		"{\"name\":\"http_clear\",\"first_seen\":\"1970-01-01T00:00:04.000000+0000\","
+		"\"last_seen\":\"1970-01-01T00:00:04.000000+0000\",\"count\":1,"
+		"\"example\":\"to 192.0.2.9:80\"}],"
+		"\"dns_resolvers\":[\"192.168.1.1\",\"8.8.8.8\"]}}"));
+	/* No record: no member. */
+	assert_int_equal(output_device_inventory(&jb, d, NULL, NULL, NULL), 0);
+	assert_null(strstr(jb.data, "posture"));
+	/* A damaged count: only the 4 slots there are (the empty ones format as "::"). */
+	pd.nresolvers = 200;
+	assert_int_equal(output_device_inventory(&jb, d, NULL, NULL, &pd), 0);
+	assert_non_null(strstr(jb.data, "\"dns_resolvers\":[\"192.168.1.1\",\"8.8.8.8\","
+					"\"::\",\"::\"]}}"));
+	json_free(&jb);
+
+	/* The table: "telnet,http_clear" is 17 of 24 columns, padded. */
+	mem = open_memstream(&text, &len);
+	assert_non_null(mem);
+	output_device_table_row(mem, d, &pd, true);
+	fflush(mem);
+	assert_non_null(strstr(text, "  FINDINGS                  TOP DESTINATIONS\n"));
+	assert_non_null(strstr(text, "  telnet,http_clear         -\n"));
+	/* Three findings: "telnet,http_clear,cleartext_credentials" cut to 24. */
+	pd.findings |= 1u << PF_CLEARTEXT_CREDENTIALS;
+	output_device_table_row(mem, d, &pd, false);
+	fflush(mem);
+	assert_non_null(strstr(text, "  telnet,http_clear,cleart  -\n"));
+	/* No record, or none found: "-". */
+	output_device_table_row(mem, d, NULL, false);
+	fclose(mem);
+	assert_non_null(strstr(text, "  -                         -\n"));
+	free(text);
+	device_table_destroy(dt);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_new_and_address_change),
 		cmocka_unit_test(test_group_macs),
 		cmocka_unit_test(test_signals_and_settling),
+		cmocka_unit_test(test_firmware_change_by_flows),
+		cmocka_unit_test(test_inventory_posture),
 		cmocka_unit_test(test_gone_and_back),
 		cmocka_unit_test(test_eviction),
 		cmocka_unit_test(test_local_addresses),

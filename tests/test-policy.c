@@ -129,7 +129,7 @@ static const struct bad_case bad[] = {
 	/* No document at all: at the end of the stream, 1:1. */
 	{ "", "t.yaml:1:1: no policy: expected a mapping with 'zones', 'default' and 'rules'" },
 	{ "- a\n", "t.yaml:1:1: expected a mapping with 'zones', 'default' and 'rules'" },
-	{ "zone: {}\n", "t.yaml:1:1: unknown key 'zone' (valid: zones, default, rules)" },
+	{ "zone: {}\n", "t.yaml:1:1: unknown key 'zone' (valid: zones, default, rules, mud)" },
 	/* "zones: " is 7 characters: the value at 8. */
 	{ "zones: []\n", "t.yaml:1:8: zones: expected a mapping, found a sequence" },
 	{ "zones:\n  Iot: {vlans: [1]}\n",

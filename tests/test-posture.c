@@ -62,6 +62,10 @@ static void test_cleartext(void **state)
 	assert_int_equal(posture_observe(p, 2, &v, T0), 0);
 	v = view(true, false, 6, 80, &cloud, "HTTP.Google", 0, true);
 	assert_int_equal(posture_observe(p, 2, &v, T0), B(PF_HTTP_CLEAR));
+	/* A name nDPI only guessed from port 80 (nothing was sent) is not HTTP in use. */
+	v = view(true, false, 6, 80, &cloud, "HTTP", 0, true);
+	v.app_guessed = true;
+	assert_int_equal(posture_observe(p, 8, &v, T0), 0);
 	/* "HTTPS" is not "HTTP": the master name is matched whole. */
 	v = view(true, false, 6, 443, &cloud, "HTTPS", 0, true);
 	assert_int_equal(posture_observe(p, 3, &v, T0), 0);

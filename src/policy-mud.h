@@ -1,0 +1,65 @@
+/*
+ * policy-mud.h - RFC 8520 MUD files as the allowed behaviour of a device
+ * class: the policy loader (policy-load.c) reads one per class named
+ * under `mud:`, and policy_check() (policy.c) asks whether a flow the
+ * device opened is one its profile accepts.  Only policy*.c and the
+ * unit tests include this header.
+ *
+ * What is read: the `ietf-mud:mud` container's from-device-policy, and
+ * the `ietf-access-control-list:acls` ACLs it names.  Of each ACE:
+ * ipv4/ipv6 `protocol`, `destination-ipv4-network` /
+ * `destination-ipv6-network`, `ietf-acldns:dst-dnsname`, tcp/udp
+ * `destination-port` (operator eq, or lower-port/upper-port), the MUD
+ * match `local-networks`, and `actions.forwarding` accept or drop.  The
+ * other MUD matches (same-manufacturer, manufacturer, controller,
+ * my-controller, model) need facts edgewatch does not have: an ACE
+ * holding one is skipped - it never matches, so a flow only it would
+ * accept is reported - and counted (policy_mud_unsupported()).  The
+ * to-device-policy is not evaluated (counted as policy_mud_to_device()).
+ *
+ * The file is hostile input: it goes through the JSON reader of
+ * eval-json.h (bounded depth and size) and every field is checked; the
+ * first problem stops the load with "FILE:LINE:COL: problem".
+ *
+ * Ownership: a struct policy_mud owns its entries and keeps no pointer
+ * into the text it was read from.  Nothing prints.
+ */
+#ifndef EW_POLICY_MUD_H
+#define EW_POLICY_MUD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "policy.h"
+
+#define POLICY_MUD_FILE_MAX (256u * 1024u) /* bytes of a MUD file */
+#define POLICY_MUD_ACES_MAX 256            /* ACEs of the from-device ACLs, all together */
+#define POLICY_MUD_ACLS_MAX 32             /* ACLs of a file */
+#define POLICY_MUD_NAME_MAX 63             /* bytes of an ACL or ACE name */
+#define POLICY_MUD_DNSNAME_MAX 253         /* bytes of a DNS name (RFC 1035 2.3.4) */
+
+struct policy_mud;
+
+/* NULL with "NAME:LINE:COL: problem" in err (lines and columns 1-based). */
+struct policy_mud *policy_mud_load_buffer(const char *name, const char *text, size_t len,
+					  char *err, size_t errlen);
+/* As above; "PATH: reason" when the file cannot be read. */
+struct policy_mud *policy_mud_load_file(const char *path, char *err, size_t errlen);
+
+void policy_mud_free(struct policy_mud *m); /* accepts NULL */
+
+/*
+ * Whether the profile accepts flow v opened by the device: the first
+ * ACE, in file order, whose matches all hold decides; none is a drop.
+ * home holds the local networks.  On false, why says what did not
+ * match (bounded to whylen).
+ */
+bool policy_mud_allows(const struct policy_mud *m, const struct ew_cidr_list *home,
+		       const struct policy_view *v, char *why, size_t whylen);
+
+size_t policy_mud_ace_count(const struct policy_mud *m);
+uint32_t policy_mud_unsupported(const struct policy_mud *m); /* ACEs skipped */
+uint32_t policy_mud_to_device(const struct policy_mud *m);   /* to-device ACLs not evaluated */
+
+#endif /* EW_POLICY_MUD_H */

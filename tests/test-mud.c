@@ -1,0 +1,432 @@
+/*
+ * test-mud.c - unit tests of the RFC 8520 MUD profiles of the policy
+ * (src/policy-mud.c, and the `mud:` key of src/policy-load.c).
+ *
+ * First a hand-written profile for a plug - TCP 443 to one DNS name,
+ * UDP 123 to anywhere - and flows that must pass and flows that must
+ * violate; then the other matches (drop, port range, network,
+ * local-networks, IPv6, an unsupported match); then the profile through
+ * a policy file, with the verdict beside the rule verdict.  Last a table
+ * of malformed MUD files, each with its exact "FILE:LINE:COL: problem";
+ * columns are counted by hand in the comment above each case (1-based).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "incident.h"
+#include "policy-mud.h"
+#include "policy.h"
+
+#define NAME "m.json"
+
+/*
+ * A profile whose from-device ACL "a" holds the ACEs of ACE_TEXT (a
+ * comma-separated list, all on line 3); line 4 closes it.  Line 1 also
+ * names a to-device ACL "b" (counted, not evaluated).
+ */
+#define MUD(ace_text)                                                                         \
+	"{\"ietf-mud:mud\": {\"from-device-policy\": {\"access-lists\": {\"access-list\": "     \
+	"[{\"name\": \"a\"}]}}, \"to-device-policy\": {\"access-lists\": {\"access-list\": "     \
+	"[{\"name\": \"b\"}]}}},\n"                                                            \
+	" \"ietf-access-control-list:acls\": {\"acl\": [{\"name\": \"b\", \"aces\": {\"ace\": "  \
+	"[]}}, {\"name\": \"a\", \"aces\": {\"ace\": [\n" ace_text "\n]}}]}}\n"
+
+/* The plug: cloud.example.com on TCP 443, NTP anywhere. */
+static const char plug[] = MUD(
+	"{\"name\": \"cloud\", \"matches\": {\"ipv4\": {\"ietf-acldns:dst-dnsname\": "
+	"\"cloud.example.com\", \"protocol\": 6}, \"tcp\": {\"ietf-mud:direction-initiated\": "
+	"\"from-device\", \"destination-port\": {\"operator\": \"eq\", \"port\": 443}}}, "
+	"\"actions\": {\"forwarding\": \"accept\"}}, "
+	"{\"name\": \"ntp\", \"matches\": {\"udp\": {\"destination-port\": {\"operator\": \"eq\", "
+	"\"port\": 123}}}, \"actions\": {\"forwarding\": \"accept\"}}");
+
+static struct ew_cidr_list home;
+
+static int setup_home(void **state)
+{
+	struct ew_cidr c;
+	char err[128];
+
+	(void)state;
+	memset(&home, 0, sizeof(home));
+	if (ew_cidr_parse("192.168.0.0/16", &c, err, sizeof(err)) != 0 ||
+	    ew_cidr_list_add(&home, &c) != 0)
+		return -1;
+	return 0;
+}
+
+static int teardown_home(void **state)
+{
+	(void)state;
+	ew_cidr_list_free(&home);
+	return 0;
+}
+
+static struct policy_mud *load(const char *text, char *err, size_t errlen)
+{
+	return policy_mud_load_buffer(NAME, text, strlen(text), err, errlen);
+}
+
+static void view(struct policy_view *v, const char *server, uint8_t proto, uint16_t port,
+		 const char *name)
+{
+	struct ew_cidr c;
+	char err[128];
+
+	memset(v, 0, sizeof(*v));
+	assert_int_equal(ew_cidr_parse("192.168.1.21", &c, err, sizeof(err)), 0);
+	v->client = c.addr;
+	assert_int_equal(ew_cidr_parse(server, &c, err, sizeof(err)), 0);
+	v->server = c.addr;
+	v->proto = proto;
+	v->server_port = port;
+	v->server_name = name;
+	v->client_class = "smart-plug";
+}
+
+static bool allows(const struct policy_mud *m, const char *server, uint8_t proto, uint16_t port,
+		   const char *name, char *why, size_t whylen)
+{
+	struct policy_view v;
+
+	view(&v, server, proto, port, name);
+	return policy_mud_allows(m, &home, &v, why, whylen);
+}
+
+static void test_plug(void **state)
+{
+	char err[256], why[192];
+	struct policy_mud *m = load(plug, err, sizeof(err));
+
+	(void)state;
+	assert_non_null(m);
+	assert_int_equal(policy_mud_ace_count(m), 2);
+	assert_int_equal(policy_mud_unsupported(m), 0);
+	assert_int_equal(policy_mud_to_device(m), 1);
+	/* Must pass: the cloud by name (any case, a final dot), NTP to anywhere. */
+	assert_true(allows(m, "203.0.113.5", 6, 443, "cloud.example.com", why, sizeof(why)));
+	assert_true(allows(m, "203.0.113.5", 6, 443, "CLOUD.Example.COM.", why, sizeof(why)));
+	assert_true(allows(m, "192.0.2.123", 17, 123, NULL, why, sizeof(why)));
+	assert_true(allows(m, "192.168.1.1", 17, 123, NULL, why, sizeof(why)));
+	/* Must violate: no name, another name, a longer name, another port, another protocol. */
+	assert_false(allows(m, "203.0.113.5", 6, 443, NULL, why, sizeof(why)));
+	assert_string_equal(why, "no ACE of the from-device-policy accepts it (2 ACEs, 0 skipped "
+				 "as unsupported; server name unknown)");
+	assert_false(allows(m, "203.0.113.5", 6, 443, "evil.example.com", why, sizeof(why)));
+	assert_false(allows(m, "203.0.113.5", 6, 443, "x.cloud.example.com", why, sizeof(why)));
+	assert_false(allows(m, "203.0.113.5", 6, 80, "cloud.example.com", why, sizeof(why)));
+	assert_false(allows(m, "203.0.113.5", 17, 443, "cloud.example.com", why, sizeof(why)));
+	assert_false(allows(m, "192.168.1.1", 17, 53, NULL, why, sizeof(why)));
+	assert_false(allows(m, "192.0.2.123", 6, 123, NULL, why, sizeof(why)));
+	assert_false(allows(m, "192.0.2.123", 1, 0, NULL, why, sizeof(why)));
+	policy_mud_free(m);
+}
+
+/* Drop first, a range, a network, local-networks, IPv6, an ACE we cannot judge. */
+static void test_other_matches(void **state)
+{
+	static const char text[] = MUD(
+		"{\"name\": \"no-telnet\", \"matches\": {\"tcp\": {\"destination-port\": "
+		"{\"operator\": \"eq\", \"port\": 23}}}, \"actions\": {\"forwarding\": \"drop\"}}, "
+		"{\"name\": \"lan\", \"matches\": {\"ietf-mud:mud\": {\"local-networks\": [null]}}, "
+		"\"actions\": {\"forwarding\": \"accept\"}}, "
+		"{\"name\": \"range\", \"matches\": {\"ipv4\": {\"destination-ipv4-network\": "
+		"\"198.51.100.0/24\"}, \"udp\": {\"destination-port\": {\"lower-port\": 8000, "
+		"\"upper-port\": 8999}}}, \"actions\": {\"forwarding\": \"accept\"}}, "
+		"{\"name\": \"v6\", \"matches\": {\"ipv6\": {\"destination-ipv6-network\": "
+		"\"2001:db8:f0::/48\", \"protocol\": 6}}, \"actions\": {\"forwarding\": "
+		"\"ietf-access-control-list:accept\"}}, "
+		"{\"name\": \"ctl\", \"matches\": {\"ietf-mud:mud\": {\"controller\": "
+		"\"urn:ietf:params:mud:dns\"}}, \"actions\": {\"forwarding\": \"accept\"}}");
+	char err[256], why[192];
+	struct policy_mud *m = load(text, err, sizeof(err));
+
+	(void)state;
+	assert_non_null(m);
+	assert_int_equal(policy_mud_ace_count(m), 5);
+	assert_int_equal(policy_mud_unsupported(m), 1); /* "ctl" */
+	/* Telnet to the LAN: the drop comes first. */
+	assert_false(allows(m, "192.168.1.1", 6, 23, NULL, why, sizeof(why)));
+	assert_string_equal(why, "ACE 'no-telnet' of ACL 'a' drops it");
+	assert_true(allows(m, "192.168.1.10", 6, 1883, NULL, why, sizeof(why)));
+	assert_false(allows(m, "10.0.0.1", 6, 1883, NULL, why, sizeof(why))); /* not home */
+	/* The range is inclusive at both ends, and only in the block, only UDP. */
+	assert_true(allows(m, "198.51.100.7", 17, 8000, NULL, why, sizeof(why)));
+	assert_true(allows(m, "198.51.100.7", 17, 8999, NULL, why, sizeof(why)));
+	assert_false(allows(m, "198.51.100.7", 17, 7999, NULL, why, sizeof(why)));
+	assert_false(allows(m, "198.51.100.7", 17, 9000, NULL, why, sizeof(why)));
+	assert_false(allows(m, "198.51.101.7", 17, 8000, NULL, why, sizeof(why)));
+	assert_false(allows(m, "198.51.100.7", 6, 8000, NULL, why, sizeof(why)));
+	/* The ipv6 ACE: IPv6 only. */
+	assert_true(allows(m, "2001:db8:f0::5", 6, 443, NULL, why, sizeof(why)));
+	assert_false(allows(m, "2001:db8:f1::5", 6, 443, NULL, why, sizeof(why)));
+	assert_false(allows(m, "2001:db8:f0::5", 17, 443, NULL, why, sizeof(why)));
+	/* "ctl" would accept anything; skipped, so this is a violation, and says so. */
+	assert_false(allows(m, "203.0.113.9", 6, 443, "x.example", why, sizeof(why)));
+	assert_string_equal(why, "no ACE of the from-device-policy accepts it (5 ACEs, 1 skipped "
+				 "as unsupported; server name x.example)");
+	policy_mud_free(m);
+}
+
+/* Through a policy file: `mud:` relative to it, the verdict beside the rule's. */
+static void test_policy_file(void **state)
+{
+	char dir[] = "/tmp/test-mud.XXXXXX", path[64], pol[128], err[512];
+	struct policy_verdict vd;
+	struct policy_view v;
+	struct policy *p;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/plug.json", dir);
+	assert_non_null(f = fopen(path, "w"));
+	fputs(plug, f);
+	fclose(f);
+	snprintf(pol, sizeof(pol), "%s/p.yaml", dir);
+	assert_non_null(f = fopen(pol, "w"));
+	fputs("default: allow\nmud:\n  smart-plug: {file: plug.json, severity: high}\n"
+	      "  camera: plug.json\n", f);
+	fclose(f);
+	p = policy_load_file(pol, &home, err, sizeof(err));
+	assert_non_null(p);
+	assert_int_equal(policy_mud_count(p), 2);
+	assert_int_equal(policy_mud_unsupported_count(p), 0);
+
+	view(&v, "192.168.1.1", 17, 53, NULL);
+	policy_check(p, &v, &vd);
+	assert_int_equal(vd.result, POLICY_ALLOW); /* the rules' verdict stands apart */
+	assert_true(vd.mud_violation);
+	assert_string_equal(vd.mud_class, "smart-plug");
+	assert_string_equal(vd.mud_file, path);
+	assert_int_equal(vd.mud_severity, SEV_HIGH);
+
+	view(&v, "203.0.113.5", 6, 443, "cloud.example.com");
+	policy_check(p, &v, &vd);
+	assert_false(vd.mud_violation);
+	assert_string_equal(vd.mud_class, "smart-plug");
+
+	/* The camera entry takes the default severity; a class with no entry is not judged. */
+	v.client_class = "camera";
+	view(&v, "192.168.1.1", 17, 53, NULL);
+	v.client_class = "camera";
+	policy_check(p, &v, &vd);
+	assert_true(vd.mud_violation);
+	assert_int_equal(vd.mud_severity, SEV_MEDIUM);
+	v.client_class = "printer";
+	policy_check(p, &v, &vd);
+	assert_false(vd.mud_violation);
+	assert_null(vd.mud_class);
+	v.client_class = "";
+	policy_check(p, &v, &vd);
+	assert_false(vd.mud_violation);
+	policy_free(p);
+
+	/* A MUD file that does not load: its own FILE:LINE:COL is the policy's error. */
+	assert_non_null(f = fopen(path, "w"));
+	fputs("{\n  \"ietf-mud:mud\": tru\n}\n", f); /* line 2: 2 spaces, 14+2 bytes: col 19 */
+	fclose(f);
+	assert_null(policy_load_file(pol, &home, err, sizeof(err)));
+	snprintf(pol, sizeof(pol), "%s:2:19: unexpected 't'", path);
+	assert_string_equal(err, pol);
+	/* A missing one: "PATH: reason". */
+	unlink(path);
+	snprintf(pol, sizeof(pol), "%s/p.yaml", dir);
+	assert_null(policy_load_file(pol, &home, err, sizeof(err)));
+	assert_non_null(strstr(err, "plug.json"));
+	unlink(pol);
+	rmdir(dir);
+}
+
+/* Policy-side errors of the `mud:` key: the policy file's FILE:LINE:COL. */
+static void test_policy_key_errors(void **state)
+{
+	static const struct {
+		const char *text, *want;
+	} cases[] = {
+		/* "mud: 5": the value at col 6. */
+		{ "mud: 5\n", "t.yaml:1:6: mud: expected a mapping, found a scalar" },
+		/* line 2: 2 spaces, "Bad Class" at col 3. */
+		{ "mud:\n  Bad Class: x.json\n",
+		  "t.yaml:2:3: mud: class 'Bad Class' is not 1 to 23 lower-case letters, digits, "
+		  "'-' or '_'" },
+		/* line 2: the key "plug" at col 3 is where the entry is. */
+		{ "mud:\n  plug: {severity: high}\n",
+		  "t.yaml:2:3: mud entry 'plug': missing 'file'" },
+		/* line 2: "  plug: {file: a.json, " is 2+6+1+14 = 23 bytes: "colour" at col 24. */
+		{ "mud:\n  plug: {file: a.json, colour: red}\n",
+		  "t.yaml:2:24: mud: unknown key 'colour' in a mud entry" },
+	};
+	char err[512];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct policy *p = policy_load_buffer("t.yaml", cases[i].text, strlen(cases[i].text),
+						      &home, err, sizeof(err));
+
+		assert_null(p);
+		assert_string_equal(err, cases[i].want);
+	}
+}
+
+/*
+ * Malformed MUD files.  ACE texts sit on line 3 of MUD(); the column
+ * arithmetic of each is in its comment.
+ */
+static void test_malformed(void **state)
+{
+	static const struct {
+		const char *text, *want;
+	} cases[] = {
+		/* "{\"a\": }": '{' 1, "\"a\"" 2-4, ':' 5, ' ' 6, '}' at byte 6 = col 7. */
+		{ "{\"a\": }", NAME ":1:7: unexpected byte 0x7d" },
+		/* Line 2 "  \"x\": tru": 2 + 3 + 2 = 7 bytes before "tru": col 8. */
+		{ "{\n  \"x\": tru\n}", NAME ":2:8: unexpected 't'" },
+		/* 33 '[': the 33rd (byte 32, col 33) is one level too deep. */
+		{ "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]",
+		  NAME ":1:33: nesting deeper than 32" },
+		{ "[]", NAME ":1:1: expected an object, found an array" },
+		{ "{}", NAME ":1:1: MUD file: no 'ietf-mud:mud'" },
+		/* '{' 1, "\"ietf-mud:mud\"" 2-15, ':' 16, ' ' 17: 5 at col 18. */
+		{ "{\"ietf-mud:mud\": 5}", NAME ":1:18: 'ietf-mud:mud': expected an object, found a number" },
+		/* The mud object at col 18 has no from-device-policy. */
+		{ "{\"ietf-mud:mud\": {}, \"ietf-access-control-list:acls\": {\"acl\": []}}",
+		  NAME ":1:18: ietf-mud:mud: no 'from-device-policy'" },
+		/*
+		 * from-device-policy names "z": the string is on line 1 at
+		 * '{' 1, "\"ietf-mud:mud\"" 2-15, ": " 16-17, '{' 18,
+		 * "\"from-device-policy\"" 19-38, ": " 39-40, '{' 41,
+		 * "\"access-lists\"" 42-55, ": " 56-57, '{' 58, "\"access-list\""
+		 * 59-71, ": " 72-73, '[' 74, '{' 75, "\"name\"" 76-81, ": "
+		 * 82-83: "z" at col 84.
+		 */
+		{ "{\"ietf-mud:mud\": {\"from-device-policy\": {\"access-lists\": {\"access-list\": "
+		  "[{\"name\": \"z\"}]}}}, \"ietf-access-control-list:acls\": {\"acl\": []}}",
+		  NAME ":1:84: no ACL named 'z'" },
+		/* Line 3: '{' 1, "\"name\"" 2-7, ": " 8-9: 5 at col 10. */
+		{ MUD("{\"name\": 5, \"actions\": {\"forwarding\": \"accept\"}}"),
+		  NAME ":3:10: 'name': expected a string, found a number" },
+		/*
+		 * '{' 1, "\"name\"" 2-7, ": " 8-9, "\"x\"" 10-12, ", " 13-14,
+		 * "\"actions\"" 15-23, ": " 24-25, '{' 26, "\"forwarding\"" 27-38,
+		 * ": " 39-40: "allow" at col 41.
+		 */
+		{ MUD("{\"name\": \"x\", \"actions\": {\"forwarding\": \"allow\"}}"),
+		  NAME ":3:41: forwarding: not accept, drop or reject" },
+		/* The ACE object itself (col 1) has no actions. */
+		{ MUD("{\"name\": \"x\"}"), NAME ":3:1: ace: no 'actions'" },
+		/*
+		 * '{' 1, "\"name\"" 2-7, ": " 8-9, "\"x\"" 10-12, ", " 13-14,
+		 * "\"matches\"" 15-23, ": " 24-25, '{' 26, "\"tcp\"" 27-31, ": "
+		 * 32-33, '{' 34, "\"destination-port\"" 35-52, ": " 53-54, '{' 55,
+		 * "\"operator\"" 56-65, ": " 66-67, "\"eq\"" 68-71, ", " 72-73,
+		 * "\"port\"" 74-79, ": " 80-81: 65536 at col 82.
+		 */
+		{ MUD("{\"name\": \"x\", \"matches\": {\"tcp\": {\"destination-port\": {\"operator\": "
+		      "\"eq\", \"port\": 65536}}}, \"actions\": {\"forwarding\": \"accept\"}}"),
+		  NAME ":3:82: 'port': 65536 is not an integer 0..65535" },
+		/* As above to col 67: "lt" at col 68. */
+		{ MUD("{\"name\": \"x\", \"matches\": {\"tcp\": {\"destination-port\": {\"operator\": "
+		      "\"lt\", \"port\": 1}}}, \"actions\": {\"forwarding\": \"accept\"}}"),
+		  NAME ":3:68: destination-port: operator not supported (only eq)" },
+		/*
+		 * As above to '{' 55, "\"lower-port\"" 56-67, ": " 68-69: 9 at
+		 * col 70 (lower above upper is reported at lower-port).
+		 */
+		{ MUD("{\"name\": \"x\", \"matches\": {\"tcp\": {\"destination-port\": {\"lower-port\": "
+		      "9, \"upper-port\": 8}}}, \"actions\": {\"forwarding\": \"accept\"}}"),
+		  NAME ":3:70: destination-port: lower-port 9 above upper-port 8" },
+		/*
+		 * ... '{' 26, "\"ipv4\"" 27-32, ": " 33-34, '{' 35,
+		 * "\"ietf-acldns:dst-dnsname\"" 36-60, ": " 61-62: "a..b" at col 63.
+		 */
+		{ MUD("{\"name\": \"x\", \"matches\": {\"ipv4\": {\"ietf-acldns:dst-dnsname\": "
+		      "\"a..b\"}}, \"actions\": {\"forwarding\": \"accept\"}}"),
+		  NAME ":3:63: ietf-acldns:dst-dnsname: not a DNS name" },
+		/* ... '{' 35, "\"destination-ipv4-network\"" 36-61, ": " 62-63: col 64. */
+		{ MUD("{\"name\": \"x\", \"matches\": {\"ipv4\": {\"destination-ipv4-network\": "
+		      "\"2001:db8::/32\"}}, \"actions\": {\"forwarding\": \"accept\"}}"),
+		  NAME ":3:64: destination-ipv4-network: not an IPv4 address block" },
+		/*
+		 * ipv4 protocol 17 (col 36-45 "\"protocol\"", ": " 46-47, 17 at
+		 * 48-49, "}, " 50-52) then "\"tcp\"" 53-57, ": " 58-59: the tcp
+		 * object at col 60 contradicts it.
+		 */
+		{ MUD("{\"name\": \"x\", \"matches\": {\"ipv4\": {\"protocol\": 17}, \"tcp\": {}}, "
+		      "\"actions\": {\"forwarding\": \"accept\"}}"),
+		  NAME ":3:60: a tcp match contradicts protocol 17" },
+		/* ... '{' 26, "\"ietf-mud:mud\"" 27-40, ": " 41-42, '{' 43, "\"vendor\"" 44-51, ": " 52-53: col 54. */
+		{ MUD("{\"name\": \"x\", \"matches\": {\"ietf-mud:mud\": {\"vendor\": \"x\"}}, "
+		      "\"actions\": {\"forwarding\": \"accept\"}}"),
+		  NAME ":3:54: ietf-mud:mud: unknown match 'vendor'" },
+		/*
+		 * ... '{' 26, "\"ipv4\"" 27-32, ": " 33-34, '{' 35, "\"protocol\""
+		 * 36-45, ": " 46-47, 1 at 48, "}, " 49-51, "\"ietf-mud:mud\"" 52-65,
+		 * ": " 66-67, "{}, " 68-71, "\"udp\"" 72-76, ": " 77-78: the udp
+		 * object at col 79 contradicts protocol 1.
+		 */
+		{ MUD("{\"name\": \"x\", \"matches\": {\"ipv4\": {\"protocol\": 1}, \"ietf-mud:mud\": "
+		      "{}, \"udp\": {\"destination-port\": {\"operator\": \"eq\", \"port\": 5}}}, "
+		      "\"actions\": {\"forwarding\": \"accept\"}}"),
+		  NAME ":3:79: a udp match contradicts protocol 1" },
+	};
+	char err[256];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct policy_mud *m = load(cases[i].text, err, sizeof(err));
+
+		if (m != NULL)
+			fail_msg("case %zu loaded", i);
+		if (strcmp(err, cases[i].want) != 0)
+			fail_msg("case %zu: got '%s', want '%s'", i, err, cases[i].want);
+	}
+}
+
+/* Duplicate ACL names (the second name, line 2) and the size cap. */
+static void test_caps(void **state)
+{
+	/*
+	 * Line 2: ' ' 1, "\"ietf-access-control-list:acls\"" 2-32, ": " 33-34,
+	 * '{' 35, "\"acl\"" 36-40, ": " 41-42, '[' 43, '{' 44, "\"name\"" 45-50,
+	 * ": " 51-52, "\"a\"" 53-55, "}, " 56-58, '{' 59, "\"name\"" 60-65, ": "
+	 * 66-67: the second "a" at col 68.
+	 */
+	static const char dup[] =
+		"{\"ietf-mud:mud\": {\"from-device-policy\": {\"access-lists\": {\"access-list\": "
+		"[]}}},\n \"ietf-access-control-list:acls\": {\"acl\": [{\"name\": \"a\"}, "
+		"{\"name\": \"a\"}]}}";
+	char err[256], *big;
+	size_t n = POLICY_MUD_FILE_MAX + 1;
+
+	(void)state;
+	assert_null(load(dup, err, sizeof(err)));
+	assert_string_equal(err, NAME ":2:68: duplicate ACL name 'a'");
+	assert_non_null(big = malloc(n));
+	memset(big, ' ', n);
+	assert_null(policy_mud_load_buffer(NAME, big, n, err, sizeof(err)));
+	assert_string_equal(err, NAME ": larger than 262144 bytes");
+	free(big);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_plug),
+		cmocka_unit_test(test_other_matches),
+		cmocka_unit_test(test_policy_file),
+		cmocka_unit_test(test_policy_key_errors),
+		cmocka_unit_test(test_malformed),
+		cmocka_unit_test(test_caps),
+	};
+
+	return cmocka_run_group_tests(tests, setup_home, teardown_home);
+}
