@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "output-device.h"
+#include "output-posture.h"
 #include "util-time.h"
 
 #define TABLE_NAME_WIDTH 24
@@ -215,37 +216,11 @@ static void put_baseline(struct json_buf *jb, const struct baseline_summary *bs)
 	json_close_object(jb);
 }
 
-/*
- * The device's posture audit record: the findings as the posture event
- * lists them (docs/events.md) and the DNS resolvers it asked.
- */
+/* The device's posture audit record, as the posture event lists it (docs/events.md). */
 static void put_posture(struct json_buf *jb, const struct posture_device *pd)
 {
-	char a[EW_ADDR_STRLEN];
-
 	json_open_object(jb, "posture");
-	json_open_array(jb, "findings");
-	for (unsigned f = 0; f < PF_COUNT; f++) {
-		const struct posture_item *it = &pd->item[f];
-
-		if (!(pd->findings & (1u << f)))
-			continue;
-		json_open_object(jb, NULL);
-		json_string(jb, "name", posture_finding_name((enum posture_finding)f));
-		put_time(jb, "first_seen", it->first_us);
-		put_time(jb, "last_seen", it->last_us);
-		json_uint(jb, "count", it->count);
-		json_string(jb, "example", it->example);
-		json_close_object(jb);
-	}
-	json_close_array(jb);
-	json_open_array(jb, "dns_resolvers");
-	/* nresolvers is the table's; bounded again so a bad record cannot read past. */
-	for (unsigned i = 0; i < pd->nresolvers && i < POSTURE_RESOLVERS; i++) {
-		ew_addr_format(&pd->resolver[i], a, sizeof(a));
-		json_string(jb, NULL, a);
-	}
-	json_close_array(jb);
+	output_posture_members(jb, pd);
 	json_close_object(jb);
 }
 

@@ -20,10 +20,38 @@ static void put_time(struct json_buf *jb, const char *key, ew_usec_t ts)
 	json_string(jb, key, buf);
 }
 
+void output_posture_members(struct json_buf *jb, const struct posture_device *pd)
+{
+	char a[EW_ADDR_STRLEN];
+
+	json_open_array(jb, "findings");
+	for (unsigned f = 0; f < PF_COUNT; f++) {
+		const struct posture_item *it = &pd->item[f];
+
+		if (!(pd->findings & (1u << f)))
+			continue;
+		json_open_object(jb, NULL);
+		json_string(jb, "name", posture_finding_name((enum posture_finding)f));
+		put_time(jb, "first_seen", it->first_us);
+		put_time(jb, "last_seen", it->last_us);
+		json_uint(jb, "count", it->count);
+		json_string(jb, "example", it->example);
+		json_close_object(jb);
+	}
+	json_close_array(jb);
+	json_open_array(jb, "dns_resolvers");
+	/* nresolvers is the table's; bounded again so a bad record cannot read past. */
+	for (unsigned i = 0; i < pd->nresolvers && i < POSTURE_RESOLVERS; i++) {
+		ew_addr_format(&pd->resolver[i], a, sizeof(a));
+		json_string(jb, NULL, a);
+	}
+	json_close_array(jb);
+}
+
 int output_posture_event(struct json_buf *jb, ew_usec_t ts, const struct device *d,
 			 const struct posture_device *pd, uint32_t fresh)
 {
-	char a[EW_ADDR_STRLEN], key[17];
+	char key[17];
 
 	json_reset(jb);
 	json_open_object(jb, NULL);
@@ -43,27 +71,7 @@ int output_posture_event(struct json_buf *jb, ew_usec_t ts, const struct device 
 		if (fresh & (1u << f))
 			json_string(jb, NULL, posture_finding_name((enum posture_finding)f));
 	json_close_array(jb);
-	json_open_array(jb, "findings");
-	for (unsigned f = 0; f < PF_COUNT; f++) {
-		const struct posture_item *it = &pd->item[f];
-
-		if (!(pd->findings & (1u << f)))
-			continue;
-		json_open_object(jb, NULL);
-		json_string(jb, "name", posture_finding_name((enum posture_finding)f));
-		put_time(jb, "first_seen", it->first_us);
-		put_time(jb, "last_seen", it->last_us);
-		json_uint(jb, "count", it->count);
-		json_string(jb, "example", it->example);
-		json_close_object(jb);
-	}
-	json_close_array(jb);
-	json_open_array(jb, "dns_resolvers");
-	for (unsigned i = 0; i < pd->nresolvers; i++) {
-		ew_addr_format(&pd->resolver[i], a, sizeof(a));
-		json_string(jb, NULL, a);
-	}
-	json_close_array(jb);
+	output_posture_members(jb, pd);
 	json_close_object(jb);
 	json_close_object(jb);
 	return jb->err ? -1 : 0;

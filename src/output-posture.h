@@ -15,6 +15,9 @@
 #include "posture.h"
 #include "util-json.h"
 
+/* The findings and DNS resolvers of pd, as members of the object open in jb. */
+void output_posture_members(struct json_buf *jb, const struct posture_device *pd);
+
 /* d may be NULL (record evicted): the device key is printed instead.  fresh: the new findings. */
 int output_posture_event(struct json_buf *jb, ew_usec_t ts, const struct device *d,
 			 const struct posture_device *pd, uint32_t fresh);
