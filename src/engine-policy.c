@@ -2,7 +2,8 @@
  * engine-policy.c - new flows to the segmentation policy (policy.h):
  * the verdict at the flow's first packet, a `policy:<rule>` incident
  * and `alert` event for a denial, a `policy:mud:<class>` one for a flow
- * outside the client class's MUD profile, and the learned tuples behind
+ * outside the MUD profile of the client's class (a flow it opened) or of
+ * the server's (a flow opened to it), and the learned tuples behind
  * --export-policy.
  */
 #include <stdio.h>
@@ -68,10 +69,12 @@ int engine_export_policy(const struct engine *e, const char *path, char *err, si
 
 void engine_policy_get_stats(const struct engine *e, struct engine_policy_stats *out)
 {
-	if (e->policy == NULL)
-		memset(out, 0, sizeof(*out));
-	else
-		*out = e->policy->st;
+	memset(out, 0, sizeof(*out));
+	if (e->policy == NULL || e->policy->policy == NULL)
+		return;
+	*out = e->policy->st;
+	out->enforced = true;
+	out->mud_unsupported_aces = policy_mud_unsupported_count(e->policy->policy);
 }
 
 void engine_policy_free(struct engine *e)
@@ -104,17 +107,63 @@ static void device_label(const struct device *d, const char *addr, char *buf, si
 		 name[0] ? " '" : "", name, name[0] ? "'" : "", mac[0] ? " " : "", mac, addr);
 }
 
+/* What a violation breaks: the zone rules, or one end's MUD profile. */
+enum violation_kind {
+	VK_RULES,     /* a deny rule or the default */
+	VK_MUD_FROM,  /* the client's profile, from-device side */
+	VK_MUD_TO,    /* the server's profile, to-device side */
+};
+
+/* The cause, the explanation's reason and the severity of a violation of kind k. */
+static enum ew_severity violation_why(const struct policy_verdict *vd, enum violation_kind k,
+				      char *cause, size_t causelen, char *why, size_t whylen)
+{
+	const struct policy_mud_verdict *mv;
+
+	if (k == VK_RULES) {
+		snprintf(cause, causelen, "policy:%s", vd->rule_id != NULL ? vd->rule_id : "default");
+		if (vd->result == POLICY_DENY_RULE)
+			snprintf(why, whylen, "rule '%s' (line %u) denies it", vd->rule_id,
+				 (unsigned)vd->rule_line);
+		else
+			snprintf(why, whylen, "no rule allows it and the default is deny");
+		return (enum ew_severity)vd->severity;
+	}
+	mv = &vd->mud[k == VK_MUD_TO ? POLICY_MUD_TO_DEVICE : POLICY_MUD_FROM_DEVICE];
+	snprintf(cause, causelen, "policy:mud:%s", mv->cls);
+	snprintf(why, whylen, "outside the MUD profile %s of class %s: %s", mv->file, mv->cls,
+		 mv->why);
+	return (enum ew_severity)mv->severity;
+}
+
+/* Counts the violation by kind (policy.* in the stats event). */
+static void count_violation(struct engine_policy_stats *st, const struct policy_verdict *vd,
+			    enum violation_kind k)
+{
+	st->violations++;
+	if (k == VK_MUD_FROM)
+		st->mud_from_device++;
+	else if (k == VK_MUD_TO)
+		st->mud_to_device++;
+	else if (vd->result == POLICY_DENY_RULE)
+		st->denied_rule++;
+	else
+		st->denied_default++;
+}
+
 /*
- * The denial (mud: false) or the MUD violation (mud: true) as an
- * incident and, when it opens or escalates, an alert event.
+ * A violation of kind k as an incident and, when it opens or escalates,
+ * an alert event.  The incident is the device whose profile the flow
+ * breaks (the server's, for the to-device side); for the zone rules the
+ * client's, or the server's when the client is not a device we track.
  */
 static void violation(struct engine *e, const struct flow *f, const struct policy_view *v,
 		      const struct policy_verdict *vd, const struct device *client,
-		      const struct device *server, bool mud)
+		      const struct device *server, enum violation_kind k)
 {
 	char ctext[EW_ADDR_STRLEN], stext[EW_ADDR_STRLEN], ptext[8], clabel[128], slabel[128];
 	char cause[INCIDENT_CAUSE_MAX], why[320], text[640], sname[300];
-	const struct device *d = client != NULL ? client : server;
+	const struct device *d = k == VK_MUD_TO || client == NULL ? server : client;
 	uint64_t key = d != NULL ? scorer_device_key(d) : 0;
 	struct alert_hit_view hv;
 	struct incident *inc;
@@ -126,19 +175,8 @@ static void violation(struct engine *e, const struct flow *f, const struct polic
 	proto = output_ip_proto_name(v->proto, ptext, sizeof(ptext));
 	device_label(client, ctext, clabel, sizeof(clabel));
 	device_label(server, stext, slabel, sizeof(slabel));
-	if (mud) {
-		snprintf(cause, sizeof(cause), "policy:mud:%s", vd->mud_class);
-		snprintf(why, sizeof(why), "outside the MUD profile %s of class %s: %s",
-			 vd->mud_file, vd->mud_class, vd->mud_why);
-	} else {
-		snprintf(cause, sizeof(cause), "policy:%s",
-			 vd->rule_id != NULL ? vd->rule_id : "default");
-		if (vd->result == POLICY_DENY_RULE)
-			snprintf(why, sizeof(why), "rule '%s' (line %u) denies it", vd->rule_id,
-				 (unsigned)vd->rule_line);
-		else
-			snprintf(why, sizeof(why), "no rule allows it and the default is deny");
-	}
+	memset(&hv, 0, sizeof(hv));
+	hv.severity = violation_why(vd, k, cause, sizeof(cause), why, sizeof(why));
 	if (v->server_name != NULL && v->server_name[0] != '\0')
 		snprintf(sname, sizeof(sname), " (%s)", v->server_name);
 	else
@@ -146,19 +184,17 @@ static void violation(struct engine *e, const struct flow *f, const struct polic
 	snprintf(text, sizeof(text), "%s in zone %s opened %s to %s%s port %u in zone %s: %s",
 		 clabel, vd->client_zone, proto, slabel, sname, (unsigned)v->server_port,
 		 vd->server_zone, why);
-	memset(&hv, 0, sizeof(hv));
 	hv.rule_id = cause;
-	hv.title = mud ? "Flow outside the device's MUD profile" :
-			 "Flow against the segmentation policy";
+	hv.title = k != VK_RULES ? "Flow outside the device's MUD profile" :
+				   "Flow against the segmentation policy";
 	hv.explanation = text;
-	hv.severity = (enum ew_severity)(mud ? vd->mud_severity : vd->severity);
 	hv.client = ctext;
 	hv.server = stext;
 	hv.proto = proto;
 	hv.client_port = f->key.port[f->client_side];
 	hv.server_port = v->server_port;
 	hv.app = "";
-	e->policy->st.violations++;
+	count_violation(&e->policy->st, vd, k);
 	e->c.rule_hits++;
 	if (hv.severity < e->alert_min)
 		return;
@@ -175,7 +211,28 @@ static void violation(struct engine *e, const struct flow *f, const struct polic
 	engine_quarantine_notify(e, d, inc, act == INCIDENT_OPENED ? QEV_OPENED : QEV_ESCALATED);
 }
 
-void engine_policy_flow(struct engine *e, const struct flow *f)
+/*
+ * The server's device at the flow's first packet.  The flow learns the
+ * server's MAC from its first answer, after the verdict, so a device
+ * keyed by MAC is found by the packet's destination MAC, as the scorer
+ * finds the receiver of a packet: for a home address only, and never a
+ * router, whose MAC carries every packet bound for another subnet.
+ */
+static const struct device *server_at_start(const struct engine *e, const struct flow *f,
+					    const struct ew_packet *pkt, const struct ew_addr *server)
+{
+	const struct device *d = scorer_flow_device(e->scorer, f, FLOW_TOCLIENT);
+
+	if (d != NULL || pkt == NULL || !pkt->has_mac || !device_table_is_home(e->devices, server))
+		return d;
+	d = device_table_find(e->devices, pkt->dst_mac);
+	if (d == NULL || d->routed_pkts > 0 || d->outside_srcs > 0 ||
+	    strcmp(d->class_name, "router") == 0)
+		return NULL;
+	return d;
+}
+
+void engine_policy_flow(struct engine *e, const struct flow *f, const struct ew_packet *pkt)
 {
 	struct engine_policy *ep = e->policy;
 	const struct device *client, *server;
@@ -185,17 +242,20 @@ void engine_policy_flow(struct engine *e, const struct flow *f)
 
 	if (ep == NULL || e->silent || (ep->policy == NULL && ep->learn == NULL))
 		return;
-	client = scorer_flow_device(e->scorer, f, FLOW_TOSERVER);
-	server = scorer_flow_device(e->scorer, f, FLOW_TOCLIENT);
 	memset(&v, 0, sizeof(v));
 	memcpy(v.client.bytes, f->key.addr[ci], sizeof(v.client.bytes));
 	memcpy(v.server.bytes, f->key.addr[si], sizeof(v.server.bytes));
 	v.client.family = v.server.family = f->key.family;
+	client = scorer_flow_device(e->scorer, f, FLOW_TOSERVER);
+	server = server_at_start(e, f, pkt, &v.server);
 	/* The innermost tag is the LAN's own (QinQ puts the carrier's outside). */
 	v.vlan = f->key.vlan[1] != 0 ? f->key.vlan[1] : f->key.vlan[0];
 	v.proto = f->key.proto;
+	v.client_port = f->key.port[ci];
 	v.server_port = f->key.port[si];
 	v.client_class = client != NULL ? client->class_name : "";
+	v.server_class = server != NULL ? server->class_name : "";
+	v.client_name = scorer_name_of(e->scorer, &v.client);
 	v.server_name = scorer_name_of(e->scorer, &v.server);
 	if (ep->learn != NULL)
 		(void)policy_learn_flow(ep->learn, ep->policy != NULL ? ep->policy : ep->home_zoning,
@@ -205,7 +265,9 @@ void engine_policy_flow(struct engine *e, const struct flow *f)
 	ep->st.flows_checked++;
 	policy_check(ep->policy, &v, &vd);
 	if (vd.result != POLICY_ALLOW)
-		violation(e, f, &v, &vd, client, server, false);
-	if (vd.mud_violation)
-		violation(e, f, &v, &vd, client, server, true);
+		violation(e, f, &v, &vd, client, server, VK_RULES);
+	if (vd.mud[POLICY_MUD_FROM_DEVICE].violation)
+		violation(e, f, &v, &vd, client, server, VK_MUD_FROM);
+	if (vd.mud[POLICY_MUD_TO_DEVICE].violation)
+		violation(e, f, &v, &vd, client, server, VK_MUD_TO);
 }

@@ -63,7 +63,10 @@ struct posture *engine_posture_create(const struct ew_conf *conf);
 /* An ended flow (its application name): both ends' posture, events for what is new. */
 void engine_posture_flow(struct engine *e, const struct flow *f, const char *app);
 
-/* A new flow (its first packet): the segmentation policy's verdict, and learning. */
-void engine_policy_flow(struct engine *e, const struct flow *f);
+/*
+ * A new flow (its first packet, pkt): the segmentation policy's verdict,
+ * and learning.
+ */
+void engine_policy_flow(struct engine *e, const struct flow *f, const struct ew_packet *pkt);
 
 #endif /* EW_ENGINE_PRIVATE_H */

@@ -458,7 +458,7 @@ void engine_packet(struct engine *e, int dlt, ew_usec_t ts_us, const uint8_t *da
 		detect_flow(e, f, DETECT_SYN, &pkt, "");
 	if (new_flow) {
 		detect_flow(e, f, DETECT_FLOW_START, NULL, "");
-		engine_policy_flow(e, f);
+		engine_policy_flow(e, f, &pkt);
 	}
 	dpi_before = f->dpi_state;
 	dpi_packet(e->dpi, f, &pkt, dir);

@@ -1,7 +1,13 @@
 /*
- * policy-mud.c - reads an RFC 8520 MUD file into the list of ACEs its
- * from-device-policy names, and judges a flow the device opened against
- * them (see policy-mud.h for what is read and what is not).
+ * policy-mud.c - reads an RFC 8520 MUD file into the ACEs its
+ * from-device-policy and to-device-policy name (see policy-mud.h for
+ * what is read and what is not; policy-mud-match.c judges flows).
+ *
+ * An ACE's remote end - the one a MUD file can name - is the destination
+ * in a from-device ACE and the source in a to-device one.  Matches on
+ * the device's own end (a source-ipv4-network in a from-device ACE) name
+ * nothing a MUD file written for every device of a model can know, and
+ * are unsupported.
  *
  * The JSON reader (eval-json.h) keeps no position in its tree, only in
  * its syntax errors ("at byte N").  Its values are numbered in document
@@ -15,36 +21,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "eval-json.h"
-#include "policy-mud.h"
+#include "policy-mud-private.h"
 #include "util-yaml.h"
-
-#define PROTO_ANY (-1)
-
-struct mud_ace {
-	char acl[POLICY_MUD_NAME_MAX + 1];
-	char name[POLICY_MUD_NAME_MAX + 1];
-	bool accept;
-	uint8_t family;       /* 4, 6, or 0: either (no ipv4/ipv6 container) */
-	int proto;            /* 0..255 or PROTO_ANY */
-	bool has_net;
-	struct ew_cidr net;
-	char dnsname[POLICY_MUD_DNSNAME_MAX + 1]; /* "": any */
-	bool local;           /* ietf-mud local-networks: server in the home networks */
-	bool has_ports;
-	uint16_t port_lo, port_hi;
-	bool to_device_only;  /* direction-initiated to-device: never a flow the device opens */
-	bool unsupported;     /* holds a match we cannot evaluate: never matches */
-};
-
-struct policy_mud {
-	struct mud_ace *ace;
-	size_t nace;
-	uint32_t unsupported;
-	uint32_t to_device;
-};
 
 struct mload {
 	struct ejson *j;
@@ -53,6 +33,7 @@ struct mload {
 	char *err;
 	size_t errlen;
 	struct policy_mud *m;
+	enum policy_mud_dir dir; /* the policy being read */
 };
 
 /* ------------------------------------------------------------ positions */
@@ -249,22 +230,60 @@ static bool dnsname_ok(const char *s, size_t n)
 
 /* -------------------------------------------------------------- ACEs */
 
-static int ace_network(struct mload *ld, struct mud_ace *a, const struct ejson_value *v, int fam)
+/*
+ * Whether a match on the packet's source (src: true) or destination
+ * names the remote end in the policy being read: the server in a
+ * from-device ACE, the client in a to-device one.  A match on the
+ * device's own end cannot be judged: a MUD file is written for every
+ * device of a model and knows no address of one.
+ */
+static bool names_remote(const struct mload *ld, bool src)
+{
+	return src == (ld->dir == POLICY_MUD_TO_DEVICE);
+}
+
+/* source- or destination-ipvN-network: an address block of that family. */
+static int ace_network(struct mload *ld, struct mud_ace *a, const struct ejson_value *v,
+		       const char *key, int fam)
 {
 	char text[64], why[96];
+	struct ew_cidr net;
 	size_t n;
 	const char *s = ejson_string(ld->j, v, &n);
 
 	if (s == NULL)
-		return merr(ld, v, "destination-ipv%d-network: expected a string, found %s", fam,
-			    kind(v));
+		return merr(ld, v, "%s: expected a string, found %s", key, kind(v));
 	/* A v4 block is written with dots only, a v6 one with colons (v4-mapped aside). */
 	if (n == 0 || n >= sizeof(text) || memchr(s, '\0', n) != NULL ||
 	    (fam == 4) != (memchr(s, ':', n) == NULL) ||
-	    ew_cidr_parse(memcpy(text, s, n + 1), &a->net, why, sizeof(why)) != 0)
-		return merr(ld, v, "destination-ipv%d-network: not an IPv%d address block", fam,
-			    fam);
-	a->has_net = true;
+	    ew_cidr_parse(memcpy(text, s, n + 1), &net, why, sizeof(why)) != 0)
+		return merr(ld, v, "%s: not an IPv%d address block", key, fam);
+	if (names_remote(ld, key[0] == 's')) {
+		a->net = net;
+		a->has_net = true;
+	} else {
+		a->unsupported = true;
+	}
+	return 0;
+}
+
+/* ietf-acldns:src-dnsname or dst-dnsname: a DNS name, kept without a final dot. */
+static int ace_dnsname(struct mload *ld, struct mud_ace *a, const struct ejson_value *v,
+		       const char *key)
+{
+	size_t n;
+	const char *s = ejson_string(ld->j, v, &n);
+
+	if (s == NULL || !dnsname_ok(s, n))
+		return merr(ld, v, "%s: not a DNS name", key);
+	if (!names_remote(ld, strcmp(key, "ietf-acldns:src-dnsname") == 0)) {
+		a->unsupported = true;
+		return 0;
+	}
+	if (s[n - 1] == '.')
+		n--;
+	memcpy(a->dnsname, s, n);
+	a->dnsname[n] = '\0';
 	return 0;
 }
 
@@ -275,78 +294,86 @@ static int ace_ip(struct mload *ld, struct mud_ace *a, const struct ejson_value 
 	     m = ejson_next(ld->j, m)) {
 		const char *k = ejson_key(ld->j, m, NULL);
 		uint32_t u;
-		size_t n;
-		const char *s;
+		int rc = 0;
 
 		if (strcmp(k, "protocol") == 0) {
 			if (integer(ld, m, "protocol", 0, 255, &u) < 0)
 				return -1;
-			if (a->proto != PROTO_ANY && a->proto != (int)u)
+			if (a->proto != MUD_PROTO_ANY && a->proto != (int)u)
 				return merr(ld, m, "protocol %u contradicts the %s match", u,
 					    a->proto == EW_IPPROTO_TCP ? "tcp" : "udp");
 			a->proto = (int)u;
 		} else if (strcmp(k, fam == 4 ? "destination-ipv4-network" :
-					 "destination-ipv6-network") == 0) {
-			if (ace_network(ld, a, m, fam) < 0)
-				return -1;
-		} else if (strcmp(k, "ietf-acldns:dst-dnsname") == 0) {
-			s = ejson_string(ld->j, m, &n);
-			if (s == NULL || !dnsname_ok(s, n))
-				return merr(ld, m, "ietf-acldns:dst-dnsname: not a DNS name");
-			memcpy(a->dnsname, s, n);
-			a->dnsname[n] = '\0';
-			if (n > 0 && a->dnsname[n - 1] == '.')
-				a->dnsname[n - 1] = '\0';
+					 "destination-ipv6-network") == 0 ||
+			   strcmp(k, fam == 4 ? "source-ipv4-network" : "source-ipv6-network") == 0) {
+			rc = ace_network(ld, a, m, k, fam);
+		} else if (strcmp(k, "ietf-acldns:dst-dnsname") == 0 ||
+			   strcmp(k, "ietf-acldns:src-dnsname") == 0) {
+			rc = ace_dnsname(ld, a, m, k);
 		} else {
-			/* Source blocks and names, DSCP, TTL ...: not a fact we judge by. */
+			/* DSCP, TTL, flow label ...: not a fact we judge by. */
 			a->unsupported = true;
 		}
+		if (rc < 0)
+			return -1;
 	}
 	return 0;
 }
 
-/* destination-port: {operator: eq, port} or {lower-port, upper-port}. */
-static int ace_port(struct mload *ld, struct mud_ace *a, const struct ejson_value *p)
+/*
+ * source-port or destination-port (RFC 8519 port-range-or-operator):
+ * {lower-port, upper-port}, both included, or {operator, port} with
+ * operator lte, gte, eq (the default) or neq.
+ */
+static int ace_port(struct mload *ld, const struct ejson_value *p, const char *key,
+		    struct mud_ports *out)
 {
 	const struct ejson_value *op, *port, *lo, *hi;
 	uint32_t l, h;
 
 	if (p->type != EJSON_OBJECT)
-		return merr(ld, p, "destination-port: expected an object, found %s", kind(p));
+		return merr(ld, p, "%s: expected an object, found %s", key, kind(p));
 	op = ejson_get(ld->j, p, "operator");
 	port = ejson_get(ld->j, p, "port");
 	lo = ejson_get(ld->j, p, "lower-port");
 	hi = ejson_get(ld->j, p, "upper-port");
+	memset(out, 0, sizeof(*out));
 	if (lo != NULL || hi != NULL) {
 		if (lo == NULL || hi == NULL || op != NULL || port != NULL)
-			return merr(ld, p, "destination-port: a range needs lower-port and "
-					   "upper-port and nothing else");
+			return merr(ld, p, "%s: a range needs lower-port and upper-port and "
+					   "nothing else", key);
 		if (integer(ld, lo, "lower-port", 0, 65535, &l) < 0 ||
 		    integer(ld, hi, "upper-port", 0, 65535, &h) < 0)
 			return -1;
 		if (l > h)
-			return merr(ld, lo, "destination-port: lower-port %u above upper-port %u", l,
-				    h);
+			return merr(ld, lo, "%s: lower-port %u above upper-port %u", key, l, h);
 	} else {
-		if (op == NULL || port == NULL)
-			return merr(ld, p, "destination-port: needs operator and port, or "
-					   "lower-port and upper-port");
-		if (!ejson_string_is(ld->j, op, "eq"))
-			return merr(ld, op, "destination-port: operator not supported (only eq)");
+		if (port == NULL)
+			return merr(ld, p, "%s: needs port, or lower-port and upper-port", key);
 		if (integer(ld, port, "port", 0, 65535, &l) < 0)
 			return -1;
 		h = l;
+		if (op == NULL || ejson_string_is(ld->j, op, "eq"))
+			;
+		else if (ejson_string_is(ld->j, op, "lte"))
+			l = 0;
+		else if (ejson_string_is(ld->j, op, "gte"))
+			h = 65535;
+		else if (ejson_string_is(ld->j, op, "neq"))
+			out->neq = true;
+		else
+			return merr(ld, op, "%s: operator not lte, gte, eq or neq", key);
 	}
-	a->has_ports = true;
-	a->port_lo = (uint16_t)l;
-	a->port_hi = (uint16_t)h;
+	out->set = true;
+	out->lo = (uint16_t)l;
+	out->hi = (uint16_t)h;
 	return 0;
 }
 
 /* The tcp or udp container of an ACE's matches. */
 static int ace_l4(struct mload *ld, struct mud_ace *a, const struct ejson_value *c, int proto)
 {
-	if (a->proto != PROTO_ANY && a->proto != proto)
+	if (a->proto != MUD_PROTO_ANY && a->proto != proto)
 		return merr(ld, c, "a %s match contradicts protocol %d",
 			    proto == EW_IPPROTO_TCP ? "tcp" : "udp", a->proto);
 	a->proto = proto;
@@ -354,17 +381,19 @@ static int ace_l4(struct mload *ld, struct mud_ace *a, const struct ejson_value 
 	     m = ejson_next(ld->j, m)) {
 		const char *k = ejson_key(ld->j, m, NULL);
 
-		if (strcmp(k, "destination-port") == 0) {
-			if (ace_port(ld, a, m) < 0)
+		if (strcmp(k, "destination-port") == 0 || strcmp(k, "source-port") == 0) {
+			if (ace_port(ld, m, k, k[0] == 's' ? &a->src_port : &a->dst_port) < 0)
 				return -1;
 		} else if (strcmp(k, "ietf-mud:direction-initiated") == 0) {
 			if (ejson_string_is(ld->j, m, "to-device"))
-				a->to_device_only = true;
-			else if (!ejson_string_is(ld->j, m, "from-device"))
+				a->initiated = POLICY_MUD_TO_DEVICE;
+			else if (ejson_string_is(ld->j, m, "from-device"))
+				a->initiated = POLICY_MUD_FROM_DEVICE;
+			else
 				return merr(ld, m, "ietf-mud:direction-initiated: not from-device "
 						   "or to-device");
 		} else {
-			a->unsupported = true; /* source-port, flags ... */
+			a->unsupported = true; /* flags, options ... */
 		}
 	}
 	return 0;
@@ -427,19 +456,45 @@ static int ace_matches(struct mload *ld, struct mud_ace *a, const struct ejson_v
 	return 0;
 }
 
+/* A free slot at the end of the side's ACEs, grown up to POLICY_MUD_ACES_MAX. */
+static struct mud_ace *new_ace(struct mload *ld, const struct ejson_value *v)
+{
+	struct mud_side *sd = &ld->m->side[ld->dir];
+	struct mud_ace *grown;
+	size_t cap;
+
+	if (sd->nace == POLICY_MUD_ACES_MAX) {
+		merr(ld, v, "more than %d ACEs in the %s-device-policy", POLICY_MUD_ACES_MAX,
+		     ld->dir == POLICY_MUD_TO_DEVICE ? "to" : "from");
+		return NULL;
+	}
+	if (sd->nace == sd->cap) {
+		cap = sd->cap == 0 ? 8 : sd->cap * 2;
+		if (cap > POLICY_MUD_ACES_MAX)
+			cap = POLICY_MUD_ACES_MAX;
+		if ((grown = realloc(sd->ace, cap * sizeof(*grown))) == NULL) {
+			merr(ld, v, "out of memory");
+			return NULL;
+		}
+		sd->ace = grown;
+		sd->cap = cap;
+	}
+	memset(&sd->ace[sd->nace], 0, sizeof(sd->ace[0]));
+	return &sd->ace[sd->nace];
+}
+
 static int read_ace(struct mload *ld, const char *acl, const struct ejson_value *v)
 {
-	struct policy_mud *m = ld->m;
+	struct mud_side *sd = &ld->m->side[ld->dir];
 	const struct ejson_value *name, *ms, *acts, *fw;
 	struct mud_ace *a;
 
 	if (v->type != EJSON_OBJECT)
 		return merr(ld, v, "ace: expected an object, found %s", kind(v));
-	if (m->nace == POLICY_MUD_ACES_MAX)
-		return merr(ld, v, "more than %d ACEs", POLICY_MUD_ACES_MAX);
-	a = &m->ace[m->nace];
-	memset(a, 0, sizeof(*a));
-	a->proto = PROTO_ANY;
+	if ((a = new_ace(ld, v)) == NULL)
+		return -1;
+	a->proto = MUD_PROTO_ANY;
+	a->initiated = -1;
 	snprintf(a->acl, sizeof(a->acl), "%s", acl);
 	if (require(ld, v, "name", EJSON_STRING, "ace", &name) < 0 ||
 	    name_of(ld, name, "ace name", a->name) < 0)
@@ -457,11 +512,12 @@ static int read_ace(struct mload *ld, const char *acl, const struct ejson_value 
 		return merr(ld, fw, "forwarding: not accept, drop or reject");
 	if (ms != NULL && ace_matches(ld, a, ms) < 0)
 		return -1;
-	if (a->has_ports && a->proto != EW_IPPROTO_TCP && a->proto != EW_IPPROTO_UDP)
-		return merr(ld, ms, "destination-port without a tcp or udp match");
+	if ((a->src_port.set || a->dst_port.set) && a->proto != EW_IPPROTO_TCP &&
+	    a->proto != EW_IPPROTO_UDP)
+		return merr(ld, ms, "a port match without a tcp or udp match");
 	if (a->unsupported)
-		m->unsupported++;
-	m->nace++;
+		sd->unsupported++;
+	sd->nace++;
 	return 0;
 }
 
@@ -529,9 +585,11 @@ static int policy_refs(struct mload *ld, const struct ejson_value *pol, const ch
 	return 0;
 }
 
-static int read_from_device(struct mload *ld, const struct ejson_value *refs,
-			    const struct ejson_value *acls)
+/* The ACEs of the ACLs refs names, in order, into the side ld->dir. */
+static int read_side(struct mload *ld, const struct ejson_value *refs,
+		     const struct ejson_value *acls)
 {
+	ld->m->side[ld->dir].present = true;
 	for (const struct ejson_value *r = ejson_first(ld->j, refs); r != NULL;
 	     r = ejson_next(ld->j, r)) {
 		const struct ejson_value *ref = ejson_get(ld->j, r, "name"), *acl = NULL, *aces, *list;
@@ -550,6 +608,13 @@ static int read_from_device(struct mload *ld, const struct ejson_value *refs,
 	return 0;
 }
 
+/*
+ * The from-device-policy is required; without a to-device-policy the
+ * file says nothing of flows opened to the device, and they are not
+ * judged.  Both containers' shapes are checked before any ACE is read,
+ * then the from-device ACEs, then the to-device ones: the first problem
+ * in that order is the one reported.
+ */
 static int read_mud(struct mload *ld)
 {
 	const struct ejson_value *root = ejson_root(ld->j), *mud, *top, *acls, *from, *to, *refs;
@@ -563,14 +628,19 @@ static int read_mud(struct mload *ld)
 		return -1;
 	if ((from = ejson_get(ld->j, mud, "from-device-policy")) == NULL)
 		return merr(ld, mud, "ietf-mud:mud: no 'from-device-policy'");
-	if ((to = ejson_get(ld->j, mud, "to-device-policy")) != NULL) {
-		if (policy_refs(ld, to, "to-device-policy", &refs) < 0)
-			return -1;
-		ld->m->to_device = refs->count;
-	}
+	to = ejson_get(ld->j, mud, "to-device-policy");
+	if (to != NULL && policy_refs(ld, to, "to-device-policy", &refs) < 0)
+		return -1;
 	if (policy_refs(ld, from, "from-device-policy", &refs) < 0)
 		return -1;
-	return read_from_device(ld, refs, acls);
+	ld->dir = POLICY_MUD_FROM_DEVICE;
+	if (read_side(ld, refs, acls) < 0)
+		return -1;
+	if (to == NULL)
+		return 0;
+	(void)policy_refs(ld, to, "to-device-policy", &refs); /* checked above */
+	ld->dir = POLICY_MUD_TO_DEVICE;
+	return read_side(ld, refs, acls);
 }
 
 /* ------------------------------------------------------------ the API */
@@ -579,14 +649,16 @@ void policy_mud_free(struct policy_mud *m)
 {
 	if (m == NULL)
 		return;
-	free(m->ace);
+	for (int d = 0; d < POLICY_MUD_DIRS; d++)
+		free(m->side[d].ace);
 	free(m);
 }
 
 struct policy_mud *policy_mud_load_buffer(const char *name, const char *text, size_t len,
 					  char *err, size_t errlen)
 {
-	struct mload ld = { NULL, name != NULL ? name : "(mud)", text, len, err, errlen, NULL };
+	struct mload ld = { NULL, name != NULL ? name : "(mud)", text, len, err, errlen, NULL,
+			    POLICY_MUD_FROM_DEVICE };
 	size_t off;
 	int rc, used = 0;
 
@@ -594,8 +666,7 @@ struct policy_mud *policy_mud_load_buffer(const char *name, const char *text, si
 		snprintf(err, errlen, "%s: larger than %u bytes", ld.name, POLICY_MUD_FILE_MAX);
 		return NULL;
 	}
-	if ((ld.j = ejson_create()) == NULL || (ld.m = calloc(1, sizeof(*ld.m))) == NULL ||
-	    (ld.m->ace = calloc(POLICY_MUD_ACES_MAX, sizeof(*ld.m->ace))) == NULL) {
+	if ((ld.j = ejson_create()) == NULL || (ld.m = calloc(1, sizeof(*ld.m))) == NULL) {
 		snprintf(err, errlen, "%s: out of memory", ld.name);
 		goto fail;
 	}
@@ -635,77 +706,4 @@ struct policy_mud *policy_mud_load_file(const char *path, char *err, size_t errl
 	m = policy_mud_load_buffer(path, text, len, err, errlen);
 	free(text);
 	return m;
-}
-
-/* ------------------------------------------------------------ verdict */
-
-static bool is_v4(const struct ew_addr *a)
-{
-	static const uint8_t prefix[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
-
-	return memcmp(a->bytes, prefix, sizeof(prefix)) == 0;
-}
-
-static bool ace_matches_flow(const struct mud_ace *a, const struct ew_cidr_list *home,
-			     const struct policy_view *v)
-{
-	if (a->unsupported || a->to_device_only)
-		return false;
-	if (a->family != 0 && (a->family == 4) != is_v4(&v->server))
-		return false;
-	if (a->proto != PROTO_ANY && a->proto != v->proto)
-		return false;
-	if (a->has_net && !ew_cidr_contains(&a->net, &v->server))
-		return false;
-	if (a->local && (home == NULL || !ew_cidr_list_contains(home, &v->server)))
-		return false;
-	if (a->dnsname[0] != '\0') {
-		size_t n = v->server_name != NULL ? strlen(v->server_name) : 0;
-
-		/* Names compare without case and without a final dot. */
-		if (n > 0 && v->server_name[n - 1] == '.')
-			n--;
-		if (n == 0 || n != strlen(a->dnsname) ||
-		    strncasecmp(v->server_name, a->dnsname, n) != 0)
-			return false;
-	}
-	if (a->has_ports &&
-	    ((v->proto != EW_IPPROTO_TCP && v->proto != EW_IPPROTO_UDP) ||
-	     v->server_port < a->port_lo || v->server_port > a->port_hi))
-		return false;
-	return true;
-}
-
-bool policy_mud_allows(const struct policy_mud *m, const struct ew_cidr_list *home,
-		       const struct policy_view *v, char *why, size_t whylen)
-{
-	for (size_t i = 0; i < m->nace; i++) {
-		const struct mud_ace *a = &m->ace[i];
-
-		if (!ace_matches_flow(a, home, v))
-			continue;
-		if (a->accept)
-			return true;
-		snprintf(why, whylen, "ACE '%s' of ACL '%s' drops it", a->name, a->acl);
-		return false;
-	}
-	snprintf(why, whylen, "no ACE of the from-device-policy accepts it (%zu ACEs, %u skipped "
-			      "as unsupported; server name %s)", m->nace, (unsigned)m->unsupported,
-		 v->server_name != NULL && v->server_name[0] != '\0' ? v->server_name : "unknown");
-	return false;
-}
-
-size_t policy_mud_ace_count(const struct policy_mud *m)
-{
-	return m->nace;
-}
-
-uint32_t policy_mud_unsupported(const struct policy_mud *m)
-{
-	return m->unsupported;
-}
-
-uint32_t policy_mud_to_device(const struct policy_mud *m)
-{
-	return m->to_device;
 }

@@ -124,11 +124,16 @@ static bool port_matches(const struct policy_rule *r, uint8_t proto, uint16_t po
 	return false;
 }
 
-/* The MUD profile of the client's class, if it has one, on a flow it opened. */
+/*
+ * The MUD profile of a class, if it has one, on the flow: the client's
+ * from-device side (a flow it opened) or the server's to-device side (a
+ * flow opened to it).  A profile without a to-device side does not judge.
+ */
 static void mud_check(const struct policy *p, const struct policy_view *v,
-		      struct policy_verdict *out)
+		      enum policy_mud_dir dir, struct policy_mud_verdict *out)
 {
-	const char *cls = class_of(v->client_class);
+	const char *cls = class_of(dir == POLICY_MUD_FROM_DEVICE ? v->client_class :
+								   v->server_class);
 
 	if (cls[0] == '\0')
 		return;
@@ -137,14 +142,23 @@ static void mud_check(const struct policy *p, const struct policy_view *v,
 
 		if (strcmp(me->cls, cls) != 0)
 			continue;
-		out->mud_class = me->cls;
-		out->mud_file = me->file;
-		if (!policy_mud_allows(me->mud, &p->home, v, out->mud_why, sizeof(out->mud_why))) {
-			out->mud_violation = true;
-			out->mud_severity = me->severity;
+		if (!policy_mud_judges(me->mud, dir))
+			return;
+		out->cls = me->cls;
+		out->file = me->file;
+		if (!policy_mud_allows(me->mud, dir, &p->home, v, out->why, sizeof(out->why))) {
+			out->violation = true;
+			out->severity = me->severity;
 		}
 		return;
 	}
+}
+
+static void mud_checks(const struct policy *p, const struct policy_view *v,
+		       struct policy_verdict *out)
+{
+	mud_check(p, v, POLICY_MUD_FROM_DEVICE, &out->mud[POLICY_MUD_FROM_DEVICE]);
+	mud_check(p, v, POLICY_MUD_TO_DEVICE, &out->mud[POLICY_MUD_TO_DEVICE]);
 }
 
 void policy_check(const struct policy *p, const struct policy_view *v,
@@ -166,12 +180,12 @@ void policy_check(const struct policy *p, const struct policy_view *v,
 		out->rule_line = r->line;
 		out->result = r->allow ? POLICY_ALLOW : POLICY_DENY_RULE;
 		out->severity = r->allow ? 0 : r->severity;
-		mud_check(p, v, out);
+		mud_checks(p, v, out);
 		return;
 	}
 	out->result = p->default_allow ? POLICY_ALLOW : POLICY_DENY_DEFAULT;
 	out->severity = p->default_allow ? 0 : p->default_severity;
-	mud_check(p, v, out);
+	mud_checks(p, v, out);
 }
 
 size_t policy_mud_count(const struct policy *p)

@@ -70,8 +70,10 @@ struct policy_view {
 	struct ew_addr client, server;
 	uint16_t vlan;            /* innermost VLAN id; 0: untagged */
 	uint8_t proto;            /* IP protocol */
-	uint16_t server_port;     /* meaningful for TCP and UDP only */
+	uint16_t client_port, server_port; /* meaningful for TCP and UDP only */
 	const char *client_class; /* the client device's class; "" or NULL: not classified */
+	const char *server_class; /* the server device's, likewise */
+	const char *client_name;  /* the DNS name that resolved to client; NULL: none known */
 	const char *server_name;  /* the DNS name that resolved to server; NULL: none known */
 };
 
@@ -81,18 +83,34 @@ enum policy_result {
 	POLICY_DENY_DEFAULT,  /* no rule matched and the default is deny */
 };
 
+/* The two sides of a MUD profile (RFC 8520 from-device-policy, to-device-policy). */
+enum policy_mud_dir {
+	POLICY_MUD_FROM_DEVICE = 0, /* flows the device opens: it is the client */
+	POLICY_MUD_TO_DEVICE,       /* flows opened to the device: it is the server */
+	POLICY_MUD_DIRS
+};
+
+/* One end's MUD profile (`mud:`) on the flow. */
+struct policy_mud_verdict {
+	bool violation;                   /* the profile does not accept the flow */
+	const char *cls;                  /* the class whose profile judged it; NULL: none did */
+	const char *file;                 /* its MUD file, as resolved */
+	uint8_t severity;                 /* enum ew_severity of a violation */
+	char why[192];                    /* what did not match */
+};
+
 struct policy_verdict {
 	enum policy_result result;
 	const char *rule_id;              /* the rule that matched; NULL: none */
 	uint32_t rule_line;               /* its line in the file; 0: none */
 	uint8_t severity;                 /* enum ew_severity of a denial */
 	const char *client_zone, *server_zone;
-	/* The client's class has a MUD profile (`mud:`) that does not accept the flow. */
-	bool mud_violation;
-	const char *mud_class;            /* the class whose profile was checked; NULL: none */
-	const char *mud_file;             /* its MUD file, as resolved */
-	uint8_t mud_severity;             /* enum ew_severity of a MUD violation */
-	char mud_why[192];                /* what did not match */
+	/*
+	 * Beside the rules: [POLICY_MUD_FROM_DEVICE] is the client class's
+	 * profile on a flow it opened, [POLICY_MUD_TO_DEVICE] the server
+	 * class's on a flow opened to it.
+	 */
+	struct policy_mud_verdict mud[POLICY_MUD_DIRS];
 };
 
 /* The zone of address a seen on VLAN vlan (never NULL). */
@@ -100,7 +118,8 @@ const char *policy_zone_of(const struct policy *p, const struct ew_addr *a, uint
 
 /*
  * The verdict on a flow: first matching rule, else the default; and,
- * beside it, the MUD profile of the client's class (outbound flows only).
+ * beside it, the MUD profiles of the client's class (its from-device
+ * side) and of the server's class (its to-device side).
  */
 void policy_check(const struct policy *p, const struct policy_view *v,
 		  struct policy_verdict *out);

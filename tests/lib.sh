@@ -97,6 +97,25 @@ flows_tsv() {
 	}' "$1" | LC_ALL=C sort
 }
 
+# flow_starts CAPTURE: one line "client server proto client_port
+# server_port" per IPv4 flow, from tshark's dissection, as edgewatch's flow
+# table keys them: a flow is the two-way 5-tuple, its client the sender of
+# its first packet.  Ports are 0 for other protocols than TCP and UDP.
+# ICMP is left out: its error messages quote other packets' addresses.
+flow_starts() {
+	tshark -r "$1" -Y 'ip && !icmp' -T fields -e ip.src -e ip.dst -e ip.proto \
+		-e tcp.srcport -e tcp.dstport -e udp.srcport -e udp.dstport 2>/dev/null |
+	awk -F '\t' '{
+		sp = $4 != "" ? $4 : ($6 != "" ? $6 : 0)
+		dp = $5 != "" ? $5 : ($7 != "" ? $7 : 0)
+		x = $1 " " sp; y = $2 " " dp
+		k = $3 " " (x < y ? x " " y : y " " x)
+		if (k in seen) next
+		seen[k] = 1
+		print $1, $2, $3, sp, dp
+	}'
+}
+
 # truth_tsv FILE: the flow lines of a generator .truth file, sorted.
 truth_tsv() {
 	grep -v '^#' "$1" | LC_ALL=C sort

@@ -5,10 +5,12 @@
  * First a hand-written profile for a plug - TCP 443 to one DNS name,
  * UDP 123 to anywhere - and flows that must pass and flows that must
  * violate; then the other matches (drop, port range, network,
- * local-networks, IPv6, an unsupported match); then the profile through
- * a policy file, with the verdict beside the rule verdict.  Last a table
- * of malformed MUD files, each with its exact "FILE:LINE:COL: problem";
- * columns are counted by hand in the comment above each case (1-based).
+ * local-networks, IPv6, an unsupported match); then the to-device side
+ * (flows opened to the device: the remote end is the client); then the
+ * profile through a policy file, with the verdicts beside the rule
+ * verdict.  Last a table of malformed MUD files, each with its exact
+ * "FILE:LINE:COL: problem"; columns are counted by hand in the comment
+ * above each case (1-based).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -30,7 +32,8 @@
 /*
  * A profile whose from-device ACL "a" holds the ACEs of ACE_TEXT (a
  * comma-separated list, all on line 3); line 4 closes it.  Line 1 also
- * names a to-device ACL "b" (counted, not evaluated).
+ * names a to-device ACL "b", which has no ACE: every flow opened to the
+ * device is a violation.
  */
 #define MUD(ace_text)                                                                         \
 	"{\"ietf-mud:mud\": {\"from-device-policy\": {\"access-lists\": {\"access-list\": "     \
@@ -38,6 +41,18 @@
 	"[{\"name\": \"b\"}]}}},\n"                                                            \
 	" \"ietf-access-control-list:acls\": {\"acl\": [{\"name\": \"b\", \"aces\": {\"ace\": "  \
 	"[]}}, {\"name\": \"a\", \"aces\": {\"ace\": [\n" ace_text "\n]}}]}}\n"
+
+/*
+ * A profile whose from-device ACL "a" accepts everything and whose
+ * to-device ACL "b" holds the ACEs of ACE_TEXT, all on line 3.
+ */
+#define MUD_TO(ace_text)                                                                      \
+	"{\"ietf-mud:mud\": {\"from-device-policy\": {\"access-lists\": {\"access-list\": "     \
+	"[{\"name\": \"a\"}]}}, \"to-device-policy\": {\"access-lists\": {\"access-list\": "     \
+	"[{\"name\": \"b\"}]}}},\n"                                                            \
+	" \"ietf-access-control-list:acls\": {\"acl\": [{\"name\": \"a\", \"aces\": {\"ace\": "  \
+	"[{\"name\": \"all\", \"actions\": {\"forwarding\": \"accept\"}}]}}, {\"name\": \"b\", "  \
+	"\"aces\": {\"ace\": [\n" ace_text "\n]}}]}}\n"
 
 /* The plug: cloud.example.com on TCP 443, NTP anywhere. */
 static const char plug[] = MUD(
@@ -92,13 +107,37 @@ static void view(struct policy_view *v, const char *server, uint8_t proto, uint1
 	v->client_class = "smart-plug";
 }
 
+/* A flow the plug 192.168.1.21 opens to server:port. */
 static bool allows(const struct policy_mud *m, const char *server, uint8_t proto, uint16_t port,
 		   const char *name, char *why, size_t whylen)
 {
 	struct policy_view v;
 
 	view(&v, server, proto, port, name);
-	return policy_mud_allows(m, &home, &v, why, whylen);
+	v.client_port = 40000;
+	return policy_mud_allows(m, POLICY_MUD_FROM_DEVICE, &home, &v, why, whylen);
+}
+
+/* A flow client:cport (named name) opens to the plug's port sport. */
+static bool allows_to(const struct policy_mud *m, const char *client, uint8_t proto,
+		      uint16_t cport, uint16_t sport, const char *name, char *why, size_t whylen)
+{
+	struct policy_view v;
+	struct ew_cidr c;
+	char err[128];
+
+	memset(&v, 0, sizeof(v));
+	assert_int_equal(ew_cidr_parse(client, &c, err, sizeof(err)), 0);
+	v.client = c.addr;
+	assert_int_equal(ew_cidr_parse("192.168.1.21", &c, err, sizeof(err)), 0);
+	v.server = c.addr;
+	v.proto = proto;
+	v.client_port = cport;
+	v.server_port = sport;
+	v.client_name = name;
+	v.server_class = "smart-plug";
+	why[0] = '\0';
+	return policy_mud_allows(m, POLICY_MUD_TO_DEVICE, &home, &v, why, whylen);
 }
 
 static void test_plug(void **state)
@@ -108,9 +147,10 @@ static void test_plug(void **state)
 
 	(void)state;
 	assert_non_null(m);
-	assert_int_equal(policy_mud_ace_count(m), 2);
+	assert_int_equal(policy_mud_ace_count(m, POLICY_MUD_FROM_DEVICE), 2);
+	assert_int_equal(policy_mud_ace_count(m, POLICY_MUD_TO_DEVICE), 0);
 	assert_int_equal(policy_mud_unsupported(m), 0);
-	assert_int_equal(policy_mud_to_device(m), 1);
+	assert_true(policy_mud_judges(m, POLICY_MUD_TO_DEVICE));
 	/* Must pass: the cloud by name (any case, a final dot), NTP to anywhere. */
 	assert_true(allows(m, "203.0.113.5", 6, 443, "cloud.example.com", why, sizeof(why)));
 	assert_true(allows(m, "203.0.113.5", 6, 443, "CLOUD.Example.COM.", why, sizeof(why)));
@@ -127,6 +167,10 @@ static void test_plug(void **state)
 	assert_false(allows(m, "192.168.1.1", 17, 53, NULL, why, sizeof(why)));
 	assert_false(allows(m, "192.0.2.123", 6, 123, NULL, why, sizeof(why)));
 	assert_false(allows(m, "192.0.2.123", 1, 0, NULL, why, sizeof(why)));
+	/* The to-device ACL "b" is empty: nothing may open a flow to the plug. */
+	assert_false(allows_to(m, "192.168.1.10", 6, 40000, 80, NULL, why, sizeof(why)));
+	assert_string_equal(why, "no ACE of the to-device-policy accepts it (0 ACEs, 0 skipped "
+				 "as unsupported; client name unknown)");
 	policy_mud_free(m);
 }
 
@@ -151,7 +195,7 @@ static void test_other_matches(void **state)
 
 	(void)state;
 	assert_non_null(m);
-	assert_int_equal(policy_mud_ace_count(m), 5);
+	assert_int_equal(policy_mud_ace_count(m, POLICY_MUD_FROM_DEVICE), 5);
 	assert_int_equal(policy_mud_unsupported(m), 1); /* "ctl" */
 	/* Telnet to the LAN: the drop comes first. */
 	assert_false(allows(m, "192.168.1.1", 6, 23, NULL, why, sizeof(why)));
@@ -173,6 +217,97 @@ static void test_other_matches(void **state)
 	assert_false(allows(m, "203.0.113.9", 6, 443, "x.example", why, sizeof(why)));
 	assert_string_equal(why, "no ACE of the from-device-policy accepts it (5 ACEs, 1 skipped "
 				 "as unsupported; server name x.example)");
+	policy_mud_free(m);
+}
+
+/*
+ * The to-device side: the flow's client is the remote end.  Web from the
+ * LAN only (direction-initiated to-device), the cloud's flows from its
+ * port 443 by name, ports 8000 and up from a block, telnet dropped
+ * before anything else could accept it, everything but SSH from another
+ * block, UDP from privileged ports; an ACE on the device's own address
+ * (unsupported) and one for replies to the device's own flows
+ * (direction-initiated from-device: never a flow opened to it).
+ */
+static void test_to_device(void **state)
+{
+	static const char text[] = MUD_TO(
+		"{\"name\": \"web\", \"matches\": {\"ietf-mud:mud\": {\"local-networks\": [null]}, "
+		"\"tcp\": {\"ietf-mud:direction-initiated\": \"to-device\", \"destination-port\": "
+		"{\"operator\": \"eq\", \"port\": 80}}}, \"actions\": {\"forwarding\": \"accept\"}}, "
+		"{\"name\": \"replies\", \"matches\": {\"udp\": {\"ietf-mud:direction-initiated\": "
+		"\"from-device\"}}, \"actions\": {\"forwarding\": \"accept\"}}, "
+		"{\"name\": \"cloud-back\", \"matches\": {\"ipv4\": {\"ietf-acldns:src-dnsname\": "
+		"\"cloud.example.com.\", \"protocol\": 6}, \"tcp\": {\"source-port\": {\"port\": 443}}}, "
+		"\"actions\": {\"forwarding\": \"accept\"}}, "
+		"{\"name\": \"deny-telnet\", \"matches\": {\"tcp\": {\"destination-port\": "
+		"{\"operator\": \"eq\", \"port\": 23}}}, \"actions\": {\"forwarding\": \"drop\"}}, "
+		"{\"name\": \"block\", \"matches\": {\"ipv4\": {\"source-ipv4-network\": "
+		"\"198.51.100.0/24\"}, \"tcp\": {\"destination-port\": {\"operator\": \"gte\", "
+		"\"port\": 8000}}}, \"actions\": {\"forwarding\": \"accept\"}}, "
+		"{\"name\": \"self\", \"matches\": {\"ipv4\": {\"destination-ipv4-network\": "
+		"\"192.168.1.21/32\"}}, \"actions\": {\"forwarding\": \"accept\"}}, "
+		"{\"name\": \"not-ssh\", \"matches\": {\"ipv4\": {\"source-ipv4-network\": "
+		"\"203.0.113.0/24\"}, \"tcp\": {\"destination-port\": {\"operator\": \"neq\", "
+		"\"port\": 22}}}, \"actions\": {\"forwarding\": \"accept\"}}, "
+		"{\"name\": \"low\", \"matches\": {\"udp\": {\"source-port\": {\"operator\": \"lte\", "
+		"\"port\": 1023}}}, \"actions\": {\"forwarding\": \"accept\"}}");
+	static const struct {
+		const char *client;
+		uint8_t proto;
+		uint16_t cport, sport;
+		const char *name;
+		bool allowed;
+		const char *why; /* NULL: not checked */
+	} cases[] = {
+		/* "web": from the LAN on TCP 80 only. */
+		{ "192.168.1.10", 6, 40000, 80, NULL, true, NULL },
+		{ "192.0.2.5", 6, 40000, 80, NULL, false,
+		  "no ACE of the to-device-policy accepts it (8 ACEs, 1 skipped as unsupported; "
+		  "client name unknown)" },
+		{ "192.168.1.10", 6, 40000, 8080, NULL, false, NULL },
+		/* UDP 80: "web" is TCP, and "replies" never holds for a flow opened to the device. */
+		{ "192.168.1.10", 17, 40000, 80, NULL, false, NULL },
+		/* "low": the client's port, 1023 included. */
+		{ "192.168.1.10", 17, 123, 80, NULL, true, NULL },
+		{ "192.168.1.10", 17, 1023, 80, NULL, true, NULL },
+		{ "192.168.1.10", 17, 1024, 80, NULL, false, NULL },
+		/* "cloud-back": the client's name (any case, a final dot) and its port 443. */
+		{ "198.51.100.9", 6, 443, 5000, "Cloud.Example.com", true, NULL },
+		{ "198.51.100.9", 6, 444, 5000, "cloud.example.com", false,
+		  "no ACE of the to-device-policy accepts it (8 ACEs, 1 skipped as unsupported; "
+		  "client name cloud.example.com)" },
+		{ "198.51.100.9", 6, 443, 5000, NULL, false, NULL },
+		/* "block": the client's block, the device's port 8000 and up. */
+		{ "198.51.100.9", 6, 1234, 8000, NULL, true, NULL },
+		{ "198.51.100.9", 6, 1234, 65535, NULL, true, NULL },
+		{ "198.51.100.9", 6, 1234, 7999, NULL, false, NULL },
+		{ "198.51.101.9", 6, 1234, 8000, NULL, false, NULL },
+		/* Telnet is dropped before "not-ssh" could accept it; "not-ssh" is all but 22. */
+		{ "203.0.113.7", 6, 50000, 23, NULL, false,
+		  "ACE 'deny-telnet' of to-device ACL 'b' drops it" },
+		{ "203.0.113.7", 6, 50000, 2222, NULL, true, NULL },
+		{ "203.0.113.7", 6, 50000, 22, NULL, false, NULL },
+		/* ICMP: every ACE that could hold names a port, or is "self". */
+		{ "203.0.113.7", 1, 0, 0, NULL, false, NULL },
+	};
+	char err[256], why[192];
+	struct policy_mud *m = load(text, err, sizeof(err));
+
+	(void)state;
+	if (m == NULL)
+		fail_msg("%s", err);
+	assert_int_equal(policy_mud_ace_count(m, POLICY_MUD_FROM_DEVICE), 1);
+	assert_int_equal(policy_mud_ace_count(m, POLICY_MUD_TO_DEVICE), 8);
+	assert_int_equal(policy_mud_unsupported(m), 1); /* "self" */
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		if (allows_to(m, cases[i].client, cases[i].proto, cases[i].cport, cases[i].sport,
+			      cases[i].name, why, sizeof(why)) != cases[i].allowed ||
+		    (cases[i].why != NULL && strcmp(why, cases[i].why) != 0))
+			fail_msg("case %zu (%s): allowed %d, why '%s'", i, cases[i].client,
+				 !cases[i].allowed, why);
+	/* The device's own flows go by the from-device side ("all"), telnet included. */
+	assert_true(allows(m, "192.0.2.5", 6, 23, NULL, why, sizeof(why)));
 	policy_mud_free(m);
 }
 
@@ -204,30 +339,49 @@ static void test_policy_file(void **state)
 	view(&v, "192.168.1.1", 17, 53, NULL);
 	policy_check(p, &v, &vd);
 	assert_int_equal(vd.result, POLICY_ALLOW); /* the rules' verdict stands apart */
-	assert_true(vd.mud_violation);
-	assert_string_equal(vd.mud_class, "smart-plug");
-	assert_string_equal(vd.mud_file, path);
-	assert_int_equal(vd.mud_severity, SEV_HIGH);
+	assert_true(vd.mud[POLICY_MUD_FROM_DEVICE].violation);
+	assert_string_equal(vd.mud[POLICY_MUD_FROM_DEVICE].cls, "smart-plug");
+	assert_string_equal(vd.mud[POLICY_MUD_FROM_DEVICE].file, path);
+	assert_int_equal(vd.mud[POLICY_MUD_FROM_DEVICE].severity, SEV_HIGH);
+	/* The server (the router) has no class: no to-device verdict. */
+	assert_false(vd.mud[POLICY_MUD_TO_DEVICE].violation);
+	assert_null(vd.mud[POLICY_MUD_TO_DEVICE].cls);
 
 	view(&v, "203.0.113.5", 6, 443, "cloud.example.com");
 	policy_check(p, &v, &vd);
-	assert_false(vd.mud_violation);
-	assert_string_equal(vd.mud_class, "smart-plug");
+	assert_false(vd.mud[POLICY_MUD_FROM_DEVICE].violation);
+	assert_string_equal(vd.mud[POLICY_MUD_FROM_DEVICE].cls, "smart-plug");
+
+	/*
+	 * A plug opening a flow to a camera: the plug's from-device side
+	 * accepts NTP, the camera's to-device side (ACL "b", empty) does not.
+	 */
+	view(&v, "192.168.1.20", 17, 123, NULL);
+	v.server_class = "camera";
+	policy_check(p, &v, &vd);
+	assert_false(vd.mud[POLICY_MUD_FROM_DEVICE].violation);
+	assert_true(vd.mud[POLICY_MUD_TO_DEVICE].violation);
+	assert_string_equal(vd.mud[POLICY_MUD_TO_DEVICE].cls, "camera");
+	assert_int_equal(vd.mud[POLICY_MUD_TO_DEVICE].severity, SEV_MEDIUM);
+	assert_string_equal(vd.mud[POLICY_MUD_TO_DEVICE].why,
+			    "no ACE of the to-device-policy accepts it (0 ACEs, 0 skipped as "
+			    "unsupported; client name unknown)");
 
 	/* The camera entry takes the default severity; a class with no entry is not judged. */
-	v.client_class = "camera";
 	view(&v, "192.168.1.1", 17, 53, NULL);
 	v.client_class = "camera";
 	policy_check(p, &v, &vd);
-	assert_true(vd.mud_violation);
-	assert_int_equal(vd.mud_severity, SEV_MEDIUM);
+	assert_true(vd.mud[POLICY_MUD_FROM_DEVICE].violation);
+	assert_int_equal(vd.mud[POLICY_MUD_FROM_DEVICE].severity, SEV_MEDIUM);
 	v.client_class = "printer";
+	v.server_class = "printer";
 	policy_check(p, &v, &vd);
-	assert_false(vd.mud_violation);
-	assert_null(vd.mud_class);
+	assert_false(vd.mud[POLICY_MUD_FROM_DEVICE].violation);
+	assert_null(vd.mud[POLICY_MUD_FROM_DEVICE].cls);
+	assert_false(vd.mud[POLICY_MUD_TO_DEVICE].violation);
 	v.client_class = "";
 	policy_check(p, &v, &vd);
-	assert_false(vd.mud_violation);
+	assert_false(vd.mud[POLICY_MUD_FROM_DEVICE].violation);
 	policy_free(p);
 
 	/* A MUD file that does not load: its own FILE:LINE:COL is the policy's error. */
@@ -336,7 +490,7 @@ static void test_malformed(void **state)
 		/* As above to col 67: "lt" at col 68. */
 		{ MUD("{\"name\": \"x\", \"matches\": {\"tcp\": {\"destination-port\": {\"operator\": "
 		      "\"lt\", \"port\": 1}}}, \"actions\": {\"forwarding\": \"accept\"}}"),
-		  NAME ":3:68: destination-port: operator not supported (only eq)" },
+		  NAME ":3:68: destination-port: operator not lte, gte, eq or neq" },
 		/*
 		 * As above to '{' 55, "\"lower-port\"" 56-67, ": " 68-69: 9 at
 		 * col 70 (lower above upper is reported at lower-port).
@@ -377,6 +531,62 @@ static void test_malformed(void **state)
 		      "{}, \"udp\": {\"destination-port\": {\"operator\": \"eq\", \"port\": 5}}}, "
 		      "\"actions\": {\"forwarding\": \"accept\"}}"),
 		  NAME ":3:79: a udp match contradicts protocol 1" },
+		/* ---- The to-device side: ACE texts on line 3 of MUD_TO(). */
+		/*
+		 * '{' 1, "\"name\"" 2-7, ": " 8-9, "\"x\"" 10-12, ", " 13-14,
+		 * "\"matches\"" 15-23, ": " 24-25, '{' 26, "\"ipv4\"" 27-32, ": "
+		 * 33-34, '{' 35, "\"ietf-acldns:src-dnsname\"" 36-60, ": " 61-62:
+		 * "a..b" at col 63.
+		 */
+		{ MUD_TO("{\"name\": \"x\", \"matches\": {\"ipv4\": {\"ietf-acldns:src-dnsname\": "
+			 "\"a..b\"}}, \"actions\": {\"forwarding\": \"accept\"}}"),
+		  NAME ":3:63: ietf-acldns:src-dnsname: not a DNS name" },
+		/* ... '{' 35, "\"source-ipv4-network\"" 36-56, ": " 57-58: col 59. */
+		{ MUD_TO("{\"name\": \"x\", \"matches\": {\"ipv4\": {\"source-ipv4-network\": "
+			 "\"2001:db8::/32\"}}, \"actions\": {\"forwarding\": \"accept\"}}"),
+		  NAME ":3:59: source-ipv4-network: not an IPv4 address block" },
+		/*
+		 * ... '{' 26, "\"tcp\"" 27-31, ": " 32-33, '{' 34,
+		 * "\"source-port\"" 35-47, ": " 48-49, '{' 50, "\"operator\""
+		 * 51-60, ": " 61-62: "lt" at col 63.
+		 */
+		{ MUD_TO("{\"name\": \"x\", \"matches\": {\"tcp\": {\"source-port\": {\"operator\": "
+			 "\"lt\", \"port\": 1}}}, \"actions\": {\"forwarding\": \"accept\"}}"),
+		  NAME ":3:63: source-port: operator not lte, gte, eq or neq" },
+		/* As above to '{' 50, "\"port\"" 51-56, ": " 57-58: 70000 at col 59. */
+		{ MUD_TO("{\"name\": \"x\", \"matches\": {\"tcp\": {\"source-port\": {\"port\": "
+			 "70000}}}, \"actions\": {\"forwarding\": \"accept\"}}"),
+		  NAME ":3:59: 'port': 70000 is not an integer 0..65535" },
+		/* An operator without a port: the source-port object at col 50. */
+		{ MUD_TO("{\"name\": \"x\", \"matches\": {\"udp\": {\"source-port\": {\"operator\": "
+			 "\"eq\"}}}, \"actions\": {\"forwarding\": \"accept\"}}"),
+		  NAME ":3:50: source-port: needs port, or lower-port and upper-port" },
+		/*
+		 * ... '{' 34, "\"ietf-mud:direction-initiated\"" (28 + 2 bytes)
+		 * 35-64, ": " 65-66: "both" at col 67.
+		 */
+		{ MUD_TO("{\"name\": \"x\", \"matches\": {\"tcp\": {\"ietf-mud:direction-initiated\": "
+			 "\"both\"}}, \"actions\": {\"forwarding\": \"accept\"}}"),
+		  NAME ":3:67: ietf-mud:direction-initiated: not from-device or to-device" },
+		/*
+		 * A to-device-policy naming a missing ACL: '{' 1,
+		 * "\"ietf-mud:mud\"" 2-15, ": " 16-17, '{' 18,
+		 * "\"from-device-policy\"" 19-38, ": " 39-40, '{' 41,
+		 * "\"access-lists\"" 42-55, ": " 56-57, '{' 58, "\"access-list\""
+		 * 59-71, ": " 72-73, "[]" 74-75, "}}" 76-77, ", " 78-79,
+		 * "\"to-device-policy\"" 80-97, ": " 98-99, '{' 100,
+		 * "\"access-lists\"" 101-114, ": " 115-116, '{' 117,
+		 * "\"access-list\"" 118-130, ": " 131-132, '[' 133, '{' 134,
+		 * "\"name\"" 135-140, ": " 141-142: "z" at col 143.
+		 */
+		{ "{\"ietf-mud:mud\": {\"from-device-policy\": {\"access-lists\": {\"access-list\": "
+		  "[]}}, \"to-device-policy\": {\"access-lists\": {\"access-list\": [{\"name\": "
+		  "\"z\"}]}}}, \"ietf-access-control-list:acls\": {\"acl\": []}}",
+		  NAME ":1:143: no ACL named 'z'" },
+		/* As above to ": " 98-99: the 5 at col 100. */
+		{ "{\"ietf-mud:mud\": {\"from-device-policy\": {\"access-lists\": {\"access-list\": "
+		  "[]}}, \"to-device-policy\": 5}, \"ietf-access-control-list:acls\": {\"acl\": []}}",
+		  NAME ":1:100: to-device-policy: expected an object, found a number" },
 	};
 	char err[256];
 
@@ -389,6 +599,26 @@ static void test_malformed(void **state)
 		if (strcmp(err, cases[i].want) != 0)
 			fail_msg("case %zu: got '%s', want '%s'", i, err, cases[i].want);
 	}
+}
+
+/*
+ * A to-device ACL of n ACEs, one per line from line 3 (ACE k on line
+ * 2 + k); the from-device ACL's one ACE does not count against the cap
+ * of the to-device side.  The caller frees.
+ */
+static char *many_to_device_aces(int n)
+{
+	static const char ace[] = "{\"name\": \"x\", \"actions\": {\"forwarding\": \"accept\"}}";
+	const char *pre = strstr(MUD_TO("@"), "@"), *start = MUD_TO("@");
+	size_t len = strlen(start) + (size_t)n * (sizeof(ace) + 2);
+	char *t = malloc(len), *w;
+
+	assert_non_null(t);
+	w = t + sprintf(t, "%.*s", (int)(pre - start), start);
+	for (int i = 0; i < n; i++)
+		w += sprintf(w, "%s%s", i ? ",\n" : "", ace);
+	sprintf(w, "%s", pre + 1);
+	return t;
 }
 
 /* Duplicate ACL names (the second name, line 2) and the size cap. */
@@ -406,6 +636,7 @@ static void test_caps(void **state)
 		"{\"name\": \"a\"}]}}";
 	char err[256], *big;
 	size_t n = POLICY_MUD_FILE_MAX + 1;
+	struct policy_mud *m;
 
 	(void)state;
 	assert_null(load(dup, err, sizeof(err)));
@@ -415,6 +646,19 @@ static void test_caps(void **state)
 	assert_null(policy_mud_load_buffer(NAME, big, n, err, sizeof(err)));
 	assert_string_equal(err, NAME ": larger than 262144 bytes");
 	free(big);
+
+	/* 256 ACEs in the to-device side load; the 257th (line 259, col 1) does not. */
+	big = many_to_device_aces(POLICY_MUD_ACES_MAX);
+	m = load(big, err, sizeof(err));
+	free(big);
+	assert_non_null(m);
+	assert_int_equal(policy_mud_ace_count(m, POLICY_MUD_TO_DEVICE), 256);
+	assert_int_equal(policy_mud_ace_count(m, POLICY_MUD_FROM_DEVICE), 1);
+	policy_mud_free(m);
+	big = many_to_device_aces(POLICY_MUD_ACES_MAX + 1);
+	assert_null(load(big, err, sizeof(err)));
+	free(big);
+	assert_string_equal(err, NAME ":259:1: more than 256 ACEs in the to-device-policy");
 }
 
 int main(void)
@@ -422,6 +666,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_plug),
 		cmocka_unit_test(test_other_matches),
+		cmocka_unit_test(test_to_device),
 		cmocka_unit_test(test_policy_file),
 		cmocka_unit_test(test_policy_key_errors),
 		cmocka_unit_test(test_malformed),

@@ -1,12 +1,17 @@
 #!/bin/sh
 # test-mud.sh - RFC 8520 MUD profiles (policy `mud:`) end to end on
 # pcaps/smart-home.pcap: the plug profile tests/mud/kasa-plug.json allows
-# TCP 443 to n-devs.tplinkcloud.com and UDP 123 to anywhere; every other
-# flow a smart plug opens is a `policy:mud:smart-plug` violation.  The
-# expected violations are worked out independently with tshark: the
-# flows each plug opened, and the addresses the capture's own DNS answers
-# gave for n-devs.tplinkcloud.com.  Then a bad MUD file: FILE:LINE:COL of
-# the MUD file, exit 3.
+# TCP 443 to n-devs.tplinkcloud.com and UDP 123 to anywhere, and in, only
+# flows from n-devs.tplinkcloud.com's port 443; every other flow a smart
+# plug opens, or another host opens to it, is a `policy:mud:smart-plug`
+# violation.  The expected violations are worked out independently with
+# tshark: the flows each plug opened or was sent, and the addresses the
+# capture's own DNS answers gave for n-devs.tplinkcloud.com.  Then the to-device side: with
+# tests/mud/web-from-lan.json (anything out; in, only TCP 80 from the
+# local networks) for every class of the home, the flows opened to each
+# device that are not TCP 80 from the LAN, as tshark counts them; and a
+# capture written by hand where the Internet opens a connection to a
+# camera.  Then a bad MUD file: FILE:LINE:COL of the MUD file, exit 3.
 . "${EW_SRCDIR:?}/tests/lib.sh"
 
 CAP="$PCAPS/smart-home.pcap"
@@ -23,31 +28,28 @@ tshark -r "$CAP" -Y 'dns.flags.response == 1 && dns.qry.name == "n-devs.tplinkcl
 	-T fields -e dns.a 2>/dev/null | tr ',' '\n' | sort -u | grep . > "$TMP/cloud-ips"
 [ -s "$TMP/cloud-ips" ] || fail "tshark found no answer for n-devs.tplinkcloud.com"
 
-# One line "client_ip proto server_ip server_port" per flow a plug opened:
-# a flow is the two-way 5-tuple, its client the sender of its first packet.
-tshark -r "$CAP" -Y 'ip && !icmp' -T fields -e ip.src -e ip.dst -e ip.proto \
-	-e tcp.srcport -e tcp.dstport -e udp.srcport -e udp.dstport 2>/dev/null |
-awk -F '\t' -v a="$KASA_IP" -v b="$SHELLY_IP" '
-{
-	sp = $4 != "" ? $4 : ($6 != "" ? $6 : 0)
-	dp = $5 != "" ? $5 : ($7 != "" ? $7 : 0)
-	x = $1 " " sp; y = $2 " " dp
-	k = $3 " " (x < y ? x " " y : y " " x)
-	if (k in seen) next
-	seen[k] = 1
-	if ($1 == a || $1 == b) print $1, $3, $2, dp
-}' > "$TMP/plug-flows"
-[ -s "$TMP/plug-flows" ] || fail "tshark found no flow from the plugs"
+# One line "out plug_ip proto server_ip server_port" per flow a plug
+# opened, "in plug_ip proto client_ip client_port" per flow opened to one
+# (flow_starts, lib.sh).
+flow_starts "$CAP" | awk -v a="$KASA_IP" -v b="$SHELLY_IP" '
+	$1 == a || $1 == b { print "out", $1, $3, $2, $5 }
+	$2 == a || $2 == b { print "in", $2, $3, $1, $4 }' > "$TMP/plug-flows"
+grep -q '^out' "$TMP/plug-flows" || fail "tshark found no flow from the plugs"
 
-# Violations per plug: neither TCP 443 to a cloud address nor UDP 123.
+# Violations per plug: out, neither TCP 443 to a cloud address nor UDP
+# 123; in, not TCP from a cloud address's port 443.
 awk 'NR == FNR { cloud[$1] = 1; next }
-	!(($2 == 6 && $4 == 443 && ($3 in cloud)) || ($2 == 17 && $4 == 123)) { n[$1]++ }
+	$1 == "out" && !(($3 == 6 && $5 == 443 && ($4 in cloud)) || ($3 == 17 && $5 == 123)) { n[$2]++ }
+	$1 == "in" && !($3 == 6 && $5 == 443 && ($4 in cloud)) { n[$2]++ }
 	END { print n["'$KASA_IP'"] + 0, n["'$SHELLY_IP'"] + 0 }' \
 	"$TMP/cloud-ips" "$TMP/plug-flows" > "$TMP/want"
+# By hand: the Kasa's two DNS flows; the Shelly's DNS, mDNS and MQTT
+# flows, and the router's DHCP offer to it (in).
+expect_eq "tshark: violations per plug (Kasa Shelly)" "$(cat "$TMP/want")" "2 4"
 [ "$(cat "$TMP/want")" != "0 0" ] || fail "tshark expects no violation: a vacuous test"
 # And the allowed ones exist, so the profile's accepts are exercised too.
-awk 'NR == FNR { cloud[$1] = 1; next } $2 == 6 && $4 == 443 && ($3 in cloud) { t++ }
-	$2 == 17 && $4 == 123 { u++ } END { print (t > 0) (u > 0) }' \
+awk 'NR == FNR { cloud[$1] = 1; next } $1 == "out" && $3 == 6 && $5 == 443 && ($4 in cloud) { t++ }
+	$1 == "out" && $3 == 17 && $5 == 123 { u++ } END { print (t > 0) (u > 0) }' \
 	"$TMP/cloud-ips" "$TMP/plug-flows" > "$TMP/allowed"
 expect_eq "tshark: the Kasa's cloud TLS and an NTP flow are in the capture" \
 	"$(cat "$TMP/allowed")" 11
@@ -82,6 +84,98 @@ run_ew -q -r "$CAP" --rules "$RULES" --policy "$TMP/h.yaml" -o "$TMP/h.json"
 grep '"cause":"policy:mud:smart-plug"' "$TMP/h.json" | grep '"status":"opened"' |
 	grep -q '"severity":"high"' && pass "mud: severity from the entry" ||
 	fail "mud: no high-severity alert"
+
+# ---- The to-device side on the home.  Every class of the home but the
+# router's gets web-from-lan.json; its from-device side accepts anything.
+cp "$EW_SRCDIR/tests/mud/web-from-lan.json" "$TMP/mud/"
+{
+	echo 'mud:'
+	for c in hub camera smart-plug light-bridge speaker printer phone computer; do
+		echo "  $c: mud/web-from-lan.json"
+	done
+} > "$TMP/w.yaml"
+# The home's devices (pcaps/README.md): address and MAC.
+cat > "$TMP/devices" <<'END'
+192.168.1.10 dc:a6:32:1b:7e:42
+192.168.1.20 44:19:b6:3a:7c:01
+192.168.1.21 50:c7:bf:8e:12:34
+192.168.1.22 00:17:88:6a:2b:3c
+192.168.1.23 f4:f5:d8:91:5e:07
+192.168.1.24 68:54:fd:3c:88:19
+192.168.1.25 48:a6:b8:c0:ff:ee
+192.168.1.26 3c:d9:2b:1a:2b:3c
+192.168.1.27 f0:18:98:5d:a1:7c
+192.168.1.28 8c:8d:28:44:19:a2
+192.168.1.29 24:0a:c4:a1:b2:c3
+END
+
+# to_device_violations CAPTURE: "mac count" of the flows opened to each
+# device (the destination of the flow's first packet, as above) that are
+# not TCP to port 80 from 192.168.0.0/16 (the home network), sorted.
+to_device_violations() {
+	flow_starts "$1" | awk -v devs="$TMP/devices" '
+	BEGIN { while ((getline l < devs) > 0) { split(l, d, " "); mac[d[1]] = d[2] } }
+	($2 in mac) && !($3 == 6 && $5 == 80 && $1 ~ /^192\.168\./) { n[mac[$2]]++ }
+	END { for (m in n) print m, n[m] }' | LC_ALL=C sort
+}
+
+# mud_hits FILE: "mac hits" of the closed policy:mud incidents, summed per device, sorted.
+mud_hits() {
+	grep '"event_type":"alert"' "$1" | grep '"status":"closed"' | grep '"cause":"policy:mud:' |
+		sed 's/.*"mac":"\([^"]*\)".*"hits":\([0-9]*\).*/\1 \2/' |
+		awk '{ n[$1] += $2 } END { for (m in n) print m, n[m] }' | LC_ALL=C sort
+}
+
+to_device_violations "$CAP" > "$TMP/want-to"
+# By hand from pcaps/README.md: the Shelly's MQTT to Home Assistant (.10),
+# Home Assistant's RTSP to the camera (.20), three SSDP answers and a
+# DHCP offer to the phone (.27), DHCP offers to the laptop (.28) and the
+# Shelly (.29); Home Assistant's five HTTP flows to the bridge are allowed.
+expect_eq "tshark: flows opened to the home's devices, not web from the LAN" \
+	"$(tr '\n' ' ' < "$TMP/want-to")" \
+	"24:0a:c4:a1:b2:c3 1 44:19:b6:3a:7c:01 1 8c:8d:28:44:19:a2 1 dc:a6:32:1b:7e:42 1 f0:18:98:5d:a1:7c 4 "
+run_ew -q -r "$CAP" --rules "$RULES" --policy "$TMP/w.yaml" -o "$TMP/w.json"
+expect_eq "to-device: status" "$RC" 0
+mud_hits "$TMP/w.json" > "$TMP/got-to"
+expect_same "to-device: violations per device as tshark counts them" "$TMP/got-to" "$TMP/want-to"
+grep '"status":"opened"' "$TMP/w.json" | grep '"mac":"44:19:b6:3a:7c:01"' |
+	grep -q '"explanation":"hub dc:a6:32:1b:7e:42 192.168.1.10 in zone unzoned opened TCP to camera 44:19:b6:3a:7c:01 192.168.1.20 port 554 in zone unzoned: outside the MUD profile [^"]*mud/web-from-lan.json of class camera: no ACE of the to-device-policy accepts it (1 ACEs, 0 skipped as unsupported; client name unknown)"' &&
+	pass "to-device: the explanation names the client, the device and the to-device-policy" ||
+	fail "to-device: explanation: $(grep -m1 '"mac":"44:19:b6:3a:7c:01"' "$TMP/w.json")"
+
+# ---- The Internet opens a connection to the camera (frames by hand, 1 s
+# apart): the camera's broadcast (so that it is a device with an address),
+# a SYN from 203.0.113.5 to its port 80 (violation), SYNs from Home
+# Assistant to 80 (allowed, twice) and 8080 (violation), UDP to 80
+# (violation), and the camera's own SYN out to 203.0.113.5 (from-device:
+# accepted).  Every device is a camera by a rules file of one rule.
+CAM=4419b63a7c01 RTR=9c3dcf5e2101 HA=dca6321b7e42
+CAM_IP=c0a80114 HA_IP=c0a8010a NET_IP=cb007105
+syn() { # SPORT DPORT (hex): a TCP SYN header
+	echo "$1 $2 00000001 00000000 5002ffff 00000000"
+}
+pcap_from_hex "$TMP/inbound.pcap" \
+	"ffffffffffff $CAM 0800 45000020 0001 0000 4011 0000 $CAM_IP c0a801ff 1388 1388 000c 0000 deadbeef" \
+	"$CAM $RTR 0800 45000028 0002 0000 4006 0000 $NET_IP $CAM_IP $(syn 9c40 0050)" \
+	"$CAM $HA 0800 45000028 0003 0000 4006 0000 $HA_IP $CAM_IP $(syn 9c41 0050)" \
+	"$CAM $HA 0800 45000028 0004 0000 4006 0000 $HA_IP $CAM_IP $(syn 9c42 1f90)" \
+	"$CAM $HA 0800 45000020 0005 0000 4011 0000 $HA_IP $CAM_IP 9c43 0050 000c 0000 deadbeef" \
+	"$CAM $HA 0800 45000028 0006 0000 4006 0000 $HA_IP $CAM_IP $(syn 9c44 0050)" \
+	"$RTR $CAM 0800 45000028 0007 0000 4006 0000 $CAM_IP $NET_IP $(syn 9c45 0050)"
+printf 'rules:\n  - {id: all-cameras, class: camera, weight: 50, when: {mac_randomized: false}}\n' \
+	> "$TMP/cameras.yaml"
+printf 'mud:\n  camera: mud/web-from-lan.json\n' > "$TMP/c.yaml"
+to_device_violations "$TMP/inbound.pcap" > "$TMP/want-in"
+expect_eq "tshark: the hand-made flows to the camera that break it" "$(cat "$TMP/want-in")" \
+	"44:19:b6:3a:7c:01 3"
+run_ew -q -r "$TMP/inbound.pcap" --rules "$TMP/cameras.yaml" --policy "$TMP/c.yaml" \
+	-o "$TMP/in.json"
+expect_eq "inbound: status" "$RC" 0
+mud_hits "$TMP/in.json" > "$TMP/got-in"
+expect_same "inbound: violations as tshark counts them" "$TMP/got-in" "$TMP/want-in"
+grep '"status":"opened"' "$TMP/in.json" | grep -q '"explanation":"203.0.113.5 in zone internet opened TCP to camera 44:19:b6:3a:7c:01 192.168.1.20 port 80 in zone unzoned: outside the MUD profile [^"]*of class camera: no ACE of the to-device-policy accepts it' &&
+	pass "inbound: the first violation is the Internet's connection to port 80" ||
+	fail "inbound: $(grep -m1 '"status":"opened"' "$TMP/in.json")"
 
 # ---- A bad MUD file: its own FILE:LINE:COL, exit 3, at start and with -n.
 cat > "$TMP/mud/bad.json" <<'EOF'

@@ -14,26 +14,12 @@ CAM_IP=192.168.1.20 CAM_MAC=44:19:b6:3a:7c:01
 PLUG_IP=192.168.1.21 PLUG_MAC=50:c7:bf:8e:12:34
 
 # flows_from_iot: one line "client_ip proto server_ip server_port" per
-# flow that the camera or the plug opened, from tshark's dissection: a
-# flow is the two-way 5-tuple, its client the sender of its first packet
-# (as edgewatch's flow table says), and the server the other end.  The
-# two send no ICMP in this capture, so ICMP (and its error messages, which
-# quote other packets' addresses) is left out.  The zone of the server is
-# left to the callers.
+# flow that the camera or the plug opened (flow_starts, lib.sh).  The two
+# send no ICMP in this capture.  The zone of the server is left to the
+# callers.
 flows_from_iot() {
-	tshark -r "$CAP" -Y 'ip && !icmp' -T fields \
-		-e ip.src -e ip.dst -e ip.proto -e tcp.srcport -e tcp.dstport \
-		-e udp.srcport -e udp.dstport 2>/dev/null |
-	awk -F '\t' -v cam="$CAM_IP" -v plug="$PLUG_IP" '
-	{
-		sp = $4 != "" ? $4 : ($6 != "" ? $6 : 0)
-		dp = $5 != "" ? $5 : ($7 != "" ? $7 : 0)
-		a = $1 " " sp; b = $2 " " dp
-		k = $3 " " (a < b ? a " " b : b " " a)
-		if (k in seen) next
-		seen[k] = 1
-		if ($1 == cam || $1 == plug) print $1, $3, $2, dp
-	}'
+	flow_starts "$CAP" |
+		awk -v cam="$CAM_IP" -v plug="$PLUG_IP" '$1 == cam || $1 == plug { print $1, $3, $2, $5 }'
 }
 
 # outside ADDR: not in the default home networks, not multicast or broadcast.
