@@ -119,6 +119,36 @@ static bool damped_ok(const struct damped *d)
 	       finite_all(d->ss, DAMPED_NSCALES);
 }
 
+static bool pairs_ok(const struct damped_pairs *dp)
+{
+	if (dp->n > DAMPED_PAIRS)
+		return false;
+	for (unsigned i = 0; i < DAMPED_PAIRS; i++)
+		if (!damped_ok(&dp->p[i].size) || !damped_ok(&dp->p[i].gap))
+			return false;
+	return true;
+}
+
+/* An address's family is one the formatter knows (0 for none). */
+static bool addr_ok(const struct ew_addr *a)
+{
+	return a->family == 0 || a->family == EW_AF_INET || a->family == EW_AF_INET6;
+}
+
+static bool dests_ok(const struct baseline *b)
+{
+	if (b->ndest > BASELINE_DESTS_MAX)
+		return false;
+	for (unsigned i = 0; i < b->ndest; i++) {
+		const struct bl_dest *d = &b->dest[i];
+
+		if (d->addr.family == 0 || !addr_ok(&d->addr) ||
+		    (d->proto != EW_IPPROTO_TCP && d->proto != EW_IPPROTO_UDP))
+			return false;
+	}
+	return true;
+}
+
 struct baseline *baseline_from_record(const void *record, size_t len, char *why,
 				      size_t whylen)
 {
@@ -126,6 +156,10 @@ struct baseline *baseline_from_record(const void *record, size_t len, char *why,
 		offsetof(struct baseline, started), offsetof(struct baseline, learned),
 		offsetof(struct baseline, bin_active),
 		offsetof(struct baseline, bin_anomalous),
+	};
+	static const size_t dest_bool_offsets[] = {
+		offsetof(struct bl_dest, in_open_bin),
+		offsetof(struct bl_dest, learned),
 	};
 	const uint8_t *raw = record;
 	struct baseline *b;
@@ -141,6 +175,11 @@ struct baseline *baseline_from_record(const void *record, size_t len, char *why,
 		if (!raw_bool_ok(raw, offsetof(struct baseline, prof) + c * sizeof(struct profile) +
 					      offsetof(struct profile, new_in_bin)))
 			goto bad;
+	for (unsigned i = 0; i < BASELINE_DESTS_MAX; i++)
+		for (size_t k = 0; k < sizeof(dest_bool_offsets) / sizeof(dest_bool_offsets[0]); k++)
+			if (!raw_bool_ok(raw, offsetof(struct baseline, dest) +
+						      i * sizeof(struct bl_dest) + dest_bool_offsets[k]))
+				goto bad;
 	b = malloc(sizeof(*b));
 	if (b == NULL) {
 		snprintf(why, whylen, "out of memory");
@@ -151,8 +190,10 @@ struct baseline *baseline_from_record(const void *record, size_t len, char *why,
 	b->cls = NULL;
 	b->trips_valid = false;
 	if (!finite_all(b->count, BLF_COUNT) || !isfinite(b->peak_rate) ||
-	    !finite_all(b->envelope, BLF_COUNT + 1) ||
-	    !stat_ok(&b->peak_rate_stat) || !damped_ok(&b->rate) || !periodic_ok(&b->periodic))
+	    !isfinite(b->peak_pair_rate) || !finite_all(b->envelope, BASELINE_JUDGED) ||
+	    !stat_ok(&b->peak_rate_stat) || !stat_ok(&b->peak_pair_rate_stat) ||
+	    !damped_ok(&b->rate) || !damped_ok(&b->gap) || !pairs_ok(&b->pairs) ||
+	    !addr_ok(&b->peak_pair_addr) || !dests_ok(b) || !periodic_ok(&b->periodic))
 		goto bad_free;
 	for (unsigned f = 0; f < BLF_COUNT; f++)
 		if (!stat_ok(&b->stat[f]) || !isfinite(b->holt[f].level) ||

@@ -26,7 +26,7 @@
 #include "baseline-table.h"
 
 #define BASELINE_STORE_FILE "baselines.state"
-#define BASELINE_STORE_VERSION 1u
+#define BASELINE_STORE_VERSION 2u
 
 enum baseline_store_result {
 	BASELINE_STORE_OK = 0,

@@ -30,7 +30,6 @@
  * load, a firmware check).
  */
 #define RATE_MIN_SPREAD_PPS 5.0
-#define RATE_FEATURE BLF_COUNT /* its index in report and early_fired bits */
 /*
  * Share of the short-term rate in the score: half, as the thinnest of the
  * features (one burst of a TCP window can reach it), so it must reach
@@ -77,7 +76,10 @@ struct baseline *baseline_create(ew_usec_t first_us)
 		holt_init(&b->holt[f]);
 	}
 	ew_stat_init(&b->peak_rate_stat);
+	ew_stat_init(&b->peak_pair_rate_stat);
 	damped_init(&b->rate);
+	damped_init(&b->gap);
+	damped_pairs_init(&b->pairs);
 	for (unsigned c = 0; c < BLC_COUNT; c++)
 		profile_init(&b->prof[c], baseline_profile_caps[c]);
 	periodic_set_init(&b->periodic);
@@ -102,6 +104,17 @@ bool baseline_learning(const struct baseline *b, const struct model *m, ew_usec_
 void baseline_end_learning(struct baseline *b)
 {
 	b->learned = true;
+	/*
+	 * Everything seen so far was the clean capture, the open bin too (in
+	 * --learn every bin is folded): its destinations are the baseline.
+	 */
+	for (unsigned i = 0; i < b->ndest && i < BASELINE_DESTS_MAX; i++) {
+		struct bl_dest *d = &b->dest[i];
+
+		if (d->in_open_bin && d->bins == 0)
+			d->bins = 1;
+		d->learned = d->learned || d->bins > 0;
+	}
 }
 
 uint32_t baseline_bins_learned(const struct baseline *b)
@@ -174,11 +187,12 @@ static void judges_add(struct judges *j, enum judge_kind kind, double mean, doub
 }
 
 /*
- * The judges of feature f (or RATE_FEATURE) at now.  Against the class
- * prior while the device learns (or has too few bins folded to trust), on
- * a gain that makes the stricter prior threshold meet the common one; else
- * against the learned mean and robust spread, the forecast and the
- * envelope.  The short-term rate has no prior: it is judged once learned.
+ * The judges of judged value f (BASELINE_JUDGED) at now.  Against the
+ * class prior while the device learns (or has too few bins folded to
+ * trust), on a gain that makes the stricter prior threshold meet the
+ * common one; else against the learned mean and robust spread, the
+ * forecast and the envelope.  The short-term rates have no prior: they
+ * are judged once learned, against the learned peak of each bin.
  */
 static void judges_of(const struct baseline *b, const struct baseline_env *env, ew_usec_t now,
 		      unsigned f, struct judges *j)
@@ -188,8 +202,9 @@ static void judges_of(const struct baseline *b, const struct baseline_env *env, 
 	double fc, fspread;
 
 	memset(j, 0, sizeof(*j));
-	if (f == RATE_FEATURE) {
-		const struct ew_stat *s = &b->peak_rate_stat;
+	if (f == BASELINE_RATE || f == BASELINE_PAIR_RATE) {
+		const struct ew_stat *s =
+			f == BASELINE_RATE ? &b->peak_rate_stat : &b->peak_pair_rate_stat;
 
 		if (learning || s->n < m->forecast_warmup_bins)
 			return;
@@ -280,7 +295,7 @@ static double trip_level(const struct baseline *b, const struct baseline_env *en
 
 static void compute_trips(struct baseline *b, const struct baseline_env *env, ew_usec_t now)
 {
-	for (unsigned f = 0; f <= BLF_COUNT; f++)
+	for (unsigned f = 0; f < BASELINE_JUDGED; f++)
 		b->trip[f] = trip_level(b, env, now, f);
 	b->trips_valid = true;
 }
@@ -322,22 +337,89 @@ static ew_usec_t bin_start(const struct baseline *b, const struct model *m)
 }
 
 /*
- * Decays the envelope by k bins and lifts it to this bin's values (x NULL:
- * silent bins, zeros).
+ * Decays the envelope by k bins and lifts it to this bin's values (x, of
+ * BASELINE_JUDGED values; NULL: silent bins, zeros).
  */
-static void envelope_fold(struct baseline *b, const struct model *m, const double *x,
-			  double rate, uint32_t k)
+static void envelope_fold(struct baseline *b, const struct model *m, const double *x, uint32_t k)
 {
 	double half_life_bins = (double)ENVELOPE_HALF_LIFE_S / m->bin_s;
 	double decay = pow(2.0, -(double)k / half_life_bins);
 
-	for (unsigned f = 0; f <= BLF_COUNT; f++) {
-		double v = f == RATE_FEATURE ? rate : x != NULL ? x[f] : 0;
+	for (unsigned f = 0; f < BASELINE_JUDGED; f++) {
+		double v = x != NULL ? x[f] : 0;
 
 		b->envelope[f] *= decay;
 		if (v > b->envelope[f] && isfinite(v))
 			b->envelope[f] = v;
 	}
+}
+
+/*
+ * The shape of the traffic behind a rate, for the report: packet size and
+ * gap between packets over the last seconds (the rate's own scale).  The
+ * pair is the busiest of the bin, if it is still tracked.
+ */
+static void add_shape(struct baseline *b, ew_usec_t now, struct baseline_feature_report *fr)
+{
+	const struct damped *size = NULL, *gap = NULL;
+
+	if (fr->feature == BASELINE_RATE) {
+		size = &b->rate;
+		gap = &b->gap;
+	} else if (fr->feature == BASELINE_PAIR_RATE) {
+		const struct damped_pair *p = damped_pairs_find(&b->pairs, b->peak_pair_key);
+
+		fr->has_remote = true;
+		fr->remote = b->peak_pair_addr;
+		if (p != NULL) {
+			size = &p->size;
+			gap = &p->gap;
+		}
+	}
+	if (size == NULL)
+		return;
+	fr->has_shape = true;
+	damped_read(size, now, RATE_SCALE, NULL, &fr->size_mean, &fr->size_sd);
+	damped_read(gap, now, RATE_SCALE, NULL, &fr->gap_mean, &fr->gap_sd);
+}
+
+/* Judges judged value f at x and adds it to the report. */
+static void judge_into(struct baseline *b, const struct baseline_env *env, ew_usec_t now,
+		       unsigned f, double x, struct baseline_report *r)
+{
+	struct baseline_feature_report fr;
+
+	judge(b, env, now, f, x, &fr);
+	if (fr.score > 0)
+		add_shape(b, now, &fr);
+	report_add_feature(r, &fr);
+}
+
+/*
+ * A bin closed: its destinations join the baseline (as learned ones while
+ * the device learns), or are forgotten if it was anomalous.
+ */
+static void dests_bin_closed(struct baseline *b, bool anomalous, bool learning)
+{
+	unsigned kept = 0;
+
+	for (unsigned i = 0; i < b->ndest && i < BASELINE_DESTS_MAX; i++) {
+		struct bl_dest *d = &b->dest[i];
+
+		if (d->in_open_bin) {
+			d->in_open_bin = false;
+			if (!anomalous && d->bins < UINT32_MAX)
+				d->bins++;
+			if (!anomalous && learning)
+				d->learned = true;
+			if (anomalous && d->bins == 0)
+				continue; /* first met in an anomalous bin: not baseline */
+		}
+		b->dest[kept++] = *d;
+	}
+	if (kept < b->ndest)
+		memset(&b->dest[kept], 0, (b->ndest - kept) * sizeof(b->dest[0]));
+	b->ndest = (uint8_t)kept;
 }
 
 /* Scores and folds the open bin; true (with *r) when it was anomalous and active. */
@@ -347,33 +429,29 @@ static bool close_bin(struct baseline *b, const struct baseline_env *env, struct
 	ew_usec_t start = bin_start(b, m), end = start + bin_us(m);
 	ew_usec_t judged_at = end - 1;
 	double alpha = ew_alpha_for_half_life((double)m->adapt_half_life_bins);
-	double x[BLF_COUNT];
+	double x[BASELINE_JUDGED];
 	bool anomalous;
 
 	report_init(b, env, judged_at, start, end, false, r);
-	for (unsigned f = 0; f < BLF_COUNT; f++) {
-		struct baseline_feature_report fr;
-
+	for (unsigned f = 0; f < BLF_COUNT; f++)
 		x[f] = feature_value(b, (enum bl_feature)f);
-		judge(b, env, judged_at, f, x[f], &fr);
-		report_add_feature(r, &fr);
-	}
-	if (b->peak_rate > 0) {
-		struct baseline_feature_report fr;
-
-		judge(b, env, judged_at, RATE_FEATURE, b->peak_rate, &fr);
-		report_add_feature(r, &fr);
-	}
+	x[BASELINE_RATE] = b->peak_rate;
+	x[BASELINE_PAIR_RATE] = b->peak_pair_rate;
+	for (unsigned f = 0; f < BASELINE_JUDGED; f++)
+		if (f < BLF_COUNT || x[f] > 0)
+			judge_into(b, env, judged_at, f, x[f], r);
 	anomalous = !env->learn_only && (b->bin_anomalous || r->score >= m->anomaly_score);
 	if (!anomalous) {
 		for (unsigned f = 0; f < BLF_COUNT; f++) {
 			ew_stat_add(&b->stat[f], x[f], alpha);
 			holt_update(&b->holt[f], x[f], m->forecast_alpha, m->forecast_beta);
 		}
-		ew_stat_add(&b->peak_rate_stat, b->peak_rate, alpha);
-		envelope_fold(b, m, x, b->peak_rate, 1);
+		ew_stat_add(&b->peak_rate_stat, x[BASELINE_RATE], alpha);
+		ew_stat_add(&b->peak_pair_rate_stat, x[BASELINE_PAIR_RATE], alpha);
+		envelope_fold(b, m, x, 1);
 		b->bins_learned++;
 	}
+	dests_bin_closed(b, anomalous, baseline_learning(b, m, judged_at));
 	for (unsigned c = 0; c < BLC_COUNT; c++)
 		profile_bin_closed(&b->prof[c]);
 	/* An anomalous bin was reported as it grew; report its whole picture once more. */
@@ -394,6 +472,9 @@ static void reset_bin(struct baseline *b, uint64_t bin)
 	sketch_clear(&b->sk_internal);
 	sketch_clear(&b->sk_external);
 	b->peak_rate = 0;
+	b->peak_pair_rate = 0;
+	for (unsigned i = 0; i < b->ndest && i < BASELINE_DESTS_MAX; i++)
+		b->dest[i].in_open_bin = false;
 }
 
 /* Folds k silent bins: zeros into every feature. */
@@ -410,7 +491,8 @@ static void fold_silence(struct baseline *b, const struct baseline_env *env, uin
 			holt_update(&b->holt[f], 0, m->forecast_alpha, m->forecast_beta);
 	}
 	ew_stat_add_zeros(&b->peak_rate_stat, k32, alpha);
-	envelope_fold(b, m, NULL, 0, k32);
+	ew_stat_add_zeros(&b->peak_pair_rate_stat, k32, alpha);
+	envelope_fold(b, m, NULL, k32);
 	/* Only whether the profiles reach "settled" matters: no need to count past it. */
 	for (unsigned c = 0; c < BLC_COUNT; c++)
 		for (uint32_t i = 0; i < k32 && i < settle; i++)
@@ -444,6 +526,8 @@ static bool advance(struct baseline *b, const struct baseline_env *env, ew_usec_
 		b->time_jumps++;
 		reset_bin(b, bin);
 		damped_init(&b->rate);
+		damped_init(&b->gap);
+		damped_pairs_init(&b->pairs);
 		periodic_set_init(&b->periodic);
 		return false;
 	}
@@ -481,6 +565,7 @@ static bool early_check(struct baseline *b, const struct baseline_env *env, ew_u
 	b->early_fired |= 1u << f;
 	b->bin_anomalous = true;
 	report_init(b, env, ts, bin_start(b, env->model), ts, true, r);
+	add_shape(b, ts, &fr);
 	report_add_feature(r, &fr);
 	return true;
 }
@@ -509,8 +594,47 @@ static bool distinct(struct baseline *b, const struct baseline_env *env, ew_usec
 	return judge_it && early_check(b, env, ts, f, sketch_estimate(sk), r);
 }
 
+/* Seconds from a stream's last update to ts (0 if none or not later). */
+static double gap_s(const struct damped *d, ew_usec_t ts)
+{
+	return d->last_us != 0 && ts > d->last_us
+		       ? (double)(ts - d->last_us) / (double)EW_USEC_PER_SEC
+		       : 0.0;
+}
+
+/*
+ * The pair (the device and one remote end): its size and gap streams and
+ * its short-term packet rate, both ways.  A flood to or from one end
+ * stands out here even when the device's other traffic hides it in the
+ * totals.
+ */
+static bool pair_packet(struct baseline *b, const struct baseline_env *env, ew_usec_t ts,
+			uint32_t bytes, uint64_t remote_hash, const struct ew_addr *remote,
+			bool judge_it, struct baseline_report *r)
+{
+	struct damped_pair *p = damped_pairs_get(&b->pairs, remote_hash, ts);
+	bool first = p->size.last_us == 0;
+	double rate;
+
+	if (first)
+		damped_update(&p->size, ts, bytes);
+	else
+		damped_update2(&p->size, bytes, &p->gap, gap_s(&p->size, ts), ts);
+	rate = damped_rate(&p->size, ts, RATE_SCALE);
+	if (!(rate > b->peak_pair_rate))
+		return false;
+	b->peak_pair_rate = rate;
+	b->peak_pair_key = remote_hash;
+	if (remote != NULL)
+		b->peak_pair_addr = *remote;
+	else
+		memset(&b->peak_pair_addr, 0, sizeof(b->peak_pair_addr));
+	return judge_it && early_check(b, env, ts, BASELINE_PAIR_RATE, rate, r);
+}
+
 bool baseline_packet(struct baseline *b, const struct baseline_env *env, ew_usec_t ts, bool out,
-		     uint32_t bytes, uint64_t remote_hash, struct baseline_report *r)
+		     uint32_t bytes, uint64_t remote_hash, const struct ew_addr *remote,
+		     struct baseline_report *r)
 {
 	bool rep = advance(b, env, ts, r);
 
@@ -519,16 +643,20 @@ bool baseline_packet(struct baseline *b, const struct baseline_env *env, ew_usec
 
 		rep = bump(b, env, ts, BLF_PKTS_OUT, 1, !rep, r) || rep;
 		rep = bump(b, env, ts, BLF_BYTES_OUT, bytes, !rep, r) || rep;
-		damped_update(&b->rate, ts, bytes);
+		if (b->rate.last_us == 0)
+			damped_update(&b->rate, ts, bytes);
+		else
+			damped_update2(&b->rate, bytes, &b->gap, gap_s(&b->rate, ts), ts);
 		rate = damped_rate(&b->rate, ts, RATE_SCALE);
 		if (rate > b->peak_rate) {
 			b->peak_rate = rate;
-			rep = (!rep && early_check(b, env, ts, RATE_FEATURE, rate, r)) || rep;
+			rep = (!rep && early_check(b, env, ts, BASELINE_RATE, rate, r)) || rep;
 		}
 	} else {
 		rep = bump(b, env, ts, BLF_PKTS_IN, 1, !rep, r) || rep;
 		rep = bump(b, env, ts, BLF_BYTES_IN, bytes, !rep, r) || rep;
 	}
+	rep = pair_packet(b, env, ts, bytes, remote_hash, remote, !rep, r) || rep;
 	return distinct(b, env, ts, BLF_REMOTE_ADDRS, &b->sk_remote, remote_hash, !rep, r) || rep;
 }
 
@@ -659,6 +787,88 @@ bool baseline_flow_start(struct baseline *b, const struct baseline_env *env, ew_
 				      pe->period_s, r);
 	}
 	return rep;
+}
+
+static bool same_dest(const struct bl_dest *d, const struct ew_addr *addr, uint8_t proto,
+		      uint16_t port)
+{
+	return d->proto == proto && d->port == port && d->addr.family == addr->family &&
+	       memcmp(d->addr.bytes, addr->bytes, sizeof(addr->bytes)) == 0;
+}
+
+/*
+ * The slot a new destination takes when the list is full: one never
+ * confirmed if any, else the one used least recently (first of equals).
+ */
+static struct bl_dest *dest_victim(struct baseline *b)
+{
+	struct bl_dest *v = &b->dest[0];
+
+	for (unsigned i = 1; i < BASELINE_DESTS_MAX; i++) {
+		struct bl_dest *d = &b->dest[i];
+
+		if ((d->bins == 0) != (v->bins == 0)) {
+			if (d->bins == 0)
+				v = d;
+		} else if (d->last_us < v->last_us) {
+			v = d;
+		}
+	}
+	return v;
+}
+
+void baseline_destination(struct baseline *b, ew_usec_t ts, const struct ew_addr *addr,
+			  uint8_t proto, uint16_t port)
+{
+	struct bl_dest *d = NULL;
+
+	if (proto != EW_IPPROTO_TCP && proto != EW_IPPROTO_UDP)
+		return;
+	for (unsigned i = 0; i < b->ndest && i < BASELINE_DESTS_MAX; i++)
+		if (same_dest(&b->dest[i], addr, proto, port)) {
+			d = &b->dest[i];
+			break;
+		}
+	if (d == NULL) {
+		d = b->ndest < BASELINE_DESTS_MAX ? &b->dest[b->ndest++] : dest_victim(b);
+		memset(d, 0, sizeof(*d));
+		d->addr = *addr;
+		d->proto = proto;
+		d->port = port;
+		d->first_us = ts;
+	}
+	if (d->flows < UINT32_MAX)
+		d->flows++;
+	if (ts > d->last_us)
+		d->last_us = ts;
+	d->in_open_bin = true;
+}
+
+size_t baseline_destinations(const struct baseline *b, ew_usec_t now, struct baseline_dest *out,
+			     size_t max)
+{
+	ew_usec_t settle = (ew_usec_t)BASELINE_DEST_SETTLE_S * EW_USEC_PER_SEC;
+	size_t n = 0;
+
+	for (unsigned i = 0; i < b->ndest && i < BASELINE_DESTS_MAX; i++) {
+		const struct bl_dest *d = &b->dest[i];
+		size_t at;
+
+		if (d->bins == 0 || !(d->learned || d->first_us + settle <= now))
+			continue;
+		/* Insertion by flows, most first; the list is at most 16 long. */
+		for (at = n < max ? n : max; at > 0 && out[at - 1].flows < d->flows; at--)
+			if (at < max)
+				out[at] = out[at - 1];
+		if (at >= max)
+			continue;
+		out[at] = (struct baseline_dest){ .addr = d->addr, .proto = d->proto,
+						  .port = d->port, .flows = d->flows,
+						  .first_us = d->first_us, .last_us = d->last_us };
+		if (n < max)
+			n++;
+	}
+	return n;
 }
 
 bool baseline_failed(struct baseline *b, const struct baseline_env *env, ew_usec_t ts,

@@ -36,7 +36,7 @@
  * the mean and spread it was judged against and where they came from
  * (prior or learned), and each novel item with what the profile held.
  *
- * Memory: a baseline is one fixed-size allocation (sizeof is about 14 KiB,
+ * Memory: a baseline is one fixed-size allocation (sizeof is about 11 KiB,
  * dominated by the profiles); no per-packet allocation.
  * Ownership: the caller (the engine, through the device record) owns it.
  */
@@ -53,13 +53,23 @@
 
 struct baseline;
 
+/*
+ * The judged values of a report: the BLF_COUNT counted features
+ * (model.h), then the device's short-term packet rate out, then the
+ * short-term packet rate of its busiest pair (the device and one remote
+ * end, packets both ways).
+ */
+#define BASELINE_RATE BLF_COUNT
+#define BASELINE_PAIR_RATE (BLF_COUNT + 1)
+#define BASELINE_JUDGED (BLF_COUNT + 2)
+
 /* What a report explains (bounded, for one event). */
 #define BASELINE_REPORT_FEATURES 3
 #define BASELINE_REPORT_NOVEL 2
 #define BASELINE_ITEM_MAX 128 /* bytes of a novel item's text in a report */
 
 struct baseline_feature_report {
-	uint8_t feature;   /* enum bl_feature, or BLF_COUNT for the short-term rate */
+	uint8_t feature;   /* enum bl_feature, BASELINE_RATE or BASELINE_PAIR_RATE */
 	bool prior;        /* judged against the class prior (learning) */
 	bool forecast;     /* the forecast was the least alarmed judge */
 	bool envelope;     /* the envelope (busiest bin remembered) was the least alarmed judge */
@@ -68,6 +78,16 @@ struct baseline_feature_report {
 	double spread;     /* the spread it divided by (floored) */
 	double z;          /* (observed - mean) / spread */
 	double score;      /* its contribution to the window's score */
+	/*
+	 * The rates only (BASELINE_RATE, BASELINE_PAIR_RATE), from the damped
+	 * statistics at the moment judged: packet size in bytes and the gap
+	 * between packets in seconds (mean and standard deviation over the
+	 * last seconds), and for the pair its remote end.
+	 */
+	bool has_shape;
+	double size_mean, size_sd, gap_mean, gap_sd;
+	bool has_remote;
+	struct ew_addr remote;
 };
 
 struct baseline_novel_report {
@@ -114,9 +134,13 @@ void baseline_destroy(struct baseline *b); /* accepts NULL */
  * never earlier than a previous call's (the engine's clock).
  */
 
-/* A packet the device sent (out) or received, of `bytes` on the wire, with a remote end. */
+/*
+ * A packet the device sent (out) or received, of `bytes` on the wire, with
+ * a remote end (its hash, and its address, which a report may name).
+ */
 bool baseline_packet(struct baseline *b, const struct baseline_env *env, ew_usec_t ts, bool out,
-		     uint32_t bytes, uint64_t remote_hash, struct baseline_report *r);
+		     uint32_t bytes, uint64_t remote_hash, const struct ew_addr *remote,
+		     struct baseline_report *r);
 
 /*
  * A flow the device opened (out) or that was opened to it.  remote_hash
@@ -131,6 +155,37 @@ bool baseline_flow_start(struct baseline *b, const struct baseline_env *env, ew_
 			 bool out, uint64_t remote_hash, bool remote_internal,
 			 uint64_t endpoint_hash, const char *endpoint_label, uint8_t proto,
 			 uint16_t server_port, bool profile, struct baseline_report *r);
+
+/*
+ * The destination (address, TCP or UDP, server port) of a flow the device
+ * opened, after baseline_flow_start() for it: remembered for a restrict
+ * quarantine (baseline_destinations()).  Unicast destinations only; the
+ * caller leaves out infrastructure and replies as it does for profiles.
+ */
+void baseline_destination(struct baseline *b, ew_usec_t ts, const struct ew_addr *addr,
+			  uint8_t proto, uint16_t port);
+
+/*
+ * The device's baseline destinations at now, most used first, at most
+ * max: those used in at least one bin that closed without being
+ * anomalous, and either used while the device learned (or in what
+ * --learn folded) or first used at least BASELINE_DEST_SETTLE_S before
+ * now, so that what an attack opened in its first hour, before any
+ * incident, is not kept open by a restrict.  At most BASELINE_DESTS_MAX
+ * are remembered; when full, a new one replaces an unconfirmed one, else
+ * the one used least recently.  How many were written.
+ */
+#define BASELINE_DESTS_MAX 16
+#define BASELINE_DEST_SETTLE_S 3600u
+struct baseline_dest {
+	struct ew_addr addr;
+	uint8_t proto;
+	uint16_t port;
+	uint32_t flows;
+	ew_usec_t first_us, last_us;
+};
+size_t baseline_destinations(const struct baseline *b, ew_usec_t now, struct baseline_dest *out,
+			     size_t max);
 
 /* A connection of the device failed: SYN unanswered, RST received, ICMP unreachable. */
 bool baseline_failed(struct baseline *b, const struct baseline_env *env, ew_usec_t ts,

@@ -164,6 +164,16 @@ enum capture_status capture_live_run(struct capture_live *c, capture_packet_fn o
 		if (on_idle != NULL)
 			on_idle(ctx, wall_us() - IDLE_CLOCK_LAG_US);
 	}
+	/*
+	 * Stopping: packets the kernel took before the signal may sit in a
+	 * ring block it has not handed over yet (it does at the block
+	 * timeout).  One more wait of at most that long, and what it hands
+	 * over is read, so a stop loses nothing that came before it.
+	 */
+	struct pollfd pfd = { .fd = c->fd, .events = POLLIN };
+
+	if (poll(&pfd, 1, c->timeout_ms) > 0)
+		(void)pcap_dispatch(c->p, -1, handler, (u_char *)(void *)c);
 	return CAPTURE_OK;
 }
 

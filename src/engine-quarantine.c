@@ -116,6 +116,9 @@ void engine_quarantine_notify(struct engine *e, const struct device *d, const st
 			      enum quarantine_event ev)
 {
 	struct ew_addr addrs[QUARANTINE_MAX_ADDRS];
+	struct baseline_dest dests[BASELINE_DESTS_MAX];
+	char dest_text[BASELINE_DESTS_MAX][80]; /* "tcp/" + an IPv6 address + "/65535" */
+	const char *dest_ptr[BASELINE_DESTS_MAX];
 	struct quarantine_incident qi;
 
 	if (e->quarantine == NULL || (ev == QEV_CLOSED && e->finishing))
@@ -139,7 +142,20 @@ void engine_quarantine_notify(struct engine *e, const struct device *d, const st
 	qi.severity = inc->severity;
 	qi.score = inc->score_max;
 	qi.ts = e->now_us;
-	/* restrict: no destination list yet, so the policy falls back to isolate (documented). */
+	/* restrict keeps the device's baseline destinations open (isolate ignores them). */
+	if (d != NULL && e->scorer != NULL && ev != QEV_CLOSED) {
+		qi.ndests = scorer_destinations(e->scorer, d, e->now_us, dests, BASELINE_DESTS_MAX);
+		for (size_t i = 0; i < qi.ndests; i++) {
+			char a[64];
+
+			ew_addr_format(&dests[i].addr, a, sizeof(a));
+			snprintf(dest_text[i], sizeof(dest_text[i]), "%s/%s/%u",
+				 dests[i].proto == EW_IPPROTO_TCP ? "tcp" : "udp", a,
+				 (unsigned)dests[i].port);
+			dest_ptr[i] = dest_text[i];
+		}
+		qi.dests = dest_ptr;
+	}
 	quarantine_notify(e->quarantine, &qi);
 }
 

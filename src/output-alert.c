@@ -80,7 +80,9 @@ static void put_incident(struct json_buf *jb, const struct incident *inc, enum a
 
 static const char *feature_name(uint8_t f)
 {
-	return f < BLF_COUNT ? model_feature_name((enum bl_feature)f) : "peak_rate_pps";
+	if (f < BLF_COUNT)
+		return model_feature_name((enum bl_feature)f);
+	return f == BASELINE_PAIR_RATE ? "peak_pair_rate_pps" : "peak_rate_pps";
 }
 
 static const char *basis_name(const struct baseline_feature_report *fr)
@@ -117,8 +119,18 @@ void output_anomaly_explain(const struct baseline_report *r, const char *class_f
 	for (size_t i = 0; i < r->nfeatures; i++) {
 		const struct baseline_feature_report *fr = &r->feature[i];
 
-		append(buf, len, &off, "%s%s %.6g %s; ", i ? "" : "", feature_name(fr->feature),
-		       fr->observed, r->early ? "so far in this window" : "in the window");
+		append(buf, len, &off, "%s %.6g", feature_name(fr->feature), fr->observed);
+		if (fr->has_remote) {
+			char ra[64]; /* an IPv6 address in text is at most 45 bytes */
+
+			ew_addr_format(&fr->remote, ra, sizeof(ra));
+			append(buf, len, &off, " with %s", ra);
+		}
+		if (fr->has_shape)
+			append(buf, len, &off,
+			       " (packets of %.0f +/- %.0f bytes, %.3g +/- %.3g s apart)",
+			       fr->size_mean, fr->size_sd, fr->gap_mean, fr->gap_sd);
+		append(buf, len, &off, " %s; ", r->early ? "so far in this window" : "in the window");
 		if (fr->prior)
 			append(buf, len, &off, "the %s class prior expects %.6g +/- %.6g (z %.1f)",
 			       class_for_priors && class_for_priors[0] ? class_for_priors
@@ -179,6 +191,18 @@ static void put_features(struct json_buf *jb, const struct baseline_report *r)
 		json_double(jb, "z", fr->z);
 		json_string(jb, "basis", basis_name(fr));
 		json_double(jb, "score", fr->score);
+		if (fr->has_remote) {
+			char ra[64]; /* an IPv6 address in text is at most 45 bytes */
+
+			ew_addr_format(&fr->remote, ra, sizeof(ra));
+			json_string(jb, "remote", ra);
+		}
+		if (fr->has_shape) {
+			json_double(jb, "packet_bytes_mean", fr->size_mean);
+			json_double(jb, "packet_bytes_sd", fr->size_sd);
+			json_double(jb, "gap_s_mean", fr->gap_mean);
+			json_double(jb, "gap_s_sd", fr->gap_sd);
+		}
 		json_close_object(jb);
 	}
 	json_close_array(jb);

@@ -201,24 +201,28 @@ static int join_addrs(const struct quarantine_device *dev, char *out, size_t siz
 }
 
 /*
- * The restrict allow list from the caller's destinations: each must be
- * exactly one well-formed entry; those that are not, or do not fit, are
- * skipped and counted.  How many were kept.
+ * The restrict allow list: the infrastructure isolate keeps (DNS and DHCP
+ * to the configured servers, already in out) and then the caller's
+ * destinations.  Each destination must be exactly one well-formed entry;
+ * those that are not, or do not fit, are skipped and counted.  How many
+ * destinations were kept.
  */
 static int join_dests(struct quarantine *q, const struct quarantine_incident *inc, char *out,
 		      size_t size)
 {
-	size_t at = 0;
-	int n = 0;
+	size_t at = strlen(out);
+	int n = 0, entries = 0;
 
-	out[0] = '\0';
+	for (size_t i = 0; i < at; i++)
+		entries += out[i] == ',';
+	entries += at > 0;
 	for (size_t i = 0; i < inc->ndests; i++) {
 		const char *d = inc->dests[i];
 		struct qreq_dest parsed;
 		size_t pos = 0, len = d != NULL ? strlen(d) : 0;
 
 		if (d == NULL || qreq_allow_next(d, &pos, &parsed) != 1 || pos != len ||
-		    n >= QREQ_ALLOW_ENTRIES_MAX || at + (at > 0) + len + 1 > size) {
+		    entries >= QREQ_ALLOW_ENTRIES_MAX || at + (at > 0) + len + 1 > size) {
 			q->st.dests_skipped++;
 			continue;
 		}
@@ -227,6 +231,7 @@ static int join_dests(struct quarantine *q, const struct quarantine_incident *in
 		memcpy(out + at, d, len + 1);
 		at += len;
 		n++;
+		entries++;
 	}
 	return n;
 }
@@ -452,13 +457,13 @@ static int build_request(struct quarantine *q, const struct quarantine_incident 
 		       "request not made: no address known for %s", r->mac[0] ? r->mac : "device");
 		return -1;
 	}
+	memcpy(r->allow, q->isolate_allow, sizeof r->allow);
 	if (r->action == QREQ_RESTRICT && join_dests(q, inc, r->allow, sizeof r->allow) == 0) {
-		/* Restrict to nothing would cut DHCP and DNS too: isolate is the milder cut. */
+		/* No baseline to keep open: restrict would be isolate under another name. */
 		r->action = QREQ_ISOLATE;
+		memcpy(r->allow, q->isolate_allow, sizeof r->allow);
 		*fallback = "; no baseline destinations, isolate instead of restrict";
 	}
-	if (r->action == QREQ_ISOLATE)
-		memcpy(r->allow, q->isolate_allow, sizeof r->allow);
 	if (strlen(inc->cause) > QREQ_CAUSE_MAX) {
 		decide(q, QD_DROPPED, dev->key, inc->incident_id, NULL,
 		       "request not made: cause over %d bytes", QREQ_CAUSE_MAX);

@@ -34,13 +34,17 @@ static double since_s(const struct damped *d, ew_usec_t t)
 
 /*
  * 2^(-lambda * dt) for every scale.  This runs for every packet, and the
- * rates are chosen so that three exp2 calls serve five scales: 2^-5dt and
- * 2^-3dt are powers of 2^-dt.  A burst of packets with the same time
- * stamp (dt 0) needs none.
+ * rates are chosen so that one exp2 call serves all five: with
+ * u = 2^(-0.01 dt), 2^(-0.1 dt) = u^10 and 2^(-dt) = u^100, and 2^-3dt and
+ * 2^-5dt are powers of that.  Past 64 s the three fast scales are taken
+ * as fully decayed (2^-64 of any weight a packet rate can build is far
+ * below DAMPED_W_EMPTY), which also keeps the products out of subnormal
+ * numbers.  A burst of packets with the same time stamp (dt 0) needs no
+ * call at all.
  */
 static void decay_factors(double dt, double f[DAMPED_NSCALES])
 {
-	double one, two;
+	double u, u2, u5, one, two;
 
 	_Static_assert(DAMPED_NSCALES == 5, "decay_factors() knows the five rates");
 	if (dt <= 0) {
@@ -48,28 +52,31 @@ static void decay_factors(double dt, double f[DAMPED_NSCALES])
 			f[i] = 1.0;
 		return;
 	}
-	one = exp2(-dt);
+	u = exp2(-0.01 * dt);
+	u2 = u * u;
+	u5 = u2 * u2 * u;
+	f[4] = u;        /* lambda 0.01 */
+	f[3] = u5 * u5;  /* lambda 0.1 */
+	if (dt > 64.0) {
+		f[0] = f[1] = f[2] = 0.0;
+		return;
+	}
+	one = f[3] * f[3];
+	one = one * one * f[3];
+	one = one * one;   /* u^100 */
 	two = one * one;
 	f[0] = two * two * one; /* lambda 5 */
 	f[1] = two * one;       /* lambda 3 */
 	f[2] = one;             /* lambda 1 */
-	f[3] = exp2(-0.1 * dt);
-	f[4] = exp2(-0.01 * dt);
 }
 
-void damped_update(struct damped *d, ew_usec_t ts, double x)
+static double clamp_x(double x)
 {
-	if (!isfinite(x))
-		return;
-	if (x > DAMPED_X_MAX)
-		x = DAMPED_X_MAX;
-	else if (x < -DAMPED_X_MAX)
-		x = -DAMPED_X_MAX;
+	return x > DAMPED_X_MAX ? DAMPED_X_MAX : x < -DAMPED_X_MAX ? -DAMPED_X_MAX : x;
+}
 
-	double dt = since_s(d, ts);
-	double f[DAMPED_NSCALES];
-
-	decay_factors(dt, f);
+static void apply(struct damped *d, const double f[DAMPED_NSCALES], ew_usec_t ts, double x)
+{
 	for (unsigned i = 0; i < DAMPED_NSCALES; i++) {
 		d->w[i] = d->w[i] * f[i] + 1.0;
 		d->ls[i] = d->ls[i] * f[i] + x;
@@ -77,6 +84,30 @@ void damped_update(struct damped *d, ew_usec_t ts, double x)
 	}
 	if (ts > d->last_us)
 		d->last_us = ts;
+}
+
+void damped_update(struct damped *d, ew_usec_t ts, double x)
+{
+	double f[DAMPED_NSCALES];
+
+	if (!isfinite(x))
+		return;
+	decay_factors(since_s(d, ts), f);
+	apply(d, f, ts, clamp_x(x));
+}
+
+void damped_update2(struct damped *a, double xa, struct damped *b, double xb, ew_usec_t ts)
+{
+	double f[DAMPED_NSCALES];
+
+	if (a->last_us != b->last_us || !isfinite(xa) || !isfinite(xb)) {
+		damped_update(a, ts, xa);
+		damped_update(b, ts, xb);
+		return;
+	}
+	decay_factors(since_s(a, ts), f);
+	apply(a, f, ts, clamp_x(xa));
+	apply(b, f, ts, clamp_x(xb));
 }
 
 void damped_read(const struct damped *d, ew_usec_t now, unsigned i, double *weight, double *mean,

@@ -250,6 +250,17 @@ static bool is_reply(const struct ew_packet *pkt)
 	       pkt->dport >= EPHEMERAL_PORT_MIN;
 }
 
+/*
+ * A multicast or broadcast destination (IPv4 224/4 and up, IPv6 ff00::/8):
+ * not a place a restrict quarantine could keep open.
+ */
+static bool is_group_address(const struct ew_addr *a)
+{
+	if (a->family == EW_AF_INET)
+		return a->bytes[12] >= 224;
+	return a->family == EW_AF_INET6 && a->bytes[0] == 0xff;
+}
+
 /* One end of a packet's flow: its device and baseline (NULL: none), and the far end's hash. */
 struct end {
 	struct device *d;
@@ -307,16 +318,20 @@ static void sender_side(struct scorer *s, const struct flow *f, enum flow_dir di
 
 	env_of(s, e, &env);
 	s->st.packets_scored++;
-	deliver(s, d, baseline_packet(b, &env, pkt->ts_us, true, pkt->wirelen, e->remote, &s->r));
+	deliver(s, d, baseline_packet(b, &env, pkt->ts_us, true, pkt->wirelen, e->remote, &pkt->dst,
+				      &s->r));
 	if (new_flow && dir == FLOW_TOSERVER) {
 		char label[DNS_NAME_TEXT_MAX];
 		uint64_t ep;
 
+		bool chosen = !is_infrastructure(f) && !is_reply(pkt);
+
 		endpoint_of(s, &pkt->dst, label, sizeof(label), &ep);
 		deliver(s, d, baseline_flow_start(b, &env, pkt->ts_us, true, e->remote,
 						  device_table_is_home(s->devices, &pkt->dst), ep,
-						  label, pkt->l4_proto, pkt->dport,
-						  !is_infrastructure(f) && !is_reply(pkt), &s->r));
+						  label, pkt->l4_proto, pkt->dport, chosen, &s->r));
+		if (chosen && !is_group_address(&pkt->dst))
+			baseline_destination(b, pkt->ts_us, &pkt->dst, pkt->l4_proto, pkt->dport);
 	}
 	/* The first answer of a flow: the device offers that service. */
 	if (dir == FLOW_TOCLIENT && f->pkts[FLOW_TOCLIENT] == 1 && !is_infrastructure(f) &&
@@ -352,7 +367,8 @@ static void receiver_side(struct scorer *s, bool new_flow, enum flow_dir dir,
 
 	env_of(s, e, &env);
 	s->st.packets_scored++;
-	deliver(s, d, baseline_packet(b, &env, pkt->ts_us, false, pkt->wirelen, e->remote, &s->r));
+	deliver(s, d, baseline_packet(b, &env, pkt->ts_us, false, pkt->wirelen, e->remote, &pkt->src,
+				      &s->r));
 	if (new_flow && dir == FLOW_TOSERVER) {
 		char label[DNS_NAME_TEXT_MAX];
 		uint64_t ep;
@@ -491,6 +507,14 @@ bool scorer_summary(struct scorer *s, const struct device *d, ew_usec_t now,
 		return false;
 	baseline_summarize(b, s->model, now, out);
 	return true;
+}
+
+size_t scorer_destinations(struct scorer *s, const struct device *d, ew_usec_t now,
+			   struct baseline_dest *out, size_t max)
+{
+	struct baseline *b = baseline_table_get(s->baselines, scorer_device_key(d), 0, false);
+
+	return b != NULL ? baseline_destinations(b, now, out, max) : 0;
 }
 
 struct baseline_table *scorer_baselines(struct scorer *s)

@@ -110,6 +110,10 @@ void scorer_end_learning(struct scorer *s);
 bool scorer_summary(struct scorer *s, const struct device *d, ew_usec_t now,
 		    struct baseline_summary *out);
 
+/* d's baseline destinations at now (baseline_destinations()); 0 when d has no baseline. */
+size_t scorer_destinations(struct scorer *s, const struct device *d, ew_usec_t now,
+			   struct baseline_dest *out, size_t max);
+
 struct baseline_table *scorer_baselines(struct scorer *s);
 const struct scorer_stats *scorer_stats(const struct scorer *s);
 const struct dns_cache *scorer_dns(const struct scorer *s);

@@ -297,6 +297,132 @@ static void test_time_back(void **state)
 	baseline_destroy(b);
 }
 
+static struct ew_addr v4(uint8_t a, uint8_t b, uint8_t c, uint8_t d)
+{
+	const uint8_t bytes[4] = { a, b, c, d };
+	struct ew_addr x;
+
+	ew_addr_set_v4(&x, bytes);
+	return x;
+}
+
+/*
+ * The pair rate.  Learning: one packet a second out to A for bins 0..9.
+ * The rate at scale lambda 1 right after a packet of a steady 1/s stream
+ * is ln2 * (1 + 1/2 + 1/4 + ...) = 2 ln2 = 1.3863 pkt/s: every bin's peak
+ * pair rate (bin 0's is short of it by 2^-59), so the learned mean and the
+ * envelope are 1.3863 and the spread is floored to 5; the rate's gain is
+ * 0.5, so the level is 1.3863 + 5 * 6 / 0.5 = 61.386 pkt/s.  Bin 10: 60-byte
+ * packets IN from B every millisecond.  After k of them the pair's rate is
+ * ln2 (1 - q^k) / (1 - q), q = 2^-0.001: 61.16 at k = 91, 61.80 at k = 92,
+ * so the 92nd packet reports.  The device's own rate counts packets out
+ * only and stays quiet.
+ */
+static void test_pair_rate(void **state)
+{
+	struct baseline_env env;
+	struct baseline_report r;
+	struct baseline *b;
+	struct ew_addr a = v4(198, 51, 100, 1), bb = v4(203, 0, 113, 66);
+	int k;
+
+	(void)state;
+	setup_model(false, &env);
+	b = baseline_create(T0);
+	for (int i = 1; i < 600; i++)
+		assert_false(baseline_packet(b, &env, T0 + (ew_usec_t)i * SEC, true, 100, 1, &a, &r));
+	for (k = 1; k <= 91; k++)
+		assert_false(baseline_packet(b, &env, T0 + 10 * BIN + (ew_usec_t)k * 1000, false, 60,
+					     2, &bb, &r));
+	assert_true(baseline_packet(b, &env, T0 + 10 * BIN + (ew_usec_t)k * 1000, false, 60, 2,
+				    &bb, &r));
+	assert_true(r.early);
+	assert_int_equal(r.nfeatures, 1);
+	assert_int_equal(r.feature[0].feature, BASELINE_PAIR_RATE);
+	assert_double_equal(r.feature[0].mean, 2 * log(2), 1e-9);
+	assert_double_equal(r.feature[0].spread, 5, 1e-12);
+	assert_double_equal(r.feature[0].observed,
+			    log(2) * (1 - pow(2, -0.092)) / (1 - pow(2, -0.001)), 1e-6);
+	assert_double_equal(r.score, 0.5 * (r.feature[0].observed - 2 * log(2)) / 5, 1e-9);
+	assert_true(r.feature[0].has_remote);
+	assert_memory_equal(r.feature[0].remote.bytes, bb.bytes, 16);
+	assert_true(r.feature[0].has_shape);
+	assert_double_equal(r.feature[0].size_mean, 60, 1e-9);
+	assert_double_equal(r.feature[0].size_sd, 0, 1e-5);
+	assert_double_equal(r.feature[0].gap_mean, 0.001, 1e-12);
+	assert_double_equal(r.feature[0].gap_sd, 0, 1e-6);
+	/* Reported once per bin. */
+	assert_false(baseline_packet(b, &env, T0 + 10 * BIN + 93000, false, 60, 2, &bb, &r));
+	baseline_destroy(b);
+}
+
+/* A flow to dest (server port `port`) at ts, from endpoint ep. */
+static bool flow_to(struct baseline *b, const struct baseline_env *env, ew_usec_t ts,
+		    uint64_t ep, const struct ew_addr *dest, uint8_t proto, uint16_t port,
+		    struct baseline_report *r)
+{
+	bool rep = baseline_flow_start(b, env, ts, true, ep, false, ep, ep == 1 ? "cloud" : "x",
+				       proto, port, true, r);
+
+	baseline_destination(b, ts, dest, proto, port);
+	return rep;
+}
+
+/*
+ * Destinations for restrict: D1 (tcp/443) used 3 times a bin while
+ * learning; bin 10 is anomalous (a new endpoint, novelty 8 >= 6) and its
+ * D2 (tcp/23) is forgotten; bin 11 uses D3 (tcp/8883) 3 times without
+ * anything anomalous: it joins, but is listed only an hour after its first
+ * use.  Most used first.
+ */
+static void test_destinations(void **state)
+{
+	struct baseline_env env;
+	struct baseline_report r;
+	struct baseline_dest out[BASELINE_DESTS_MAX];
+	struct baseline *b;
+	struct ew_addr d1 = v4(198, 51, 100, 10), d2 = v4(203, 0, 113, 23),
+		       d3 = v4(198, 51, 100, 30);
+
+	(void)state;
+	setup_model(false, &env);
+	b = baseline_create(T0);
+	for (int bin = 0; bin < 10; bin++)
+		for (int i = 0; i < 3; i++)
+			assert_false(flow_to(b, &env, T0 + bin * BIN + (i + 1) * SEC, 1, &d1, 6,
+					     443, &r));
+	assert_true(flow_to(b, &env, T0 + 10 * BIN + SEC, 2, &d2, 6, 23, &r));
+	assert_int_equal(r.nnovel, 1);
+	/* While bin 10 is open, D2 is not a baseline destination. */
+	assert_int_equal(baseline_destinations(b, T0 + 10 * BIN + 2 * SEC, out, 16), 1);
+	for (int i = 0; i < 3; i++)
+		(void)flow_to(b, &env, T0 + 11 * BIN + (i + 1) * SEC, 1, &d3, 6, 8883, &r);
+	assert_false(baseline_tick(b, &env, T0 + 12 * BIN, &r));
+	assert_int_equal(baseline_destinations(b, T0 + 12 * BIN, out, 16), 1);
+	assert_memory_equal(out[0].addr.bytes, d1.bytes, 16);
+	assert_int_equal(out[0].port, 443);
+	assert_int_equal(out[0].flows, 30);
+	/* An hour after its first use D3 is listed, after D1 (30 flows against 3). */
+	assert_int_equal(baseline_destinations(b, T0 + 11 * BIN + SEC + 3600 * SEC, out, 16), 2);
+	assert_int_equal(out[0].port, 443);
+	assert_memory_equal(out[1].addr.bytes, d3.bytes, 16);
+	assert_int_equal(out[1].port, 8883);
+	assert_int_equal(out[1].proto, 6);
+	assert_int_equal(out[1].flows, 3);
+	assert_int_equal(out[1].first_us, T0 + 11 * BIN + SEC);
+	/* A shorter list keeps the most used. */
+	assert_int_equal(baseline_destinations(b, T0 + 11 * BIN + SEC + 3600 * SEC, out, 1), 1);
+	assert_int_equal(out[0].port, 443);
+	/* --learn's end makes what it saw baseline at once, the open bin's D4 too. */
+	(void)flow_to(b, &env, T0 + 12 * BIN + SEC, 1, &d2, 17, 123, &r);
+	assert_int_equal(baseline_destinations(b, T0 + 12 * BIN + SEC, out, 16), 1);
+	baseline_end_learning(b);
+	assert_int_equal(baseline_destinations(b, T0 + 12 * BIN + SEC, out, 16), 3);
+	assert_int_equal(out[2].proto, 17);
+	assert_int_equal(out[2].port, 123);
+	baseline_destroy(b);
+}
+
 /* Records: a round trip is exact; damaged fields are refused. */
 static void test_records(void **state)
 {
@@ -514,7 +640,8 @@ int main(void)
 		cmocka_unit_test(test_novelty),       cmocka_unit_test(test_learn_only),
 		cmocka_unit_test(test_time_back),     cmocka_unit_test(test_records),
 		cmocka_unit_test(test_incidents),     cmocka_unit_test(test_arp_watch),
-		cmocka_unit_test(test_store),
+		cmocka_unit_test(test_store),         cmocka_unit_test(test_pair_rate),
+		cmocka_unit_test(test_destinations),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 

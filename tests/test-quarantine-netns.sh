@@ -13,8 +13,14 @@
 # The generated capture's Mirai-style scan comes from that camera; it is
 # replayed by tcpreplay into ewq-m0, the other end of the mirror port.
 # Only the Mirai rule may request quarantine here (quarantine.causes), so
-# the request is about the scanner and nothing else.  Skipped, with the
-# reason, without root, ip, nft, tcpreplay or redis-server.
+# the request is about the scanner and nothing else.
+#
+# Then restrict: edgewatch first learns (--learn, on the router's own port)
+# while the camera talks to the server on 6390 only; a second sensor run
+# with quarantine.action restrict and that state sees the same scan, and
+# its request keeps exactly that destination open: the camera still
+# reaches 6390 and no longer reaches a second server on 6391.  Skipped,
+# with the reason, without root, ip, nft, tcpreplay or redis-server.
 . "${EW_SRCDIR:?}/tests/lib.sh"
 
 why=
@@ -34,7 +40,9 @@ cleanup() {
 		kill -9 "$pid" 2>/dev/null
 		wait "$pid" 2>/dev/null
 	done
-	[ -f "$TMP/srv.pid" ] && kill -9 "$(cat "$TMP/srv.pid")" 2>/dev/null
+	for f in "$TMP/srv.pid" "$TMP/srv2.pid"; do
+		[ -f "$f" ] && kill -9 "$(cat "$f")" 2>/dev/null
+	done
 	ip netns exec "$NR" nft delete table inet edgewatch 2>/dev/null
 	for n in "$ND" "$NR" "$NS"; do ip netns del "$n" 2>/dev/null; done
 	rm -rf "$TMP"
@@ -65,14 +73,18 @@ set +e
 ip netns exec "$NS" redis-server --port 6390 --bind 10.98.2.2 --protected-mode no --save '' \
 	--appendonly no --dir "$TMP" --daemonize yes --pidfile "$TMP/srv.pid" \
 	--logfile "$TMP/srv.log" >/dev/null || fail "redis-server in srv"
+ip netns exec "$NS" redis-server --port 6391 --bind 10.98.2.2 --protected-mode no --save '' \
+	--appendonly no --dir "$TMP" --daemonize yes --pidfile "$TMP/srv2.pid" \
+	--logfile "$TMP/srv2.log" >/dev/null || fail "second redis-server in srv"
+# reaches [PORT]: the camera gets an answer from the server on PORT (6390).
 reaches() {
-	[ "$(ip netns exec "$ND" timeout 2 redis-cli -h 10.98.2.2 -p 6390 PING 2>/dev/null)" = PONG ]
+	[ "$(ip netns exec "$ND" timeout 2 redis-cli -h 10.98.2.2 -p "${1:-6390}" PING 2>/dev/null)" = PONG ]
 }
-# wait_for yes|no WHAT: polls for up to 10 s.
+# wait_for yes|no WHAT [PORT]: polls for up to 10 s.
 wait_for() {
 	i=0
 	while [ $i -lt 20 ]; do
-		if reaches; then r=yes; else r=no; fi
+		if reaches "${3:-6390}"; then r=yes; else r=no; fi
 		[ "$r" = "$1" ] && { pass "$2"; return 0; }
 		sleep 0.5
 		i=$((i + 1))
@@ -137,4 +149,56 @@ kill -TERM "$EW_PID"
 wait "$EW_PID"
 expect_eq "edgewatch: SIGTERM ends it with status 0" "$?" 0
 EW_PID=
+
+# stop_sensor WHAT ERRFILE: SIGTERM to the running sensor, which must end with status 0.
+stop_sensor() {
+	kill -TERM "$EW_PID"
+	wait "$EW_PID"
+	st=$?
+	expect_eq "$1: SIGTERM ends it with status 0" "$st" 0
+	[ "$st" -eq 0 ] || sed "s/^/  $1: /" "$2"
+	EW_PID=
+}
+# wait_capturing IFACE ERRFILE: until the sensor says it captures (10 s at most).
+wait_capturing() {
+	i=0
+	while ! grep -qs "capturing on $1" "$2" && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+}
+
+# --- restrict: learn what the camera does, then keep only that open. ---
+# The sensor drops root for an unprivileged user, which must reach its state directory.
+chmod 0755 "$TMP"
+mkdir "$TMP/state"
+ip netns exec "$NR" "$EDGEWATCH" -i ewq-r0 --learn --state "$TMP/state" -o /dev/null \
+	--models "$EW_SRCDIR/models" 2>"$TMP/learn.err" &
+EW_PID=$!
+wait_capturing ewq-r0 "$TMP/learn.err"
+n=0
+for k in 1 2 3 4 5; do reaches 6390 && n=$((n + 1)); done
+expect_eq "learning: the camera's five exchanges with 6390" $n 5
+stop_sensor "edgewatch --learn" "$TMP/learn.err"
+[ -s "$TMP/state/baselines.state" ] || fail "--learn saved no baselines"
+
+sed 's/^  ttl: 600$/  ttl: 600\n  action: restrict/' "$TMP/edgewatch.yaml" > "$TMP/restrict.yaml"
+grep -q "action: restrict" "$TMP/restrict.yaml" || fail "restrict.yaml"
+ip netns exec "$NR" "$EDGEWATCH" -i ewq-m1 -c "$TMP/restrict.yaml" --state "$TMP/state" \
+	--rules "$EW_SRCDIR/rules/devices.yaml" --detections "$EW_SRCDIR/rules/detections.yaml" \
+	--models "$EW_SRCDIR/models" -o "$TMP/events2.json" 2>"$TMP/edgewatch2.err" &
+EW_PID=$!
+wait_capturing ewq-m1 "$TMP/edgewatch2.err"
+wait_for yes "before the second scan, the camera reaches 6391" 6391
+ip netns exec "$NR" tcpreplay -q -i ewq-m0 --pps 5000 "$TMP/attack.pcap" >/dev/null 2>&1
+wait_for no "restrict: the camera no longer reaches 6391, outside its baseline" 6391
+wait_for yes "restrict: the camera still reaches 6390, its baseline destination" 6390
+last_field() { # FIELD: of the newest edgewatch:quarantine entry
+	redis-cli -s "$SOCK" --raw XREVRANGE edgewatch:quarantine + - COUNT 1 |
+		awk -v f="$1" 'prev == f { print } { prev = $0 }'
+}
+expect_eq "the request is a restrict" "$(last_field action)" restrict
+expect_eq "its allow list is what the camera did while learning" "$(last_field allow)" \
+	tcp/10.98.2.2/6390
+expect_eq "the enforcer applied it" \
+	"$(redis-cli -s "$SOCK" --raw XREVRANGE edgewatch:enforcement + - COUNT 1 | awk 'prev == "outcome" { print } { prev = $0 }')" \
+	applied
+stop_sensor "edgewatch (restrict)" "$TMP/edgewatch2.err"
 finish

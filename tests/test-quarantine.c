@@ -987,7 +987,9 @@ static void test_policy_restrict(void **state)
 	quarantine_notify(fx.q, &inc);
 	assert_int_equal(fx.seen.kind[0], QD_SEND);
 	assert_int_equal(fx.seen.req[0].action, QREQ_RESTRICT);
+	/* The infrastructure isolate keeps (DNS, DHCP), then the baseline. */
 	assert_string_equal(fx.seen.req[0].allow,
+			    "udp/192.168.1.1/53,udp/192.168.1.1/67,"
 			    "tcp/198.51.100.20/443,udp/192.0.2.123/123,tcp/2001:db8::5/8883");
 	assert_int_equal(quarantine_get_stats(fx.q)->dests_skipped, 3);
 	/* No baseline destinations: isolate, the milder cut, and the reason says why. */
@@ -997,6 +999,39 @@ static void test_policy_restrict(void **state)
 	assert_int_equal(fx.seen.req[1].action, QREQ_ISOLATE);
 	assert_string_equal(fx.seen.req[1].allow, "udp/192.168.1.1/53,udp/192.168.1.1/67");
 	assert_non_null(strstr(fx.seen.reason[1], "isolate instead of restrict"));
+	fixture_done(&fx);
+}
+
+/* At most 64 entries in all: the two infrastructure entries leave room for 62 destinations. */
+static void test_policy_restrict_cap(void **state)
+{
+	struct fixture fx;
+	struct tdev td = { .class_name = "", .name = "" };
+	char text[70][32];
+	const char *dests[70];
+	struct quarantine_incident inc;
+	size_t commas = 0;
+
+	(void)state;
+	for (int i = 0; i < 70; i++) {
+		snprintf(text[i], sizeof(text[i]), "tcp/198.51.100.%d/443", i + 1);
+		dests[i] = text[i];
+	}
+	fixture_init(&fx);
+	fx.s.action = QREQ_RESTRICT;
+	fixture_start(&fx);
+	inc = incident(&td, 1, QEV_OPENED, "anomaly", SEV_HIGH, T0);
+	inc.dests = dests;
+	inc.ndests = 70;
+	quarantine_notify(fx.q, &inc);
+	assert_int_equal(fx.seen.kind[0], QD_SEND);
+	assert_int_equal(fx.seen.req[0].action, QREQ_RESTRICT);
+	for (const char *p = fx.seen.req[0].allow; *p; p++)
+		commas += *p == ',';
+	assert_int_equal(commas + 1, 64);
+	assert_non_null(strstr(fx.seen.req[0].allow, ",tcp/198.51.100.62/443"));
+	assert_null(strstr(fx.seen.req[0].allow, "tcp/198.51.100.63/443"));
+	assert_int_equal(quarantine_get_stats(fx.q)->dests_skipped, 8);
 	fixture_done(&fx);
 }
 
@@ -1132,6 +1167,7 @@ int main(void)
 		cmocka_unit_test(test_policy_release_on_close),
 		cmocka_unit_test(test_policy_dry_run),
 		cmocka_unit_test(test_policy_restrict),
+		cmocka_unit_test(test_policy_restrict_cap),
 		cmocka_unit_test(test_policy_no_duplicates),
 		cmocka_unit_test(test_policy_hostile_device),
 		cmocka_unit_test(test_policy_bad_settings),

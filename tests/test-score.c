@@ -616,6 +616,46 @@ static void test_damped_decay(void **state)
 	assert_true(m == 0 && sd == 0);
 }
 
+/*
+ * The decay factors come from one exp2 and products of it: each weight
+ * after two updates dt apart must be 1 + 2^(-lambda dt) to within
+ * rounding, on both sides of the 64 s cut past which the fast scales
+ * count as fully decayed (2^-64 vanishes next to 1 in a double anyway).
+ * damped_update2() gives the same bytes as two damped_update() calls.
+ */
+static void test_damped_factors(void **state)
+{
+	static const double dts[] = { 0.000001, 0.001, 0.5, 1, 10, 63.9, 64.1, 1000, 86400 };
+
+	(void)state;
+	for (size_t k = 0; k < sizeof(dts) / sizeof(dts[0]); k++) {
+		ew_usec_t t1 = T0 + (ew_usec_t)(dts[k] * 1e6 + 0.5);
+		double dt = (double)(t1 - T0) / 1e6;
+		struct damped a, b, c, d;
+
+		damped_init(&a);
+		damped_update(&a, T0, 3.0);
+		damped_update(&a, t1, 5.0);
+		for (unsigned i = 0; i < DAMPED_NSCALES; i++) {
+			double f = exp2(-damped_lambda[i] * dt);
+
+			near_rel(a.w[i], 1.0 + f, 1e-13, "weight after dt");
+			near_rel(a.ls[i], 5.0 + 3.0 * f, 1e-13, "linear sum after dt");
+			near_rel(a.ss[i], 25.0 + 9.0 * f, 1e-13, "squared sum after dt");
+		}
+		damped_init(&b);
+		damped_init(&c);
+		damped_init(&d);
+		damped_update(&b, T0, 3.0);
+		damped_update(&c, T0, 7.0);
+		damped_update(&d, T0, 7.0);
+		damped_update2(&b, 5.0, &c, 11.0, t1);
+		damped_update(&d, t1, 11.0);
+		assert_memory_equal(&a, &b, sizeof(a));
+		assert_memory_equal(&c, &d, sizeof(c));
+	}
+}
+
 static void test_damped_hostile(void **state)
 {
 	struct damped d, copy;
@@ -1053,6 +1093,7 @@ int main(void)
 		cmocka_unit_test(test_damped_decay),
 		cmocka_unit_test(test_damped_hostile),
 		cmocka_unit_test(test_damped_pairs),
+		cmocka_unit_test(test_damped_factors),
 		cmocka_unit_test(test_periodic_hand),
 		cmocka_unit_test(test_periodic_regular),
 		cmocka_unit_test(test_periodic_random),
