@@ -35,6 +35,7 @@ struct engine {
 	/* Quarantine requests (engine-quarantine.c): NULL when off. */
 	struct quarantine *quarantine;
 	struct output_sink *redis;  /* where requests go (borrowed); NULL: none */
+	struct output_sink *quarantine_via; /* the output queue that XADDs them; NULL: at once */
 	bool finishing;             /* engine_finish(): closing incidents is not their end */
 	struct posture *posture;    /* the encryption and hygiene audit (engine-posture.c) */
 	struct engine_policy *policy; /* segmentation policy state (engine-policy.c); NULL: off */

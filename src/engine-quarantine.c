@@ -11,9 +11,10 @@
  * and why.  Refusals for severity, cause or an active quarantine are the
  * everyday case and write nothing.
  *
- * A request can wait on Redis for up to its command timeout (the Redis
- * sink serialises calls): requests are rare (rate-limited per hour), so
- * the packet path accepts that wait rather than lose a request.
+ * A request is XADDed by the output thread, queued in order with the
+ * events (output_queue_job()): Redis being slow or away can make that
+ * thread wait up to its command timeout, never the packet path.  Without
+ * an output queue (unit tests) it is XADDed at once.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -22,10 +23,77 @@
 
 #include "engine-private.h"
 #include "output-device.h"
+#include "output-queue.h"
 #include "output-redis.h"
 #include "util-time.h"
 
 #define QUARANTINE_MAX_ADDRS DEVICE_MAX_ADDRS
+
+/*
+ * A request as an output-thread job: the stream name with its NUL, then
+ * the fields, each a 32-bit length (host order: the blob never leaves the
+ * process) and its bytes.
+ */
+#define XADD_JOB_ITEMS (1 + 2 * QF_COUNT)
+
+static size_t put_item(unsigned char *out, const void *p, size_t len)
+{
+	uint32_t l = (uint32_t)len;
+
+	memcpy(out, &l, sizeof(l));
+	memcpy(out + sizeof(l), p, len);
+	return sizeof(l) + len;
+}
+
+/* On the output thread: unpacks a request and XADDs it (ctx: the Redis sink). */
+static void xadd_job(void *ctx, const void *data, size_t len)
+{
+	const unsigned char *p = data, *end = p + len;
+	const char *item[XADD_JOB_ITEMS];
+	size_t lens[XADD_JOB_ITEMS], n = 0;
+
+	while (n < XADD_JOB_ITEMS && (size_t)(end - p) >= sizeof(uint32_t)) {
+		uint32_t l;
+
+		memcpy(&l, p, sizeof(l));
+		p += sizeof(l);
+		if (l > (size_t)(end - p))
+			return; /* cannot happen: the packet thread packed it */
+		item[n] = (const char *)p;
+		lens[n++] = l;
+		p += l;
+	}
+	if (n < 3 || lens[0] == 0 || item[0][lens[0] - 1] != '\0')
+		return;
+	/* A refusal is counted by the Redis sink (dropped) like any entry it loses. */
+	(void)output_redis_xadd(ctx, item[0], item + 1, lens + 1, n - 1);
+}
+
+/*
+ * Hands the request to the output thread; 0 when queued (or, without a
+ * queue, written or spooled), -1 when it could not be.
+ */
+static int send_request(struct engine *e, const struct quarantine_decision *d, size_t n)
+{
+	unsigned char *blob;
+	size_t size = sizeof(uint32_t) + strlen(e->quarantine_stream) + 1, at = 0;
+	int rc;
+
+	if (e->quarantine_via == NULL)
+		return output_redis_xadd(e->redis, e->quarantine_stream, d->argv->argv,
+					 d->argv->len, n);
+	for (size_t i = 0; i < n; i++)
+		size += sizeof(uint32_t) + d->argv->len[i];
+	blob = malloc(size);
+	if (blob == NULL)
+		return -1;
+	at += put_item(blob, e->quarantine_stream, strlen(e->quarantine_stream) + 1);
+	for (size_t i = 0; i < n; i++)
+		at += put_item(blob + at, d->argv->argv[i], d->argv->len[i]);
+	rc = output_queue_job(e->quarantine_via, xadd_job, e->redis, blob, at);
+	free(blob);
+	return rc;
+}
 
 static const char *const decision_names[QD_KIND_COUNT] = {
 	[QD_SEND] = "sent",
@@ -102,9 +170,7 @@ static void on_decision(void *ctx, const struct quarantine_decision *d)
 
 		while (n < 2 * QF_COUNT && d->argv->argv[n] != NULL)
 			n++;
-		sent_ok = e->redis != NULL &&
-			  output_redis_xadd(e->redis, e->quarantine_stream, d->argv->argv,
-					    d->argv->len, n) == 0;
+		sent_ok = e->redis != NULL && send_request(e, d, n) == 0;
 		if (!sent_ok)
 			e->quarantine_send_errors++;
 	}
@@ -160,7 +226,8 @@ void engine_quarantine_notify(struct engine *e, const struct device *d, const st
 }
 
 int engine_set_quarantine(struct engine *e, const struct quarantine_settings *qs,
-			  struct output_sink *redis, const char *stream, char *err, size_t errlen)
+			  struct output_sink *redis, struct output_sink *via, const char *stream,
+			  char *err, size_t errlen)
 {
 	struct quarantine *q;
 	char *copy = strdup(stream);
@@ -179,5 +246,6 @@ int engine_set_quarantine(struct engine *e, const struct quarantine_settings *qs
 	e->quarantine = q;
 	e->quarantine_stream = copy;
 	e->redis = redis;
+	e->quarantine_via = via;
 	return 0;
 }

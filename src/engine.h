@@ -138,12 +138,15 @@ int engine_set_baselines_file(struct engine *e, const char *path, uint32_t every
  * Quarantine requests (quarantine.h): incidents go to the policy in qs,
  * and the requests it decides on are added to stream through redis (the
  * Redis sink, borrowed; NULL: decisions are still made and reported as
- * `quarantine` events, but nothing can be delivered).  -1 with a message
- * when the policy's settings are refused.
+ * `quarantine` events, but nothing can be delivered).  via: the output
+ * queue (output_queue_sink()) whose thread does the XADD, in order with
+ * the events, so the packet path never waits on Redis; NULL: at once.
+ * -1 with a message when the policy's settings are refused.
  */
 struct quarantine_settings;
 int engine_set_quarantine(struct engine *e, const struct quarantine_settings *qs,
-			  struct output_sink *redis, const char *stream, char *err, size_t errlen);
+			  struct output_sink *redis, struct output_sink *via, const char *stream,
+			  char *err, size_t errlen);
 
 /* The encryption and hygiene audit (posture.h), for the end-of-run table. */
 struct posture;

@@ -295,7 +295,7 @@ void reload(struct run *r)
  * quarantine must know it is not running.
  */
 void setup_quarantine(struct engine *e, const struct ew_conf *conf, struct output_sink *redis,
-			     struct qkey *key)
+		      struct output_sink *via, struct qkey *key)
 {
 	static const char *causes[64], *allow[64];
 	char host[65] = "", err[512];
@@ -325,7 +325,7 @@ void setup_quarantine(struct engine *e, const struct ew_conf *conf, struct outpu
 	qs.max_per_hour = conf->quarantine_max_per_hour;
 	qs.dns_servers = &conf->dns_servers;
 	qs.key = key;
-	if (engine_set_quarantine(e, &qs, redis, conf->quarantine_stream, err, sizeof(err)) != 0)
+	if (engine_set_quarantine(e, &qs, redis, via, conf->quarantine_stream, err, sizeof(err)) != 0)
 		fatalx(EXIT_CONFIG, "quarantine: %s", err);
 }
 

@@ -41,6 +41,8 @@ static atomic_uint output_reopen_generation;
 
 struct queue_line {
 	struct queue_line *next;
+	output_queue_job_fn job; /* NULL: a line for the sinks; else a job run with text */
+	void *job_ctx;
 	size_t len;
 	char text[]; /* len bytes, no NUL */
 };
@@ -153,6 +155,12 @@ static void queue_write_line(struct output_queue *q, struct queue_line *l)
 	struct sink_result r[OUTPUT_QUEUE_MAX_SINKS];
 
 	pthread_mutex_unlock(&q->lock);
+	if (l->job != NULL) {
+		l->job(l->job_ctx, l->text, l->len);
+		pthread_mutex_lock(&q->lock);
+		q->st.jobs_run++;
+		goto done;
+	}
 	for (size_t i = 0; i < q->nsinks; i++) {
 		struct output_sink *s = q->sinks[i];
 
@@ -166,6 +174,7 @@ static void queue_write_line(struct output_queue *q, struct queue_line *l)
 			q->st.sink[i].written++;
 	}
 	q->st.written++;
+done:
 	q->st.depth--;
 	q->st.bytes -= l->len;
 	free(l);
@@ -298,9 +307,10 @@ static int queue_drop(struct output_queue *q, struct queue_line *l)
 	return -1;
 }
 
-static int queue_write(struct output_sink *s, const char *line, size_t len)
+/* Queues a line (job NULL) or a job; the producer's side of both. */
+static int queue_push(struct output_queue *q, output_queue_job_fn job, void *job_ctx,
+		      const void *line, size_t len)
 {
-	struct output_queue *q = (struct output_queue *)s;
 	struct queue_line *l = NULL;
 
 	/* Too long to ever fit, or no memory: dropped like a full queue's line. */
@@ -317,6 +327,8 @@ static int queue_write(struct output_sink *s, const char *line, size_t len)
 		q->producers_waiting--;
 	}
 	l->next = NULL;
+	l->job = job;
+	l->job_ctx = job_ctx;
 	l->len = len;
 	memcpy(l->text, line, len);
 	if (q->tail != NULL)
@@ -334,6 +346,11 @@ static int queue_write(struct output_sink *s, const char *line, size_t len)
 	queue_wake(q);
 	pthread_mutex_unlock(&q->lock);
 	return 0;
+}
+
+static int queue_write(struct output_sink *s, const char *line, size_t len)
+{
+	return queue_push((struct output_queue *)s, NULL, NULL, line, len);
 }
 
 /* Waits on done until pred(q) or the deadline; lock held.  0, or -1 on timeout. */
@@ -499,6 +516,14 @@ fail:
 struct output_sink *output_queue_sink(struct output_queue *q)
 {
 	return &q->base;
+}
+
+int output_queue_job(struct output_sink *q_sink, output_queue_job_fn fn, void *ctx,
+		     const void *data, size_t len)
+{
+	if (q_sink == NULL || q_sink->ops != &queue_ops || fn == NULL)
+		return -1;
+	return queue_push((struct output_queue *)q_sink, fn, ctx, data, len);
 }
 
 void output_queue_stats(struct output_queue *q, struct output_queue_stats *st)

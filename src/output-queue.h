@@ -57,6 +57,7 @@ struct output_queue_sink_stats {
 struct output_queue_stats {
 	uint64_t queued;      /* lines accepted by write_line() */
 	uint64_t written;     /* lines the output thread has handed to every sink */
+	uint64_t jobs_run;    /* output_queue_job() jobs the output thread has run */
 	uint64_t dropped;     /* lines refused: queue full (lines or bytes), a line longer
 			       * than max_bytes alone, out of memory, or written after close began */
 	uint64_t abandoned;   /* lines freed unwritten because close() stopped waiting */
@@ -88,6 +89,18 @@ struct output_queue *output_queue_create(const struct output_queue_config *cfg,
  *  - reopen: reopens the sinks now, like output_queue_set_reopen().
  */
 struct output_sink *output_queue_sink(struct output_queue *q);
+
+/*
+ * A job for the output thread, run in order with the lines around it:
+ * fn(ctx, data, len) on a copy of data (for instance a quarantine request
+ * to XADD, which must not wait on the packet path and must not overtake
+ * the events before it).  q_sink is output_queue_sink()'s value; ctx must
+ * outlive the queue (a sink the queue owns does).  Limits, counters and
+ * dropping as for a line: 0 when queued, -1 when dropped.
+ */
+typedef void (*output_queue_job_fn)(void *ctx, const void *data, size_t len);
+int output_queue_job(struct output_sink *q_sink, output_queue_job_fn fn, void *ctx,
+		     const void *data, size_t len);
 
 /* The counters now (a consistent snapshot). */
 void output_queue_stats(struct output_queue *q, struct output_queue_stats *st);

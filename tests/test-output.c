@@ -258,6 +258,47 @@ static void test_queue_order(void **state)
 	rec_free(r[1]);
 }
 
+/* A job writes "J<data>" to the sink it is given, from the output thread. */
+static void rec_job(void *ctx, const void *data, size_t len)
+{
+	struct output_sink *sink = ctx;
+	char text[64];
+
+	snprintf(text, sizeof(text), "J%.*s", (int)len, (const char *)data);
+	sink->ops->write_line(sink, text, strlen(text));
+}
+
+/*
+ * Jobs run on the output thread in order with the lines around them, on a
+ * copy of their data; they count as queued and in jobs_run, not as lines
+ * written.  A sink that is not a queue takes no job.
+ */
+static void test_queue_jobs(void **state)
+{
+	struct rec_sink *r[1] = { rec_new() };
+	struct output_queue *q = queue_over(r, 1, 64, 1u << 20);
+	struct output_queue_stats st;
+	char data[8] = "x1";
+
+	(void)state;
+	assert_int_equal(put(q, "a"), 0);
+	assert_int_equal(output_queue_job(output_queue_sink(q), rec_job, &r[0]->base, data, 2), 0);
+	data[1] = '2'; /* the queue copied it */
+	assert_int_equal(put(q, "b"), 0);
+	assert_int_equal(output_queue_job(output_queue_sink(q), rec_job, &r[0]->base, data, 2), 0);
+	assert_int_equal(output_queue_sink(q)->ops->flush(output_queue_sink(q)), 0);
+	assert_string_equal(rec_lines(r[0]), "a|Jx1|b|Jx2");
+	output_queue_stats(q, &st);
+	assert_int_equal(st.queued, 4);
+	assert_int_equal(st.written, 2);
+	assert_int_equal(st.jobs_run, 2);
+	assert_int_equal(st.depth, 0);
+	assert_int_equal(output_queue_job(&r[0]->base, rec_job, NULL, data, 2), -1);
+	assert_int_equal(output_queue_job(output_queue_sink(q), NULL, NULL, data, 2), -1);
+	assert_int_equal(output_queue_close(q, NULL, NULL, 0), 0);
+	rec_free(r[0]);
+}
+
 /*
  * A count cap of 4: line 0 is held inside the blocked sink and still
  * counts (it is in memory), so lines 1..3 fill the queue (1 + 3 = 4) and
@@ -1105,6 +1146,7 @@ int main(void)
 {
 	const struct CMUnitTest queue_tests[] = {
 		cmocka_unit_test(test_queue_order),
+		cmocka_unit_test(test_queue_jobs),
 		cmocka_unit_test(test_queue_full_drops_events),
 		cmocka_unit_test(test_queue_full_drops_bytes),
 		cmocka_unit_test(test_queue_wait_when_full),
