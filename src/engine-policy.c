@@ -242,6 +242,15 @@ void engine_policy_flow(struct engine *e, const struct flow *f, const struct ew_
 
 	if (ep == NULL || e->silent || (ep->policy == NULL && ep->learn == NULL))
 		return;
+	/*
+	 * A TCP flow that starts with a reset or a FIN opened nothing we
+	 * saw: it is the backscatter of a spoofed connection, or the end of
+	 * one that began before the capture.  Judged, it would be blamed on
+	 * whoever sent the RST or FIN, often the wrong end.
+	 */
+	if (pkt != NULL && pkt->l4_proto == EW_IPPROTO_TCP && pkt->has_l4 &&
+	    (pkt->tcp_flags & (EW_TH_RST | EW_TH_FIN)) != 0)
+		return;
 	memset(&v, 0, sizeof(v));
 	memcpy(v.client.bytes, f->key.addr[ci], sizeof(v.client.bytes));
 	memcpy(v.server.bytes, f->key.addr[si], sizeof(v.server.bytes));
