@@ -682,6 +682,16 @@ void engine_write_stats(struct engine *e, const struct stats_extra *x)
 		.output_errors = e->c.output_errors,
 	};
 
+	struct engine_policy_stats ps;
+
+	engine_policy_get_stats(e, &ps);
+	s.has_policy = ps.enforced;
+	s.policy_flows_checked = ps.flows_checked;
+	s.policy_denied_rule = ps.denied_rule;
+	s.policy_denied_default = ps.denied_default;
+	s.policy_mud_from_device = ps.mud_from_device;
+	s.policy_mud_to_device = ps.mud_to_device;
+	s.policy_mud_unsupported_aces = ps.mud_unsupported_aces;
 	if (output_stats_event(&e->jb, &s, x) != 0) {
 		e->c.events_dropped++;
 		return;

@@ -240,6 +240,21 @@ static ew_usec_t wall_now_us(void)
 }
 
 /*
+ * Reading files, the privacy counters must not depend on how far the
+ * output thread has got: the queue is drained first, so that they count
+ * exactly the lines before the stats event.  Only with privacy on: a
+ * drain waits for every output.
+ */
+static void privacy_drained(struct run *r)
+{
+	struct output_sink *out = outputs_sink(r->outs);
+	uint64_t lines, dropped;
+
+	if (outputs_privacy_stats(r->outs, &lines, &dropped) && out->ops->flush(out) != 0)
+		log_warnx("output: flush before the stats event failed");
+}
+
+/*
  * A `stats` event.  Live, with the kernel's counters, the outputs' and the
  * process's, stamped with the wall clock; reading files, only what follows
  * from the packets, stamped with packet time (see output-stats.h).
@@ -277,7 +292,9 @@ void write_stats(struct run *r, const char *reason)
 		x.redis_dropped = rs.dropped;
 	} else {
 		x.ts_us = engine_counters(r->engine)->last_ts;
+		privacy_drained(r);
 	}
+	x.has_privacy = outputs_privacy_stats(r->outs, &x.privacy_lines, &x.privacy_dropped);
 	engine_write_stats(r->engine, &x);
 	/*
 	 * Live, a health report is wanted now, not when the file's buffer

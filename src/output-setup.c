@@ -15,6 +15,7 @@ struct outputs {
 	struct output_queue *queue;
 	struct output_sink *redis; /* also one of the queue's sinks (maybe behind a privacy filter) */
 	struct output_privacy_tally privacy; /* shared by the privacy filters, if any */
+	bool has_privacy;                    /* the sinks are behind privacy filters */
 };
 
 void outputs_reopen(void)
@@ -91,6 +92,7 @@ static int wrap_privacy(struct outputs *o, const struct ew_conf *c, struct outpu
 			sinks[i] = w;
 	}
 	qkey_wipe(&key); /* each filter holds its own copy */
+	o->has_privacy = rc == 0;
 	return rc;
 }
 
@@ -168,6 +170,13 @@ void outputs_stats(struct outputs *o, struct output_queue_stats *q, struct redis
 		output_redis_stats(o->redis, r);
 	else
 		memset(r, 0, sizeof(*r));
+}
+
+bool outputs_privacy_stats(struct outputs *o, uint64_t *lines, uint64_t *dropped)
+{
+	*lines = atomic_load(&o->privacy.lines);
+	*dropped = atomic_load(&o->privacy.dropped);
+	return o->has_privacy;
 }
 
 int outputs_close(struct outputs *o, struct outputs_summary *sum)

@@ -69,6 +69,13 @@ struct output_sink *outputs_redis(struct outputs *o);
 void outputs_stats(struct outputs *o, struct output_queue_stats *q, struct redis_out_stats *r,
 		   bool *has_redis);
 
+/*
+ * The privacy filters' counters so far, summed over the sinks (lines
+ * passed on, lines dropped); false when output.privacy is full.  Safe
+ * while the output thread runs (atomics).
+ */
+bool outputs_privacy_stats(struct outputs *o, uint64_t *lines, uint64_t *dropped);
+
 /* Asks for the file to be reopened (log rotation); async-signal-safe. */
 void outputs_reopen(void);
 

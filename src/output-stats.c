@@ -81,6 +81,30 @@ static void write_outputs(struct json_buf *jb, const struct stats_snapshot *s,
 	}
 }
 
+/* The policy's verdicts and the privacy filters' lines, when they are on. */
+static void write_policy_privacy(struct json_buf *jb, const struct stats_snapshot *s,
+				 const struct stats_extra *x)
+{
+	if (s->has_policy) {
+		json_open_object(jb, "policy");
+		json_uint(jb, "flows_checked", s->policy_flows_checked);
+		json_open_object(jb, "violations");
+		json_uint(jb, "rule", s->policy_denied_rule);
+		json_uint(jb, "default", s->policy_denied_default);
+		json_uint(jb, "mud_from_device", s->policy_mud_from_device);
+		json_uint(jb, "mud_to_device", s->policy_mud_to_device);
+		json_close_object(jb);
+		json_uint(jb, "mud_unsupported_aces", s->policy_mud_unsupported_aces);
+		json_close_object(jb);
+	}
+	if (x->has_privacy) {
+		json_open_object(jb, "privacy");
+		json_uint(jb, "lines", x->privacy_lines);
+		json_uint(jb, "dropped", x->privacy_dropped);
+		json_close_object(jb);
+	}
+}
+
 int output_stats_event(struct json_buf *jb, const struct stats_snapshot *s,
 		       const struct stats_extra *x)
 {
@@ -103,6 +127,7 @@ int output_stats_event(struct json_buf *jb, const struct stats_snapshot *s,
 	json_close_object(jb);
 	write_tables(jb, s);
 	write_outputs(jb, s, x);
+	write_policy_privacy(jb, s, x);
 	if (x->has_process) {
 		json_open_object(jb, "memory");
 		json_uint(jb, "rss_kb", x->rss_kb);

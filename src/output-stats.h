@@ -5,7 +5,7 @@
  * packets the kernel received and dropped, decoder errors by reason, the
  * tables that grow (flows, devices, baselines, incidents) against their
  * caps, events written and lost, the output queue, Redis and its spool,
- * and memory.  The caller gathers them into struct stats_snapshot (see
+ * the segmentation policy's verdicts, the privacy filters, and memory.  The caller gathers them into struct stats_snapshot (see
  * engine_write_stats()); this module only writes them, so it is tested
  * with made-up numbers.  The fields are described in docs/events.md.
  *
@@ -39,6 +39,14 @@ struct stats_extra {
 	bool has_redis;           /* a Redis output is configured */
 	bool redis_connected;
 	uint64_t redis_spool_pending, redis_spool_bytes, redis_dropped;
+	/*
+	 * output.privacy filters (pseudonymised or minimal), summed over the
+	 * outputs: lines rewritten and passed on, lines dropped because they
+	 * did not parse.  They run on the output thread: reading files, the
+	 * caller drains the queue first, so that the numbers are exact.
+	 */
+	bool has_privacy;
+	uint64_t privacy_lines, privacy_dropped;
 	uint64_t rss_kb, peak_rss_kb; /* resident memory now and at most (KiB) */
 };
 
@@ -51,6 +59,10 @@ struct stats_snapshot {
 	uint64_t baselines_active, baselines_evicted;
 	uint64_t incidents_open, incidents_opened;
 	uint64_t events_written, events_dropped, output_errors;
+	/* The segmentation policy (engine-policy.h), when one is in force. */
+	bool has_policy;
+	uint64_t policy_flows_checked, policy_denied_rule, policy_denied_default;
+	uint64_t policy_mud_from_device, policy_mud_to_device, policy_mud_unsupported_aces;
 };
 
 /* Builds the line in jb (reset first); 0, or -1 when jb failed (out of memory). */

@@ -11,7 +11,9 @@
 # local networks) for every class of the home, the flows opened to each
 # device that are not TCP 80 from the LAN, as tshark counts them; and a
 # capture written by hand where the Internet opens a connection to a
-# camera.  Then a bad MUD file: FILE:LINE:COL of the MUD file, exit 3.
+# camera.  Then the stats event's policy and privacy counters against
+# tshark's counts, and a bad MUD file: FILE:LINE:COL of the MUD file,
+# exit 3.
 . "${EW_SRCDIR:?}/tests/lib.sh"
 
 CAP="$PCAPS/smart-home.pcap"
@@ -20,7 +22,7 @@ command -v tshark >/dev/null 2>&1 || skip "tshark is not installed"
 
 # The two smart plugs of pcaps/README.md's device table: the Kasa (.21)
 # and the Shelly (.29); rules/devices.yaml classes both smart-plug.
-KASA_IP=192.168.1.21 KASA_MAC=50:c7:bf:8e:12:34
+KASA_IP=192.168.1.21 KASA_MAC=50:c7:bf:8e:12:34 CAM_HOST=192.168.1.20
 SHELLY_IP=192.168.1.29 SHELLY_MAC=24:0a:c4:a1:b2:c3
 
 # The addresses n-devs.tplinkcloud.com resolved to in the capture.
@@ -176,6 +178,82 @@ expect_same "inbound: violations as tshark counts them" "$TMP/got-in" "$TMP/want
 grep '"status":"opened"' "$TMP/in.json" | grep -q '"explanation":"203.0.113.5 in zone internet opened TCP to camera 44:19:b6:3a:7c:01 192.168.1.20 port 80 in zone unzoned: outside the MUD profile [^"]*of class camera: no ACE of the to-device-policy accepts it' &&
 	pass "inbound: the first violation is the Internet's connection to port 80" ||
 	fail "inbound: $(grep -m1 '"status":"opened"' "$TMP/in.json")"
+
+# ---- The stats event at exit: the policy's counters by kind, and the
+# privacy filter's lines.  A policy with a deny rule (the camera and the
+# Kasa plug to the internet), ICMP and UDP allowed, everything else denied
+# by default, the plug profile as above, and a profile for a class no
+# device of the home has whose one ACE needs a controller (unsupported).
+cat > "$TMP/mud/ctl.json" <<'END'
+{"ietf-mud:mud": {"from-device-policy": {"access-lists": {"access-list": [{"name": "a"}]}}},
+ "ietf-access-control-list:acls": {"acl": [{"name": "a", "aces": {"ace": [
+  {"name": "ctl", "matches": {"ietf-mud:mud": {"controller": "urn:ietf:params:mud:dns"}},
+   "actions": {"forwarding": "accept"}}]}}]}}
+END
+cat > "$TMP/s.yaml" <<END
+zones:
+  iot: {cidrs: ["$CAM_HOST", "$KASA_IP"]}
+default: deny
+rules:
+  - {id: iot-no-internet, from: iot, to: internet, action: deny}
+  - {id: icmp-ok, from: any, to: any, proto: icmp, action: allow}
+  - {id: udp-ok, from: any, to: any, proto: udp, action: allow}
+mud:
+  smart-plug: mud/kasa-plug.json
+  nas: mud/ctl.json
+END
+KEY="$TMP/privacy.key"
+printf '%s\n' 'Zm9yIHRoZSB0ZXN0IG9ubHk6IG5vdCBhIHJlYWwga2V5IQ==' > "$KEY"
+chmod 600 "$KEY"
+printf 'output:\n  privacy: pseudonymised\n  privacy_key_file: "%s"\n' "$KEY" > "$TMP/priv.yaml"
+
+# By tshark: every flow of the truth file is judged but those whose first
+# packet is a TCP RST or FIN (none here); the rule denies the flows the
+# camera or the Kasa opened to an address outside the home (they send no
+# ICMP); the default denies the other TCP flows; the MUD counts are those
+# worked out per plug above (out: the Kasa's 2 and the Shelly's 3; in:
+# the router's DHCP offer to the Shelly).
+nrst=$(tshark -r "$CAP" -Y 'tcp && !icmp' -T fields -e ip.src -e ip.dst -e tcp.srcport \
+	-e tcp.dstport -e tcp.flags.reset -e tcp.flags.fin 2>/dev/null |
+	awk '{ x = $1 " " $3; y = $2 " " $4; k = x < y ? x " " y : y " " x }
+		!(k in s) { s[k] = 1; if ($5 == 1 || $6 == 1) n++ } END { print n + 0 }')
+expect_eq "tshark: TCP flows that start with RST or FIN" "$nrst" 0
+checked=$(( $(truth_header "$PCAPS/smart-home.truth" flows) - nrst ))
+flow_starts "$CAP" | awk -v cam="$CAM_HOST" -v kasa="$KASA_IP" '
+	function outside(ip,   o) {
+		split(ip, o, ".")
+		if (o[1] == 10 || o[1] == 127 || (o[1] == 192 && o[2] == 168) ||
+		    (o[1] == 172 && o[2] >= 16 && o[2] <= 31) || (o[1] == 169 && o[2] == 254))
+			return 0
+		return o[1] < 224
+	}
+	($1 == cam || $1 == kasa) && outside($2) { rule++; next }
+	$3 == 6 { dflt++ }
+	END { printf "%d %d\n", rule, dflt }' > "$TMP/rule-default"
+read -r want_rule want_default < "$TMP/rule-default"
+awk 'NR == FNR { cloud[$1] = 1; next }
+	$1 == "out" && !(($3 == 6 && $5 == 443 && ($4 in cloud)) || ($3 == 17 && $5 == 123)) { o++ }
+	$1 == "in" && !($3 == 6 && $5 == 443 && ($4 in cloud)) { i++ }
+	END { printf "%d %d\n", o, i }' "$TMP/cloud-ips" "$TMP/plug-flows" > "$TMP/mud-dirs"
+read -r want_from want_to < "$TMP/mud-dirs"
+# By hand from pcaps/smart-home.truth: the camera's and the Kasa's TLS and
+# NTP flows (4); the home's 49 TCP flows but the camera's and the Kasa's
+# TLS (47).
+expect_eq "tshark: rule and default denials, MUD out and in" \
+	"$want_rule $want_default $want_from $want_to" "4 47 5 1"
+run_ew -q -c "$TMP/priv.yaml" -r "$CAP" --rules "$RULES" --policy "$TMP/s.yaml" -o "$TMP/s.json"
+expect_eq "stats: status" "$RC" 0
+# The last line is the stats event at exit (others come every 60 s of packet time).
+stats=$(tail -n 1 "$TMP/s.json" | grep '"event_type":"stats"' | grep '"reason":"exit"')
+expect_eq "stats: the policy's counters" "$(printf '%s' "$stats" | grep -o '"policy":{[^}]*}[^}]*}')" \
+	"\"policy\":{\"flows_checked\":$checked,\"violations\":{\"rule\":$want_rule,\"default\":$want_default,\"mud_from_device\":$want_from,\"mud_to_device\":$want_to},\"mud_unsupported_aces\":1}"
+# Every line before the stats event went through the one filter (the file).
+expect_eq "stats: the privacy filter's lines" "$(printf '%s' "$stats" | grep -o '"privacy":{[^}]*}')" \
+	"\"privacy\":{\"lines\":$(( $(lines "$TMP/s.json") - 1 )),\"dropped\":0}"
+# Without a policy or privacy, neither object.
+run_ew -q -r "$CAP" -o "$TMP/plain.json"
+expect_eq "stats: no policy or privacy object when they are off" \
+	"$(grep '"event_type":"stats"' "$TMP/plain.json" | grep -c '"policy":\|"privacy":')" 0
 
 # ---- A bad MUD file: its own FILE:LINE:COL, exit 3, at start and with -n.
 cat > "$TMP/mud/bad.json" <<'EOF'
