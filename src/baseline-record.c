@@ -123,9 +123,12 @@ static bool pairs_ok(const struct damped_pairs *dp)
 {
 	if (dp->n > DAMPED_PAIRS)
 		return false;
-	for (unsigned i = 0; i < DAMPED_PAIRS; i++)
-		if (!damped_ok(&dp->p[i].size) || !damped_ok(&dp->p[i].gap))
+	for (unsigned i = 0; i < DAMPED_PAIRS; i++) {
+		const struct damped_pair *p = &dp->p[i];
+
+		if (!finite_all(&p->s[0][0], DAMPED_PAIR_NSCALES * DPS_COUNT))
 			return false;
+	}
 	return true;
 }
 

@@ -361,26 +361,25 @@ static void envelope_fold(struct baseline *b, const struct model *m, const doubl
  */
 static void add_shape(struct baseline *b, ew_usec_t now, struct baseline_feature_report *fr)
 {
-	const struct damped *size = NULL, *gap = NULL;
-
 	if (fr->feature == BASELINE_RATE) {
-		size = &b->rate;
-		gap = &b->gap;
+		fr->has_shape = true;
+		damped_read(&b->rate, now, RATE_SCALE, NULL, &fr->size_mean, &fr->size_sd);
+		damped_read(&b->gap, now, RATE_SCALE, NULL, &fr->gap_mean, &fr->gap_sd);
 	} else if (fr->feature == BASELINE_PAIR_RATE) {
 		const struct damped_pair *p = damped_pairs_find(&b->pairs, b->peak_pair_key);
+		struct damped_pair_view v;
 
 		fr->has_remote = true;
 		fr->remote = b->peak_pair_addr;
-		if (p != NULL) {
-			size = &p->size;
-			gap = &p->gap;
-		}
+		if (p == NULL)
+			return; /* replaced since: the address is all that is left */
+		damped_pair_read(p, now, DAMPED_PAIR_RATE_SCALE, &v);
+		fr->has_shape = true;
+		fr->size_mean = v.size_mean;
+		fr->size_sd = v.size_sd;
+		fr->gap_mean = v.gap_mean;
+		fr->gap_sd = v.gap_sd;
 	}
-	if (size == NULL)
-		return;
-	fr->has_shape = true;
-	damped_read(size, now, RATE_SCALE, NULL, &fr->size_mean, &fr->size_sd);
-	damped_read(gap, now, RATE_SCALE, NULL, &fr->gap_mean, &fr->gap_sd);
 }
 
 /* Judges judged value f at x and adds it to the report. */
@@ -612,15 +611,11 @@ static bool pair_packet(struct baseline *b, const struct baseline_env *env, ew_u
 			uint32_t bytes, uint64_t remote_hash, const struct ew_addr *remote,
 			bool judge_it, struct baseline_report *r)
 {
-	struct damped_pair *p = damped_pairs_get(&b->pairs, remote_hash, ts);
-	bool first = p->size.last_us == 0;
+	struct damped_pair *p = damped_pairs_get(&b->pairs, remote_hash);
 	double rate;
 
-	if (first)
-		damped_update(&p->size, ts, bytes);
-	else
-		damped_update2(&p->size, bytes, &p->gap, gap_s(&p->size, ts), ts);
-	rate = damped_rate(&p->size, ts, RATE_SCALE);
+	damped_pair_update(p, ts, bytes);
+	rate = damped_pair_rate(p, ts, DAMPED_PAIR_RATE_SCALE);
 	if (!(rate > b->peak_pair_rate))
 		return false;
 	b->peak_pair_rate = rate;

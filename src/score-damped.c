@@ -8,6 +8,7 @@
  * before it becomes seconds.
  */
 #include <math.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -75,13 +76,31 @@ static double clamp_x(double x)
 	return x > DAMPED_X_MAX ? DAMPED_X_MAX : x < -DAMPED_X_MAX ? -DAMPED_X_MAX : x;
 }
 
-static void apply(struct damped *d, const double f[DAMPED_NSCALES], ew_usec_t ts, double x)
+/*
+ * Decays and adds one observation.  Written out per scale rather than as
+ * a loop: the compiler then pairs the scales into vector instructions
+ * (this runs several times per packet).
+ */
+static void apply(struct damped *restrict d, const double *restrict f, ew_usec_t ts, double x)
 {
-	for (unsigned i = 0; i < DAMPED_NSCALES; i++) {
-		d->w[i] = d->w[i] * f[i] + 1.0;
-		d->ls[i] = d->ls[i] * f[i] + x;
-		d->ss[i] = d->ss[i] * f[i] + x * x;
-	}
+	double xx = x * x;
+
+	_Static_assert(DAMPED_NSCALES == 5, "apply() knows five scales");
+	d->w[0] = d->w[0] * f[0] + 1.0;
+	d->w[1] = d->w[1] * f[1] + 1.0;
+	d->w[2] = d->w[2] * f[2] + 1.0;
+	d->w[3] = d->w[3] * f[3] + 1.0;
+	d->w[4] = d->w[4] * f[4] + 1.0;
+	d->ls[0] = d->ls[0] * f[0] + x;
+	d->ls[1] = d->ls[1] * f[1] + x;
+	d->ls[2] = d->ls[2] * f[2] + x;
+	d->ls[3] = d->ls[3] * f[3] + x;
+	d->ls[4] = d->ls[4] * f[4] + x;
+	d->ss[0] = d->ss[0] * f[0] + xx;
+	d->ss[1] = d->ss[1] * f[1] + xx;
+	d->ss[2] = d->ss[2] * f[2] + xx;
+	d->ss[3] = d->ss[3] * f[3] + xx;
+	d->ss[4] = d->ss[4] * f[4] + xx;
 	if (ts > d->last_us)
 		d->last_us = ts;
 }
@@ -116,7 +135,10 @@ void damped_read(const struct damped *d, ew_usec_t now, unsigned i, double *weig
 	double w = 0.0, m = 0.0, s = 0.0;
 
 	if (i < DAMPED_NSCALES) {
-		w = d->w[i] * exp2(-damped_lambda[i] * since_s(d, now));
+		double dt = since_s(d, now);
+
+		/* Read right after an update (the usual case): no decay, no exp2. */
+		w = dt > 0 ? d->w[i] * exp2(-damped_lambda[i] * dt) : d->w[i];
 		if (w >= DAMPED_W_EMPTY) {
 			/* Decay scales the three sums alike: the ratios need no decay. */
 			m = d->ls[i] / d->w[i];
@@ -135,11 +157,13 @@ void damped_read(const struct damped *d, ew_usec_t now, unsigned i, double *weig
 
 double damped_rate(const struct damped *d, ew_usec_t now, unsigned i)
 {
-	double w;
+	double w, dt;
 
 	if (i >= DAMPED_NSCALES)
 		return 0.0;
-	damped_read(d, now, i, &w, NULL, NULL);
+	/* The weight alone (this runs for every packet): no mean, no square root. */
+	dt = since_s(d, now);
+	w = dt > 0 ? d->w[i] * exp2(-damped_lambda[i] * dt) : d->w[i];
 	return w * damped_lambda[i] * EW_LN2;
 }
 
@@ -150,37 +174,159 @@ void damped_pairs_init(struct damped_pairs *dp)
 	memset(dp, 0, sizeof(*dp));
 }
 
-struct damped_pair *damped_pairs_find(struct damped_pairs *dp, uint64_t key)
+/* The slot of key, or -1. */
+static int pair_slot(const struct damped_pairs *dp, uint64_t key)
 {
 	for (unsigned i = 0; i < dp->n && i < DAMPED_PAIRS; i++)
-		if (dp->p[i].key == key)
-			return &dp->p[i];
-	return NULL;
+		if (dp->key[i] == key)
+			return (int)i;
+	return -1;
 }
 
-struct damped_pair *damped_pairs_get(struct damped_pairs *dp, uint64_t key, ew_usec_t ts)
+struct damped_pair *damped_pairs_find(struct damped_pairs *dp, uint64_t key)
 {
-	struct damped_pair *p = damped_pairs_find(dp, key);
+	int i = pair_slot(dp, key);
 
-	if (p != NULL) {
-		if (ts > p->last_us)
-			p->last_us = ts;
-		return p;
-	}
+	return i >= 0 ? &dp->p[i] : NULL;
+}
+
+struct damped_pair *damped_pairs_get(struct damped_pairs *dp, uint64_t key)
+{
+	int i = pair_slot(dp, key);
+	unsigned v;
+
+	if (i >= 0)
+		return &dp->p[i];
 	if (dp->n < DAMPED_PAIRS) {
-		p = &dp->p[dp->n++];
+		v = dp->n++;
 	} else {
 		/* Full: the pair idle longest makes room (first of equals). */
-		p = &dp->p[0];
-		for (unsigned i = 1; i < DAMPED_PAIRS; i++)
-			if (dp->p[i].last_us < p->last_us)
-				p = &dp->p[i];
+		v = 0;
+		for (unsigned k = 1; k < DAMPED_PAIRS; k++)
+			if (dp->p[k].last_us < dp->p[v].last_us)
+				v = k;
 		if (dp->replaced < UINT32_MAX)
 			dp->replaced++;
 	}
-	p->key = key;
-	damped_init(&p->size);
-	damped_init(&p->gap);
-	p->last_us = ts;
-	return p;
+	dp->key[v] = key;
+	memset(&dp->p[v], 0, sizeof(dp->p[v]));
+	return &dp->p[v];
+}
+
+/* ------------------------------------------------------- one pair */
+
+const double damped_pair_lambda[DAMPED_PAIR_NSCALES] = { 5.0, 1.0, 0.01 };
+
+/* 2^(-lambda dt) for the pair's three rates from one exp2, as decay_factors() does. */
+static void pair_factors(double dt, double f[DAMPED_PAIR_NSCALES])
+{
+	double u, u2, u5, u10, one;
+
+	_Static_assert(DAMPED_PAIR_NSCALES == 3, "pair_factors() knows the three rates");
+	if (dt <= 0) {
+		f[0] = f[1] = f[2] = 1.0;
+		return;
+	}
+	u = exp2(-0.01 * dt);
+	f[2] = u;
+	if (dt > 64.0) {
+		f[0] = f[1] = 0.0;
+		return;
+	}
+	u2 = u * u;
+	u5 = u2 * u2 * u;
+	u10 = u5 * u5;
+	one = u10 * u10;        /* u^20 */
+	one = one * one * u10;  /* u^50 */
+	one = one * one;        /* u^100: lambda 1 */
+	f[1] = one;
+	u2 = one * one;
+	f[0] = u2 * u2 * one;   /* lambda 5 */
+}
+
+/*
+ * One scale's six sums decayed by f, plus add.  Written out: the compiler
+ * pairs the six into three vector multiply-adds (a loop here costs three
+ * times as many instructions, and this runs for every packet).
+ */
+static inline void pair_row(double *restrict sum, double f, const double *restrict add)
+{
+	_Static_assert(DPS_COUNT == 6, "pair_row() knows six sums");
+	sum[0] = sum[0] * f + add[0];
+	sum[1] = sum[1] * f + add[1];
+	sum[2] = sum[2] * f + add[2];
+	sum[3] = sum[3] * f + add[3];
+	sum[4] = sum[4] * f + add[4];
+	sum[5] = sum[5] * f + add[5];
+}
+
+void damped_pair_update(struct damped_pair *restrict p, ew_usec_t ts, double size)
+{
+	double f[DAMPED_PAIR_NSCALES], add[DPS_COUNT], gap;
+	bool has_gap = p->last_us != 0;
+
+	if (!isfinite(size))
+		return;
+	size = clamp_x(size);
+	gap = has_gap && ts > p->last_us ? (double)(ts - p->last_us) / (double)EW_USEC_PER_SEC
+					 : 0.0;
+	pair_factors(gap, f);
+	add[DPS_W] = 1.0;
+	add[DPS_LS] = size;
+	add[DPS_SS] = size * size;
+	add[DPS_GW] = has_gap ? 1.0 : 0.0;
+	add[DPS_GLS] = gap;
+	add[DPS_GSS] = gap * gap;
+	pair_row(p->s[0], f[0], add);
+	pair_row(p->s[1], f[1], add);
+	pair_row(p->s[2], f[2], add);
+	if (ts > p->last_us)
+		p->last_us = ts;
+}
+
+double damped_pair_rate(const struct damped_pair *p, ew_usec_t now, unsigned i)
+{
+	double dt;
+
+	if (i >= DAMPED_PAIR_NSCALES)
+		return 0.0;
+	dt = now > p->last_us ? (double)(now - p->last_us) / (double)EW_USEC_PER_SEC : 0.0;
+	/* Read right after an update (every packet): no decay, no exp2. */
+	return (dt > 0 ? p->s[i][DPS_W] * exp2(-damped_pair_lambda[i] * dt) : p->s[i][DPS_W]) *
+	       damped_pair_lambda[i] * EW_LN2;
+}
+
+/* Mean and sd of a damped sum pair (0, 0 below the empty weight). */
+static void mean_sd(double w, double ls, double ss, double *mean, double *sd)
+{
+	double m, var;
+
+	if (!(w >= DAMPED_W_EMPTY)) {
+		*mean = *sd = 0.0;
+		return;
+	}
+	m = ls / w;
+	var = ss / w - m * m;
+	*mean = m;
+	*sd = var > 0.0 ? sqrt(var) : 0.0;
+}
+
+void damped_pair_read(const struct damped_pair *p, ew_usec_t now, unsigned i,
+		      struct damped_pair_view *v)
+{
+	double dt, decay;
+
+	memset(v, 0, sizeof(*v));
+	if (i >= DAMPED_PAIR_NSCALES || p->last_us == 0)
+		return;
+	dt = now > p->last_us ? (double)(now - p->last_us) / (double)EW_USEC_PER_SEC : 0.0;
+	decay = dt > 0 ? exp2(-damped_pair_lambda[i] * dt) : 1.0;
+	/* Decay scales sums and weights alike: means and sds need none. */
+	const double *sum = p->s[i];
+
+	v->rate = sum[DPS_W] * decay * damped_pair_lambda[i] * EW_LN2;
+	mean_sd(sum[DPS_W] * decay, sum[DPS_LS] * decay, sum[DPS_SS] * decay, &v->size_mean,
+		&v->size_sd);
+	mean_sd(sum[DPS_GW] * decay, sum[DPS_GLS] * decay, sum[DPS_GSS] * decay, &v->gap_mean,
+		&v->gap_sd);
 }

@@ -72,30 +72,71 @@ void damped_read(const struct damped *d, ew_usec_t now, unsigned i, double *weig
  */
 double damped_rate(const struct damped *d, ew_usec_t now, unsigned i);
 
-/* A device's damped statistics for the few remote ends it talks to most, bounded. */
-#define DAMPED_PAIRS 8
-struct damped_pair {
-	uint64_t key;
-	struct damped size; /* e.g. packet or flow sizes to that end */
-	struct damped gap;  /* inter-arrival gaps in seconds (the caller feeds them): jitter */
-	ew_usec_t last_us;  /* last damped_pairs_get() for the key */
+/*
+ * A device-destination pair: damped statistics of the packets between a
+ * device and one remote end (both ways), at three scales (half-lives
+ * 0.2 s, 1 s and 100 s: a burst, a second, minutes): their rate and size,
+ * and the gaps between them (jitter).  Weights are kept apart for the
+ * gaps (a pair's first packet has none).  152 bytes, no pointers: a
+ * device keeps eight of them and touches one per packet, so it is kept
+ * small rather than written as two struct damped.
+ */
+#define DAMPED_PAIR_NSCALES 3
+extern const double damped_pair_lambda[DAMPED_PAIR_NSCALES]; /* per second: 5, 1, 0.01 */
+#define DAMPED_PAIR_RATE_SCALE 1 /* lambda 1: the scale a pair's rate is judged on */
+
+/*
+ * The sums of one scale, side by side, so that an update is six
+ * multiply-adds by one decay factor (the compiler pairs them).
+ */
+enum damped_pair_sum {
+	DPS_W = 0, /* weight: packets */
+	DPS_LS,    /* their sizes, summed */
+	DPS_SS,    /* squared */
+	DPS_GW,    /* weight of the gaps (one fewer: the first packet has none) */
+	DPS_GLS,   /* gaps in seconds, summed */
+	DPS_GSS,   /* squared */
+	DPS_COUNT
 };
+struct damped_pair {
+	double s[DAMPED_PAIR_NSCALES][DPS_COUNT];
+	ew_usec_t last_us; /* time of the last packet; 0: none yet */
+};
+
+/* One packet of `size` bytes at ts; its gap is the time since the last one (none for the first). */
+void damped_pair_update(struct damped_pair *p, ew_usec_t ts, double size);
+
+/* The packet rate of scale i at now (as damped_rate()); cheap right after an update. */
+double damped_pair_rate(const struct damped_pair *p, ew_usec_t now, unsigned i);
+
+/* Scale i of a pair at now: rate (packets/s), size and gap mean and sd (0 when unknown). */
+struct damped_pair_view {
+	double rate, size_mean, size_sd, gap_mean, gap_sd;
+};
+void damped_pair_read(const struct damped_pair *p, ew_usec_t now, unsigned i,
+		      struct damped_pair_view *v);
+
+/*
+ * A device's pairs for the few remote ends it talks to most, bounded.  The
+ * keys sit apart from the statistics, so that finding a pair (every
+ * packet) reads one cache line.
+ */
+#define DAMPED_PAIRS 8
 struct damped_pairs {
+	uint64_t key[DAMPED_PAIRS];
 	struct damped_pair p[DAMPED_PAIRS];
-	uint8_t n;         /* pairs in use: p[0..n) */
+	uint8_t n;         /* pairs in use: [0..n) */
 	uint32_t replaced; /* pairs evicted for a new key, saturating */
 };
 
 void damped_pairs_init(struct damped_pairs *dp);
 
 /*
- * The pair for key, created (replacing the least recently updated when
- * full, counted) if new.  Marks it used at ts (last_us only moves
- * forward).  A new pair's size and gap are empty (damped_init).  Among
- * pairs used at the same time the lowest index is replaced first.
- * Never NULL.
+ * The pair for key, created if new: when full it replaces the pair whose
+ * last packet is oldest (a pair not updated yet counts as oldest; among
+ * equals the lowest index), counted.  A new pair is empty.  Never NULL.
  */
-struct damped_pair *damped_pairs_get(struct damped_pairs *dp, uint64_t key, ew_usec_t ts);
+struct damped_pair *damped_pairs_get(struct damped_pairs *dp, uint64_t key);
 
 /* The pair for key, or NULL; changes nothing. */
 struct damped_pair *damped_pairs_find(struct damped_pairs *dp, uint64_t key);

@@ -698,51 +698,92 @@ static void test_damped_pairs(void **state)
 
 	(void)state;
 	damped_pairs_init(&dp);
-	/* Keys 1..8 at seconds 1..8. */
+	/* Keys 1..8, a packet each at seconds 1..8. */
 	for (uint64_t k = 1; k <= DAMPED_PAIRS; k++) {
-		p = damped_pairs_get(&dp, k, T0 + k * SEC);
-		assert_true(p == &dp.p[k - 1] && p->key == k);
-		damped_update(&p->size, T0 + k * SEC, 100.0 * (double)k);
+		p = damped_pairs_get(&dp, k);
+		assert_true(p == &dp.p[k - 1] && dp.key[k - 1] == k);
+		damped_pair_update(p, T0 + k * SEC, 100.0 * (double)k);
 	}
 	assert_int_equal(dp.n, DAMPED_PAIRS);
 	assert_int_equal(dp.replaced, 0);
 
-	/* Existing key: same slot, stats kept, marked used at 9 s. */
-	p = damped_pairs_get(&dp, 1, T0 + 9 * SEC);
-	assert_true(p == &dp.p[0] && p->size.w[0] == 1 && p->last_us == T0 + 9 * SEC);
-	/* An older ts does not move last_us back. */
-	p = damped_pairs_get(&dp, 1, T0);
+	/* Existing key: same slot, stats kept; a packet at 9 s makes it the newest. */
+	p = damped_pairs_get(&dp, 1);
+	assert_true(p == &dp.p[0] && p->s[0][DPS_W] == 1);
+	damped_pair_update(p, T0 + 9 * SEC, 100.0);
+	/* An older packet does not move the time back. */
+	damped_pair_update(p, T0, 100.0);
 	assert_true(p->last_us == T0 + 9 * SEC);
 
 	/*
-	 * New key 100 at 10 s: least recently used is key 2 (2 s; key 1 was
-	 * used at 9 s): slot 1, fresh stats.  Then key 101 takes key 3's slot 2.
+	 * New key 100: the oldest last packet is key 2's (2 s; key 1's is 9 s):
+	 * slot 1, empty.  Then key 101 takes key 3's slot 2.
 	 */
-	p = damped_pairs_get(&dp, 100, T0 + 10 * SEC);
-	assert_true(p == &dp.p[1] && p->key == 100 && p->size.w[0] == 0 && p->gap.last_us == 0);
+	p = damped_pairs_get(&dp, 100);
+	assert_true(p == &dp.p[1] && dp.key[1] == 100 && p->s[0][DPS_W] == 0 && p->last_us == 0);
+	damped_pair_update(p, T0 + 10 * SEC, 1.0);
 	assert_int_equal(dp.replaced, 1);
 	assert_null(damped_pairs_find(&dp, 2));
-	p = damped_pairs_get(&dp, 101, T0 + 11 * SEC);
+	p = damped_pairs_get(&dp, 101);
 	assert_true(p == &dp.p[2]);
+	damped_pair_update(p, T0 + 11 * SEC, 1.0);
 	assert_int_equal(dp.replaced, 2);
 	/* Next out: key 4 (4 s), then 5. */
-	assert_true(damped_pairs_get(&dp, 102, T0 + 12 * SEC) == &dp.p[3]);
-	assert_true(damped_pairs_get(&dp, 103, T0 + 12 * SEC) == &dp.p[4]);
+	p = damped_pairs_get(&dp, 102);
+	assert_true(p == &dp.p[3]);
+	damped_pair_update(p, T0 + 12 * SEC, 1.0);
+	assert_true(damped_pairs_get(&dp, 103) == &dp.p[4]);
 	assert_non_null(damped_pairs_find(&dp, 1));
 	assert_null(damped_pairs_find(&dp, 5));
+	/* A pair not updated yet is the oldest: the next new key takes its slot. */
+	assert_true(damped_pairs_get(&dp, 104) == &dp.p[4]);
+	assert_null(damped_pairs_find(&dp, 103));
+	assert_int_equal(dp.replaced, 5);
+}
 
-	/*
-	 * All used at the same time: the lowest index goes first, and keeps
-	 * going first - a burst of new keys in one instant churns slot 0 and
-	 * leaves the other seven alone.
-	 */
-	damped_pairs_init(&dp);
-	for (uint64_t k = 0; k < DAMPED_PAIRS; k++)
-		damped_pairs_get(&dp, k, T0);
-	assert_true(damped_pairs_get(&dp, 999, T0) == &dp.p[0]);
-	assert_true(damped_pairs_get(&dp, 998, T0) == &dp.p[0]);
-	assert_non_null(damped_pairs_find(&dp, 1));
-	assert_int_equal(dp.replaced, 2);
+/*
+ * One pair by hand: packets of 100 then 300 bytes 0.5 s apart, then 200
+ * bytes 1.5 s later.  At lambda 1 (index 1), read at the last packet:
+ * w = 1 + 2^-1.5 + 2^-2 (the first packet decayed by 2 s), sizes weighted
+ * alike; the gaps are 0.5 s (weight 2^-1.5) and 1.5 s (weight 1): the
+ * first packet has none.
+ */
+static void test_damped_pair_hand(void **state)
+{
+	struct damped_pair p;
+	struct damped_pair_view v;
+	double w1 = exp2(-1.5), w0 = exp2(-2.0), w, m, var, gw, gm, gvar;
+
+	(void)state;
+	memset(&p, 0, sizeof(p));
+	damped_pair_read(&p, T0, 1, &v);
+	assert_true(v.rate == 0 && v.size_mean == 0 && v.gap_mean == 0);
+	damped_pair_update(&p, T0, 100);
+	damped_pair_update(&p, T0 + 500000, 300);
+	damped_pair_update(&p, T0 + 2 * SEC, 200);
+	w = 1 + w1 + w0;
+	m = (200 + 300 * w1 + 100 * w0) / w;
+	var = (200.0 * 200 + 300.0 * 300 * w1 + 100.0 * 100 * w0) / w - m * m;
+	gw = 1 + w1;
+	gm = (1.5 + 0.5 * w1) / gw;
+	gvar = (1.5 * 1.5 + 0.25 * w1) / gw - gm * gm;
+	damped_pair_read(&p, T0 + 2 * SEC, 1, &v);
+	near_rel(v.rate, w * log(2), 1e-12, "pair rate");
+	near_rel(damped_pair_rate(&p, T0 + 2 * SEC, 1), w * log(2), 1e-12, "pair rate, cheap");
+	near_rel(v.size_mean, m, 1e-12, "pair size mean");
+	near_rel(v.size_sd, sqrt(var), 1e-9, "pair size sd");
+	near_rel(v.gap_mean, gm, 1e-12, "pair gap mean");
+	near_rel(v.gap_sd, sqrt(gvar), 1e-9, "pair gap sd");
+	/* A second later everything has decayed by half at lambda 1: the rate halves. */
+	near_rel(damped_pair_rate(&p, T0 + 3 * SEC, 1), w * log(2) / 2, 1e-12, "decayed");
+	damped_pair_read(&p, T0 + 3 * SEC, 1, &v);
+	near_rel(v.size_mean, m, 1e-12, "decay keeps the mean");
+	/* Hostile values: NaN ignored, huge clamped. */
+	damped_pair_update(&p, T0 + 3 * SEC, NAN);
+	damped_pair_read(&p, T0 + 3 * SEC, 1, &v);
+	near_rel(v.rate, w * log(2) / 2, 1e-12, "NaN ignored");
+	damped_pair_update(&p, T0 + 3 * SEC, 1e300);
+	assert_true(isfinite(p.s[0][DPS_SS]) && isfinite(p.s[2][DPS_SS]));
 }
 
 /* ------------------------------------------------------------ periodic */
@@ -1094,6 +1135,7 @@ int main(void)
 		cmocka_unit_test(test_damped_hostile),
 		cmocka_unit_test(test_damped_pairs),
 		cmocka_unit_test(test_damped_factors),
+		cmocka_unit_test(test_damped_pair_hand),
 		cmocka_unit_test(test_periodic_hand),
 		cmocka_unit_test(test_periodic_regular),
 		cmocka_unit_test(test_periodic_random),
