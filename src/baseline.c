@@ -539,22 +539,12 @@ static bool advance(struct baseline *b, const struct baseline_env *env, ew_usec_
 	return report;
 }
 
-/*
- * The feature f just grew: judge its value so far in the open bin.  Counts
- * only grow within a bin, so a partial count over threshold is already an
- * anomalous bin.  Reported once per feature and bin.
- */
-static bool early_check(struct baseline *b, const struct baseline_env *env, ew_usec_t ts,
+/* x reached the open bin's trip level of f: judge it, and report if it is anomalous. */
+static bool early_judge(struct baseline *b, const struct baseline_env *env, ew_usec_t ts,
 			unsigned f, double x, struct baseline_report *r)
 {
 	struct baseline_feature_report fr;
 
-	if (env->learn_only || (b->early_fired & (1u << f)))
-		return false;
-	if (!b->trips_valid)
-		compute_trips(b, env, ts);
-	if (x < b->trip[f])
-		return false;
 	judge(b, env, ts, f, x, &fr);
 	if (fr.score < env->model->anomaly_score) {
 		/* The level was set with the state at the bin's start (learning, class). */
@@ -567,6 +557,24 @@ static bool early_check(struct baseline *b, const struct baseline_env *env, ew_u
 	add_shape(b, ts, &fr);
 	report_add_feature(r, &fr);
 	return true;
+}
+
+/*
+ * The feature f just grew: judge its value so far in the open bin.  Counts
+ * only grow within a bin, so a partial count over threshold is already an
+ * anomalous bin.  Reported once per feature and bin.  Inline: a count
+ * below its trip level (nearly always) costs two comparisons and no call.
+ */
+static inline bool early_check(struct baseline *b, const struct baseline_env *env,
+			       ew_usec_t ts, unsigned f, double x, struct baseline_report *r)
+{
+	if (env->learn_only || (b->early_fired & (1u << f)))
+		return false;
+	if (!b->trips_valid)
+		compute_trips(b, env, ts);
+	if (x < b->trip[f])
+		return false;
+	return early_judge(b, env, ts, f, x, r);
 }
 
 /*

@@ -36,7 +36,7 @@
  * the mean and spread it was judged against and where they came from
  * (prior or learned), and each novel item with what the profile held.
  *
- * Memory: a baseline is one fixed-size allocation (sizeof is about 11 KiB,
+ * Memory: a baseline is one fixed-size allocation (sizeof is about 10 KiB,
  * dominated by the profiles); no per-packet allocation.
  * Ownership: the caller (the engine, through the device record) owns it.
  */
