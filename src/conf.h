@@ -40,6 +40,7 @@
 #define EW_DEFAULT_MAX_DEVICES 4096u
 #define EW_DEFAULT_DEVICE_GONE_AFTER_S 3600u
 #define EW_DEFAULT_MIN_SEVERITY 2u /* medium */
+#define EW_DEFAULT_THRESHOLD_PERCENT 100u /* the model's thresholds as they are */
 #define EW_CONF_MAX_CIDRS 64 /* address blocks in one list */
 #define EW_CONF_MAX_LIST_ITEMS 64      /* strings in one string list */
 #define EW_CONF_MAX_LIST_ITEM_BYTES 256 /* longest string in a string list */
@@ -114,6 +115,7 @@ struct ew_conf {
 	char *detection_rules; /* detection.rules; NULL = installed default; --detections overrides */
 	char *models_dir;      /* detection.models; NULL = installed default; --models overrides */
 	uint32_t min_severity; /* detection.min_severity: 0 info .. 4 critical */
+	uint32_t threshold_percent; /* detection.threshold_percent: the model's score thresholds, scaled */
 	char *policy_file;     /* policy.file: segmentation policy; NULL = none; --policy overrides */
 
 	char *state_dir; /* state.directory, NULL when unset; --state-dir overrides */

@@ -132,6 +132,24 @@ struct device_rules *load_rules(const struct options *o, const struct ew_conf *c
 }
 
 /*
+ * detection.threshold_percent: every score threshold of the model scaled
+ * alike, so the bands keep their order and an anomalous bin stays at
+ * least medium (model_load_dir() checked both).
+ */
+static void scale_thresholds(const struct ew_conf *conf, struct model *m)
+{
+	double k = (double)conf->threshold_percent / 100.0;
+
+	if (conf->threshold_percent == 100)
+		return;
+	m->anomaly_score *= k;
+	m->prior_anomaly_score *= k;
+	m->severity_medium *= k;
+	m->severity_high *= k;
+	m->severity_critical *= k;
+}
+
+/*
  * The behavioural model.  A directory named by --models must load (status
  * 3); the installed one may be absent, which leaves the built-in values.
  */
@@ -147,10 +165,12 @@ void load_models(const struct options *o, const struct ew_conf *conf, struct mod
 		if (!o->quiet)
 			log_info("behavioural model: built-in values (no %s; use --models DIR)",
 				 dir);
+		scale_thresholds(conf, m);
 		return;
 	}
 	if (model_load_dir(m, dir, err) != 0)
 		fatalx(EXIT_CONFIG, "%s", err);
+	scale_thresholds(conf, m);
 }
 
 /* The detection rules at start: as the fingerprint rules. */

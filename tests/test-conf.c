@@ -125,6 +125,7 @@ static void assert_conf_equal(const struct ew_conf *a, const struct ew_conf *b)
 	assert_str_same(a->quarantine_key_file, b->quarantine_key_file);
 	assert_str_same(a->quarantine_sensor_id, b->quarantine_sensor_id);
 	assert_int_equal(a->quarantine_min_severity, b->quarantine_min_severity);
+	assert_int_equal(a->threshold_percent, b->threshold_percent);
 	assert_string_equal(slist_text(&a->quarantine_causes), slist_text(&b->quarantine_causes));
 	assert_int_equal(a->quarantine_action, b->quarantine_action);
 	assert_int_equal(a->quarantine_ttl_s, b->quarantine_ttl_s);
@@ -215,6 +216,7 @@ static void init_perturbed(struct ew_conf *c)
 	set_str(&c->quarantine_key_file, "/seven.key");
 	set_str(&c->quarantine_sensor_id, "seven");
 	c->quarantine_min_severity = 0;
+	c->threshold_percent = 77;
 	set_slist(&c->quarantine_causes, "seven");
 	c->quarantine_action = EW_QUARANTINE_RESTRICT;
 	c->quarantine_ttl_s = 77;
@@ -264,6 +266,7 @@ static void test_defaults(void **state)
 	assert_null(c.detection_rules);
 	assert_null(c.models_dir);
 	assert_int_equal(c.min_severity, 2); /* medium */
+	assert_int_equal(c.threshold_percent, 100);
 	assert_int_equal(c.output_queue_events, 65536);
 	assert_int_equal(c.output_queue_mib, 64);
 	assert_false(c.syslog_enabled);
@@ -815,6 +818,10 @@ static struct bad_case bad_cases[] = {
 	    NAME ":2:15: capture.buffer_mib: 0 is out of range 1..2047"),
 	BAD("capture_buffer_high", "capture:\n  buffer_mib: 2048\n",
 	    NAME ":2:15: capture.buffer_mib: 2048 is out of range 1..2047"),
+	BAD("threshold_percent_low", "detection:\n  threshold_percent: 24\n",
+	    NAME ":2:22: detection.threshold_percent: 24 is out of range 25..1000"),
+	BAD("threshold_percent_high", "detection:\n  threshold_percent: 1001\n",
+	    NAME ":2:22: detection.threshold_percent: 1001 is out of range 25..1000"),
 	/* 16 bytes: IFNAMSIZ with no room for the NUL. */
 	BAD("capture_interface_long", "capture:\n  interface: eth0123456789012\n",
 	    NAME ":2:14: capture.interface: string is longer than 15 bytes"),

@@ -58,6 +58,29 @@ expect_eq "telnet alert: flow from the camera to tcp/23" \
 	"$(echo "$telnet" | grep -o '"flow":{[^}]*}' | sed 's/"src_port":[0-9]*,//; s/"dest_ip":"[^"]*",//')" \
 	"\"flow\":{\"proto\":\"TCP\",\"src_ip\":$(echo "$telnet" | sed 's/.*"addresses":\["\([^"]*\)".*/"\1"/'),\"dest_port\":23}"
 
+# detection.threshold_percent: 200 doubles every score threshold of the
+# model: each anomaly says threshold 12 (6 x 2), scores at least 12, and a
+# severity from the doubled bands (medium 12, high 24, critical 48); fewer
+# anomalies than with the model's own thresholds, and still some (the scan
+# is tens of spreads out).
+printf 'detection:\n  threshold_percent: 200\n' > "$TMP/t200.yaml"
+# shellcheck disable=SC2086 # $SHIPPED is a list of words
+"$EDGEWATCH" -q -r "$TMP/attacks.pcap" -c "$TMP/t200.yaml" $SHIPPED -o "$TMP/t200.json"
+expect_eq "threshold_percent 200: exit status" "$?" 0
+# Reports (opened and updated incidents; a closing one carries no threshold).
+reports() {
+	grep '"event_type":"anomaly"' "$1" |
+		sed -n 's/.*"anomaly":{"score":\([0-9.e+]*\),"threshold":\([0-9.]*\),"severity":"\([a-z]*\)".*/\1 \2 \3/p'
+}
+reports "$TMP/t200.json" > "$TMP/t200.txt"
+n200=$(lines "$TMP/t200.txt")
+reports "$TMP/attacks.json" > "$TMP/t100.txt"
+n100=$(lines "$TMP/t100.txt")
+expect_eq "threshold_percent 200: fewer anomalies, but some" \
+	"$(awk -v a="$n200" -v b="$n100" 'BEGIN { print (a > 0 && a < b) ? "yes" : a " of " b }')" yes
+expect_eq "threshold_percent 200: thresholds and severities from the doubled bands" \
+	"$(awk '$2 != 12 || $1 < 12 || ($1 < 24 ? "medium" : $1 < 48 ? "high" : "critical") != $3' "$TMP/t200.txt")" ""
+
 # ---------------------------------------------------------------- 2
 # A short stand-in for the day of learning: 30 min of learning in 60 s bins,
 # novelty settled after 10 bins.
