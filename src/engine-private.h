@@ -41,6 +41,7 @@ struct engine {
 	struct engine_policy *policy; /* segmentation policy state (engine-policy.c); NULL: off */
 	char *quarantine_stream;
 	uint64_t quarantine_send_errors;
+	struct enforcement_feed *enforcement; /* reports read back (engine-enforcement.c); NULL: off */
 	struct json_buf jb;
 	ew_usec_t now_us; /* latest packet time seen */
 	bool silent;      /* being destroyed: end flows without events */
@@ -57,6 +58,19 @@ void engine_emit(struct engine *e);
  */
 void engine_quarantine_notify(struct engine *e, const struct device *d, const struct incident *inc,
 			      enum quarantine_event ev);
+
+/*
+ * engine-enforcement.c: the feed of enforcement reports, read from stream
+ * through redis by jobs on the output queue via (all borrowed; they
+ * outlive the feed), from start_ms (wall clock) on.  NULL on a missing
+ * argument or allocation failure.
+ */
+struct enforcement_feed *enforcement_feed_create(struct output_sink *redis,
+						 struct output_sink *via, const char *stream,
+						 uint64_t start_ms);
+void enforcement_feed_destroy(struct enforcement_feed *fb); /* accepts NULL */
+/* A request or release was sent: remembered so that its reports find their incident. */
+void engine_enforcement_sent(struct engine *e, const struct quarantine_decision *d);
 
 /* The audit's table for this configuration; NULL on allocation failure. */
 struct posture *engine_posture_create(const struct ew_conf *conf);

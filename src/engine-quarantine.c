@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "engine-private.h"
 #include "output-device.h"
@@ -173,6 +174,8 @@ static void on_decision(void *ctx, const struct quarantine_decision *d)
 		sent_ok = e->redis != NULL && send_request(e, d, n) == 0;
 		if (!sent_ok)
 			e->quarantine_send_errors++;
+		else
+			engine_enforcement_sent(e, d);
 	}
 	if (!e->silent && decision_reported(d->kind))
 		decision_event(e, d, sent_ok);
@@ -227,7 +230,7 @@ void engine_quarantine_notify(struct engine *e, const struct device *d, const st
 
 int engine_set_quarantine(struct engine *e, const struct quarantine_settings *qs,
 			  struct output_sink *redis, struct output_sink *via, const char *stream,
-			  char *err, size_t errlen)
+			  const char *enforcement_stream, char *err, size_t errlen)
 {
 	struct quarantine *q;
 	char *copy = strdup(stream);
@@ -247,5 +250,12 @@ int engine_set_quarantine(struct engine *e, const struct quarantine_settings *qs
 	e->quarantine_stream = copy;
 	e->redis = redis;
 	e->quarantine_via = via;
+	/* Made once: jobs of the output queue may still hold it. */
+	if (enforcement_stream != NULL && redis != NULL && via != NULL && e->enforcement == NULL &&
+	    (e->enforcement = enforcement_feed_create(redis, via, enforcement_stream,
+						      (uint64_t)time(NULL) * 1000)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
 	return 0;
 }

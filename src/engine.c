@@ -500,6 +500,7 @@ void engine_destroy(struct engine *e)
 	detect_state_destroy(e->detect_state);
 	arp_watch_destroy(e->arp);
 	quarantine_destroy(e->quarantine);
+	enforcement_feed_destroy(e->enforcement);
 	posture_destroy(e->posture);
 	engine_policy_free(e);
 	free(e->quarantine_stream);
@@ -692,6 +693,7 @@ void engine_write_stats(struct engine *e, const struct stats_extra *x)
 	s.policy_mud_from_device = ps.mud_from_device;
 	s.policy_mud_to_device = ps.mud_to_device;
 	s.policy_mud_unsupported_aces = ps.mud_unsupported_aces;
+	engine_enforcement_stats(e, &s.enforcement);
 	if (output_stats_event(&e->jb, &s, x) != 0) {
 		e->c.events_dropped++;
 		return;

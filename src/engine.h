@@ -141,12 +141,25 @@ int engine_set_baselines_file(struct engine *e, const char *path, uint32_t every
  * `quarantine` events, but nothing can be delivered).  via: the output
  * queue (output_queue_sink()) whose thread does the XADD, in order with
  * the events, so the packet path never waits on Redis; NULL: at once.
- * -1 with a message when the policy's settings are refused.
+ * enforcement_stream: where enforcement points report (read back when
+ * live, engine_enforcement_poll()); NULL: not read.  -1 with a message
+ * when the policy's settings are refused.
  */
 struct quarantine_settings;
 int engine_set_quarantine(struct engine *e, const struct quarantine_settings *qs,
 			  struct output_sink *redis, struct output_sink *via, const char *stream,
-			  char *err, size_t errlen);
+			  const char *enforcement_stream, char *err, size_t errlen);
+
+/*
+ * Live only: reads the enforcement points' reports back (about once a
+ * second, as a job of the output thread) and turns those about this
+ * sensor's requests into `quarantine` events and into their incidents.
+ * Call it from the capture's idle tick with the wall clock in ms.
+ */
+void engine_enforcement_poll(struct engine *e, uint64_t wall_ms);
+
+struct stats_enforcement;
+void engine_enforcement_stats(const struct engine *e, struct stats_enforcement *st);
 
 /* The encryption and hygiene audit (posture.h), for the end-of-run table. */
 struct posture;

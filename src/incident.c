@@ -199,6 +199,17 @@ enum incident_action incident_hit(struct incident_table *t, uint64_t device_key,
 	return act;
 }
 
+void incident_note_enforcement(struct incident_table *t, uint64_t device_key, const char *cause,
+			       uint64_t id, const char *outcome, const char *enforcer)
+{
+	struct incident *inc = find(t, device_key, cause);
+
+	if (inc == NULL || inc->id != id)
+		return; /* closed since, or a later incident of the same cause */
+	snprintf(inc->enforcement, sizeof(inc->enforcement), "%s", outcome);
+	snprintf(inc->enforcer, sizeof(inc->enforcer), "%s", enforcer);
+}
+
 void incident_expire(struct incident_table *t, ew_usec_t now)
 {
 	struct incident *inc;

@@ -52,6 +52,13 @@ struct incident {
 	uint32_t reports;      /* events written for it (open and escalations) */
 	uint32_t suppressed;   /* hits that raised no event */
 	bool open;
+	/*
+	 * What the enforcement point did with the quarantine it asked for
+	 * (engine-enforcement.c): an outcome of docs/redis.md ("applied",
+	 * "rejected", ...) and who reported it; "" while nothing is known.
+	 */
+	char enforcement[12];
+	char enforcer[65];
 	/* Table links, private to incident.c. */
 	struct incident *next;   /* hash chain */
 	struct ew_list_node lru; /* on the table's list in order of last hit */
@@ -81,6 +88,14 @@ void incident_table_destroy(struct incident_table *t); /* accepts NULL; no close
 enum incident_action incident_hit(struct incident_table *t, uint64_t device_key,
 				  const char *cause, enum ew_severity sev, double score,
 				  ew_usec_t ts, struct incident **out);
+
+/*
+ * An enforcement point's report on the quarantine the incident (device_key,
+ * cause) with this id asked for: recorded in it while it is open (its later
+ * events show it).  Strings are copied, cut to the fields' sizes.
+ */
+void incident_note_enforcement(struct incident_table *t, uint64_t device_key, const char *cause,
+			       uint64_t id, const char *outcome, const char *enforcer);
 
 /* Closes incidents with no hit for quiet_s before now. */
 void incident_expire(struct incident_table *t, ew_usec_t now);

@@ -315,7 +315,7 @@ void reload(struct run *r)
  * quarantine must know it is not running.
  */
 void setup_quarantine(struct engine *e, const struct ew_conf *conf, struct output_sink *redis,
-		      struct output_sink *via, struct qkey *key)
+		      struct output_sink *via, bool live, struct qkey *key)
 {
 	static const char *causes[64], *allow[64];
 	char host[65] = "", err[512];
@@ -345,7 +345,10 @@ void setup_quarantine(struct engine *e, const struct ew_conf *conf, struct outpu
 	qs.max_per_hour = conf->quarantine_max_per_hour;
 	qs.dns_servers = &conf->dns_servers;
 	qs.key = key;
-	if (engine_set_quarantine(e, &qs, redis, via, conf->quarantine_stream, err, sizeof(err)) != 0)
+	/* Live, the enforcement points' reports are read back; offline they are in the past. */
+	if (engine_set_quarantine(e, &qs, redis, via, conf->quarantine_stream,
+				  live ? conf->quarantine_enforcement_stream : NULL, err,
+				  sizeof(err)) != 0)
 		fatalx(EXIT_CONFIG, "quarantine: %s", err);
 }
 

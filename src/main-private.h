@@ -125,7 +125,7 @@ void reload(struct run *r);
 void write_stats(struct run *r, const char *reason);
 void report_outputs(const struct outputs_summary *sum, const char *file);
 void setup_quarantine(struct engine *e, const struct ew_conf *conf, struct output_sink *redis,
-		      struct output_sink *via, struct qkey *key);
+		      struct output_sink *via, bool live, struct qkey *key);
 struct oui_db *load_vendors(void);
 int parse_options(int argc, char **argv, struct options *o);
 void load_config(struct ew_conf *conf, const struct options *o);

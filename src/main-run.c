@@ -152,6 +152,7 @@ static void on_idle(void *ctx, ew_usec_t now_us)
 
 	signal_work(r);
 	engine_tick(r->engine, now_us);
+	engine_enforcement_poll(r->engine, (uint64_t)(now_us / 1000));
 	/* Live, the periodic stats events follow the wall clock: a quiet wire still reports. */
 	if (r->conf->stats_interval_s == 0)
 		return;

@@ -249,7 +249,8 @@ int main(int argc, char **argv)
 	engine_set_alert_min_severity(r.engine, (enum ew_severity)conf.min_severity);
 	memset(&qkey, 0, sizeof(qkey));
 	if (conf.quarantine_enabled)
-		setup_quarantine(r.engine, &conf, outputs_redis(outs), outputs_sink(outs), &qkey);
+		setup_quarantine(r.engine, &conf, outputs_redis(outs), outputs_sink(outs),
+				 o.iface != NULL, &qkey);
 	if (state_path(state_dir, DEVICE_STORE_FILE, state_file, sizeof(state_file)))
 		load_state(r.engine, state_file, o.quiet);
 	if (state_path(state_dir, BASELINE_STORE_FILE, baselines_file, sizeof(baselines_file))) {

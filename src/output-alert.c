@@ -75,6 +75,12 @@ static void put_incident(struct json_buf *jb, const struct incident *inc, enum a
 	put_time(jb, "last_seen", inc->last_us);
 	json_uint(jb, "hits", inc->hits);
 	json_uint(jb, "suppressed", inc->suppressed);
+	if (inc->enforcement[0] != '\0') {
+		json_open_object(jb, "enforcement");
+		json_string(jb, "outcome", inc->enforcement);
+		json_string(jb, "enforcer_id", inc->enforcer);
+		json_close_object(jb);
+	}
 	json_close_object(jb);
 }
 

@@ -76,6 +76,7 @@ struct output_queue {
 
 	/* Output thread only. */
 	unsigned reopen_seen; /* output_reopen_generation last acted on */
+	bool unflushed;       /* lines written since the sinks were last flushed */
 };
 
 /* ------------------------------------------------------------- helpers */
@@ -174,6 +175,7 @@ static void queue_write_line(struct output_queue *q, struct queue_line *l)
 			q->st.sink[i].written++;
 	}
 	q->st.written++;
+	q->unflushed = true;
 done:
 	q->st.depth--;
 	q->st.bytes -= l->len;
@@ -182,12 +184,13 @@ done:
 		pthread_cond_broadcast(&q->done);
 }
 
-static void queue_flush_sinks(struct output_queue *q)
+/* Flushes every sink, counting failures; lock held on entry and exit.  0 or -1. */
+static int queue_flush_all(struct output_queue *q)
 {
 	struct sink_result r[OUTPUT_QUEUE_MAX_SINKS];
-	uint64_t round = q->flush_asked;
 	int rc = 0;
 
+	q->unflushed = false;
 	pthread_mutex_unlock(&q->lock);
 	for (size_t i = 0; i < q->nsinks; i++)
 		sink_result(&r[i], q->sinks[i], q->sinks[i]->ops->flush(q->sinks[i]));
@@ -198,6 +201,14 @@ static void queue_flush_sinks(struct output_queue *q)
 			rc = -1;
 		}
 	}
+	return rc;
+}
+
+static void queue_flush_sinks(struct output_queue *q)
+{
+	uint64_t round = q->flush_asked;
+	int rc = queue_flush_all(q);
+
 	q->flush_rc = rc;
 	q->flush_done = round;
 	pthread_cond_broadcast(&q->done);
@@ -270,6 +281,16 @@ static void *queue_thread(void *arg)
 
 			short_waits++;
 			pthread_cond_timedwait(&q->work, &q->lock, &t);
+			continue;
+		}
+		if (q->unflushed) {
+			/*
+			 * Going idle with lines in the sinks' buffers: flush them,
+			 * so that a quiet sensor's last alert reaches a file a SIEM
+			 * tails now, not when the buffer fills.  A busy sensor
+			 * never gets here between lines and keeps its batching.
+			 */
+			(void)queue_flush_all(q);
 			continue;
 		}
 		{

@@ -109,6 +109,24 @@ struct output_sink *output_redis_open(const struct redis_out_config *c, char *er
 int output_redis_xadd(struct output_sink *s, const char *stream, const char *const *fields,
 		      const size_t *lens, size_t nfields);
 
+/*
+ * Reads a stream back (edgewatch reads the enforcement points' reports):
+ * the entries of stream after last_id (an id, "0-0", or "<ms>-0"), at
+ * most max, without blocking (XREAD COUNT), on the sink's connection and
+ * within one command timeout; while the sink backs off it does nothing.
+ * Each entry goes to fn with its id and field/value pairs (kv[0] a name,
+ * kv[1] its value, ...; n even; not NUL-terminated: use lens), with the
+ * sink's lock held (fn must not call the sink).  last_id (last_id_size
+ * bytes) moves to the last entry handed over.  The number of entries, or
+ * -1 (not connected, no reply, an error reply, a reply of the wrong
+ * shape: the message in the sink's error).  Entries of the wrong shape
+ * are skipped.
+ */
+typedef void (*redis_entry_fn)(void *ctx, const char *id, const char *const *kv,
+			       const size_t *lens, size_t n);
+int output_redis_read(struct output_sink *s, const char *stream, char *last_id,
+		      size_t last_id_size, size_t max, redis_entry_fn fn, void *ctx);
+
 /* A snapshot of the counters; s must be a sink from output_redis_open(). */
 void output_redis_stats(struct output_sink *s, struct redis_out_stats *st);
 

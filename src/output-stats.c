@@ -85,6 +85,19 @@ static void write_outputs(struct json_buf *jb, const struct stats_snapshot *s,
 static void write_policy_privacy(struct json_buf *jb, const struct stats_snapshot *s,
 				 const struct stats_extra *x)
 {
+	if (s->enforcement.enabled) {
+		const struct stats_enforcement *en = &s->enforcement;
+
+		json_open_object(jb, "quarantine");
+		json_open_object(jb, "enforcement");
+		json_uint(jb, "reports", en->reports);
+		json_uint(jb, "unmatched", en->unmatched);
+		json_uint(jb, "malformed", en->malformed);
+		json_uint(jb, "overflow", en->overflow);
+		json_uint(jb, "read_errors", en->read_errors);
+		json_close_object(jb);
+		json_close_object(jb);
+	}
 	if (s->has_policy) {
 		json_open_object(jb, "policy");
 		json_uint(jb, "flows_checked", s->policy_flows_checked);

@@ -50,6 +50,16 @@ struct stats_extra {
 	uint64_t rss_kb, peak_rss_kb; /* resident memory now and at most (KiB) */
 };
 
+/* The enforcement points' reports read back (engine_enforcement_stats()). */
+struct stats_enforcement {
+	bool enabled;         /* live, quarantine on, a Redis output: the rest is set */
+	uint64_t reports;     /* about this sensor's requests */
+	uint64_t unmatched;   /* about requests it does not know (other sensors, earlier runs) */
+	uint64_t malformed;   /* entries with a field missing or out of the contract */
+	uint64_t overflow;    /* dropped: the packet thread fell 256 reports behind */
+	uint64_t read_errors; /* rounds that could not read the stream */
+};
+
 /* What the engine knows: filled by engine_write_stats(). */
 struct stats_snapshot {
 	uint64_t packets, bytes, decode_errors, untracked;
@@ -60,6 +70,8 @@ struct stats_snapshot {
 	uint64_t incidents_open, incidents_opened;
 	uint64_t events_written, events_dropped, output_errors;
 	/* The segmentation policy (engine-policy.h), when one is in force. */
+	/* Live with quarantine on: the enforcement points' reports read back. */
+	struct stats_enforcement enforcement;
 	bool has_policy;
 	uint64_t policy_flows_checked, policy_denied_rule, policy_denied_default;
 	uint64_t policy_mud_from_device, policy_mud_to_device, policy_mud_unsupported_aces;

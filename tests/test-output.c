@@ -258,6 +258,34 @@ static void test_queue_order(void **state)
 	rec_free(r[1]);
 }
 
+/*
+ * A line written and nothing after it: the output thread, going idle,
+ * flushes the sinks by itself (within its naps, well under a second), so
+ * a quiet sensor's last alert does not wait in a file buffer.
+ */
+static void test_queue_idle_flush(void **state)
+{
+	struct rec_sink *r[1] = { rec_new() };
+	struct output_queue *q = queue_over(r, 1, 64, 1u << 20);
+	bool flushed = false;
+
+	(void)state;
+	assert_int_equal(put(q, "alone"), 0);
+	for (int i = 0; i < 200 && !flushed; i++) {
+		struct timespec ms10 = { 0, 10 * 1000 * 1000 };
+
+		pthread_mutex_lock(&r[0]->lock);
+		flushed = r[0]->n == 2 && strcmp(r[0]->log[0], "L:alone") == 0 &&
+			  strcmp(r[0]->log[1], "F") == 0;
+		pthread_mutex_unlock(&r[0]->lock);
+		if (!flushed)
+			nanosleep(&ms10, NULL);
+	}
+	assert_true(flushed);
+	assert_int_equal(output_queue_close(q, NULL, NULL, 0), 0);
+	rec_free(r[0]);
+}
+
 /* A job writes "J<data>" to the sink it is given, from the output thread. */
 static void rec_job(void *ctx, const void *data, size_t len)
 {
@@ -1147,6 +1175,7 @@ int main(void)
 	const struct CMUnitTest queue_tests[] = {
 		cmocka_unit_test(test_queue_order),
 		cmocka_unit_test(test_queue_jobs),
+		cmocka_unit_test(test_queue_idle_flush),
 		cmocka_unit_test(test_queue_full_drops_events),
 		cmocka_unit_test(test_queue_full_drops_bytes),
 		cmocka_unit_test(test_queue_wait_when_full),

@@ -141,6 +141,15 @@ expect_eq "the enforcer applied it" \
 	"$(redis-cli -s "$SOCK" --raw XRANGE edgewatch:enforcement - + | awk 'prev == "outcome" { print } { prev = $0 }')" \
 	applied
 
+# The sensor reads the enforcer's report back: a quarantine event says the
+# request (the one in the stream) was applied, and by whom.
+req_id=$(redis-cli -s "$SOCK" --raw XRANGE edgewatch:quarantine - + | awk 'prev == "request_id" { print } { prev = $0 }' | head -n 1)
+i=0
+until grep -qs '"decision":"enforcement"' "$TMP/events.json" || [ $i -ge 50 ]; do sleep 0.1; i=$((i + 1)); done
+expect_eq "the sensor reads the enforcer's report back" \
+	"$(grep '"decision":"enforcement"' "$TMP/events.json" | sed -n 's/.*"request_id":"\([0-9a-f]*\)".*"outcome":"\([a-z]*\)".*"enforcer_id":"\([^"]*\)".*/\1 \2 \3/p' | head -n 1)" \
+	"$req_id applied router"
+
 "$BIN/edgewatch-ctl" --redis "unix://$SOCK" quarantine release $CAMERA --key-file "$TMP/key" \
 	--sensor-id operator >/dev/null 2>"$TMP/ctl.err" || fail "edgewatch-ctl release: $(cat "$TMP/ctl.err")"
 wait_for yes "after a release, the camera reaches the server again"
@@ -149,6 +158,15 @@ kill -TERM "$EW_PID"
 wait "$EW_PID"
 expect_eq "edgewatch: SIGTERM ends it with status 0" "$?" 0
 EW_PID=
+# The incident that asked for the quarantine says, as it closes, how it went.
+expect_eq "the closing incident carries the enforcement outcome" \
+	"$(grep '"cause":"mirai-syn-seq"' "$TMP/events.json" | grep '"status":"closed"' | grep -o '"enforcement":{[^}]*}' | head -n 1)" \
+	'"enforcement":{"outcome":"applied","enforcer_id":"router"}'
+# Its exit stats: one report about its own request (the release by hand is
+# edgewatch-ctl's, not its own), nothing malformed.
+expect_eq "stats: enforcement reports read back" \
+	"$(grep '"event_type":"stats"' "$TMP/events.json" | tail -n 1 | grep -o '"enforcement":{"reports":[0-9]*,"unmatched":[0-9]*,"malformed":[0-9]*' | sed 's/"unmatched":[0-9]*,//')" \
+	'"enforcement":{"reports":1,"malformed":0'
 
 # stop_sensor WHAT ERRFILE: SIGTERM to the running sensor, which must end with status 0.
 stop_sensor() {

@@ -1,0 +1,107 @@
+/*
+ * output-redis-read.c - reading a stream back on the Redis sink's own
+ * connection (output-redis.h: output_redis_read()).
+ *
+ * The reply is hostile input like a packet: a server (or something
+ * speaking for it) may answer with any shape, so every level is checked
+ * for its type and size before it is used, and entries of the wrong shape
+ * are skipped, never half-read.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "output-redis-private.h"
+
+#define STREAM_ID_MAX 40 /* "18446744073709551615-18446744073709551615" is 41 with the NUL */
+
+/* One entry [id, [k, v, k, v, ...]] to fn; false when its shape is wrong. */
+static bool entry_to(const redisReply *en, redis_entry_fn fn, void *ctx, char *id, size_t idlen)
+{
+	const char *kv[2 * REDIS_OUT_FIELDS_MAX];
+	size_t lens[2 * REDIS_OUT_FIELDS_MAX];
+	const redisReply *f;
+
+	if (en->type != REDIS_REPLY_ARRAY || en->elements != 2 ||
+	    en->element[0]->type != REDIS_REPLY_STRING || en->element[0]->len == 0 ||
+	    en->element[0]->len >= idlen || en->element[0]->len > STREAM_ID_MAX)
+		return false;
+	f = en->element[1];
+	if (f->type != REDIS_REPLY_ARRAY || f->elements % 2 != 0 ||
+	    f->elements > 2 * REDIS_OUT_FIELDS_MAX)
+		return false;
+	for (size_t i = 0; i < f->elements; i++) {
+		if (f->element[i]->type != REDIS_REPLY_STRING)
+			return false;
+		kv[i] = f->element[i]->str;
+		lens[i] = f->element[i]->len;
+	}
+	memcpy(id, en->element[0]->str, en->element[0]->len);
+	id[en->element[0]->len] = '\0';
+	fn(ctx, id, kv, lens, f->elements);
+	return true;
+}
+
+/* The entries of an XREAD reply for one stream; how many were handed over. */
+static int entries_of(struct redis_sink *rs, const redisReply *r, redis_entry_fn fn, void *ctx,
+		      char *last_id, size_t last_id_size)
+{
+	const redisReply *s, *list;
+	char id[STREAM_ID_MAX + 1];
+	int n = 0;
+
+	if (r->type == REDIS_REPLY_NIL)
+		return 0; /* nothing new */
+	if (r->type != REDIS_REPLY_ARRAY || r->elements != 1 ||
+	    (s = r->element[0])->type != REDIS_REPLY_ARRAY || s->elements != 2 ||
+	    (list = s->element[1])->type != REDIS_REPLY_ARRAY) {
+		redis_out_set_error(rs, "XREAD: a reply of an unexpected shape");
+		return -1;
+	}
+	for (size_t i = 0; i < list->elements; i++) {
+		/* An entry of the wrong shape is skipped; the next read starts after the last good one. */
+		if (!entry_to(list->element[i], fn, ctx, id, sizeof(id)))
+			continue;
+		n++;
+		if (strlen(id) < last_id_size)
+			memcpy(last_id, id, strlen(id) + 1);
+	}
+	return n;
+}
+
+int output_redis_read(struct output_sink *s, const char *stream, char *last_id,
+		      size_t last_id_size, size_t max, redis_entry_fn fn, void *ctx)
+{
+	struct redis_sink *rs = (struct redis_sink *)s;
+	uint64_t deadline = redis_out_now_ms() + rs->command_timeout_ms;
+	char count[24];
+	const char *argv[6] = { "XREAD", "COUNT", count, "STREAMS", stream, last_id };
+	size_t lens[6];
+	redisReply *r;
+	int n;
+
+	if (stream == NULL || stream[0] == '\0' || last_id == NULL || last_id[0] == '\0' ||
+	    max == 0 || fn == NULL)
+		return -1;
+	snprintf(count, sizeof(count), "%zu", max);
+	for (int i = 0; i < 6; i++)
+		lens[i] = strlen(argv[i]);
+	pthread_mutex_lock(&rs->mu);
+	if (!redis_out_ensure_connected(rs, deadline, false) ||
+	    !redis_out_arm_timeout(rs, deadline)) {
+		pthread_mutex_unlock(&rs->mu);
+		return -1;
+	}
+	r = redisCommandArgv(rs->ctx, 6, argv, lens);
+	if (!redis_out_reply_ok(rs, r, "XREAD")) {
+		/* No reply: the connection is broken or timed out; an error reply leaves it be. */
+		if (r == NULL)
+			redis_out_disconnect(rs);
+		redis_out_free_reply(r);
+		pthread_mutex_unlock(&rs->mu);
+		return -1;
+	}
+	n = entries_of(rs, r, fn, ctx, last_id, last_id_size);
+	redis_out_free_reply(r);
+	pthread_mutex_unlock(&rs->mu);
+	return n;
+}
