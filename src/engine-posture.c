@@ -8,6 +8,8 @@
 
 #include "dpi.h"
 #include "engine-private.h"
+#include "fingerprint-login.h"
+#include "fingerprint-mqtt.h"
 #include "output-posture.h"
 
 #define ENGINE_POSTURE_DEVICES_MIN 16u
@@ -51,6 +53,8 @@ static void posture_end(struct engine *e, const struct flow *f, const char *app,
 	v.app = app;
 	v.app_guessed = f->proto_guessed;
 	v.risk = f->risk;
+	v.login_clear = (f->login & FLOW_LOGIN_CLEAR) != 0;
+	v.login_weak = (f->login & FLOW_LOGIN_WEAK) != 0;
 	/* A RST is an answer too, but not an accepted connection. */
 	v.answered = f->key.proto == EW_IPPROTO_TCP
 			     ? (f->tcp_flags[FLOW_TOCLIENT] & (EW_TH_SYN | EW_TH_ACK)) ==
@@ -66,6 +70,31 @@ static void posture_end(struct engine *e, const struct flow *f, const char *app,
 	}
 	e->c.posture_events++;
 	engine_emit(e);
+}
+
+void engine_posture_login(struct engine *e, struct flow *f, const struct ew_packet *pkt)
+{
+	struct mqtt_connect mc;
+	struct http_basic hb;
+	enum mqtt_connect_result r;
+	bool clear = false, weak = false;
+
+	f->login |= FLOW_LOGIN_CHECKED;
+	if (e->posture == NULL)
+		return;
+	r = mqtt_connect_parse(pkt->payload, pkt->payload_len, &mc);
+	if ((r == MQTT_CONNECT_OK || r == MQTT_CONNECT_PARTIAL) && mc.has_password) {
+		clear = true;
+		weak = mc.weak_password;
+	} else if (r == MQTT_NOT_CONNECT) {
+		http_basic_parse(pkt->payload, pkt->payload_len, &hb);
+		clear = hb.found;
+		weak = hb.weak_password;
+	}
+	if (clear)
+		f->login |= FLOW_LOGIN_CLEAR;
+	if (weak)
+		f->login |= FLOW_LOGIN_WEAK;
 }
 
 void engine_posture_flow(struct engine *e, const struct flow *f, const char *app)

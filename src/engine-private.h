@@ -75,6 +75,13 @@ void engine_enforcement_sent(struct engine *e, const struct quarantine_decision 
 /* The audit's table for this configuration; NULL on allocation failure. */
 struct posture *engine_posture_create(const struct ew_conf *conf);
 
+/*
+ * The client's first payload of a TCP flow: a login in clear (an MQTT
+ * CONNECT with a password, an HTTP request with Basic credentials) marks
+ * the flow for the audit (flow.login).
+ */
+void engine_posture_login(struct engine *e, struct flow *f, const struct ew_packet *pkt);
+
 /* An ended flow (its application name): both ends' posture, events for what is new. */
 void engine_posture_flow(struct engine *e, const struct flow *f, const char *app);
 

@@ -460,6 +460,9 @@ void engine_packet(struct engine *e, int dlt, ew_usec_t ts_us, const uint8_t *da
 		detect_flow(e, f, DETECT_FLOW_START, NULL, "");
 		engine_policy_flow(e, f, &pkt);
 	}
+	if (dir == FLOW_TOSERVER && pkt.l4_proto == EW_IPPROTO_TCP && pkt.payload_len > 0 &&
+	    !(f->login & FLOW_LOGIN_CHECKED))
+		engine_posture_login(e, f, &pkt);
 	dpi_before = f->dpi_state;
 	dpi_packet(e->dpi, f, &pkt, dir);
 	if ((dpi_before == FLOW_DPI_NONE || dpi_before == FLOW_DPI_RUNNING) &&

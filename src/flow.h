@@ -58,6 +58,11 @@ enum flow_dpi_state {
 #define FLOW_TCP_ANSWERED 0x08 /* the server side has sent a packet */
 #define FLOW_TCP_DATA 0x10     /* a segment carried payload */
 
+/* flow.login: the client's first payload was looked at for a login in clear. */
+#define FLOW_LOGIN_CHECKED 0x01u
+#define FLOW_LOGIN_CLEAR 0x02u /* a password crossed the wire in clear (MQTT, HTTP Basic) */
+#define FLOW_LOGIN_WEAK 0x04u  /* and it is a default, empty or the user name */
+
 struct flow {
 	struct flow_key key;
 	uint8_t client_side; /* index into key.addr/port of the client */
@@ -79,6 +84,8 @@ struct flow {
 	char *server_name; /* owned; NULL when none seen */
 	char *user_agent;  /* owned; HTTP User-Agent, NULL when none seen */
 	char ja3_client[33]; /* "" when none */
+	/* A login the client sent in clear (engine-posture.c): FLOW_LOGIN_* bits. */
+	uint8_t login;
 
 	void *dpi; /* nDPI state while detection runs; owned by dpi-ndpi.c */
 

@@ -27,6 +27,7 @@ static const char *const finding_names[PF_COUNT] = {
 	[PF_FTP] = "ftp",
 	[PF_HTTP_CLEAR] = "http_clear",
 	[PF_CLEARTEXT_CREDENTIALS] = "cleartext_credentials",
+	[PF_WEAK_CREDENTIALS] = "weak_credentials",
 	[PF_MQTT_CLEAR] = "mqtt_clear",
 	[PF_SNMP] = "snmp_v1_v2c",
 	[PF_COAP_CLEAR] = "coap_clear",
@@ -216,6 +217,11 @@ static uint32_t findings_of(const struct posture *p, const struct posture_view *
 	if (app_is(app, "coap") || (udp && port == PORT_COAP))
 		f |= 1u << PF_COAP_CLEAR;
 	f |= risk_findings(p, v);
+	/* A login in clear is the client's: it gave its password away. */
+	if (v->device_is_client && v->login_clear)
+		f |= 1u << PF_CLEARTEXT_CREDENTIALS;
+	if (v->device_is_client && v->login_weak)
+		f |= 1u << PF_WEAK_CREDENTIALS;
 	if (!v->device_is_client) {
 		if (f & (1u << PF_TELNET))
 			f |= 1u << PF_EXPOSES_TELNET;

@@ -35,7 +35,7 @@ enum posture_finding {
 	PF_TELNET = 0,          /* uses telnet (either end) */
 	PF_FTP,                 /* uses FTP */
 	PF_HTTP_CLEAR,          /* plain HTTP to the Internet */
-	PF_CLEARTEXT_CREDENTIALS, /* credentials seen in clear (nDPI) */
+	PF_CLEARTEXT_CREDENTIALS, /* credentials seen in clear (nDPI; an MQTT login) */
 	PF_MQTT_CLEAR,          /* MQTT without TLS (tcp/1883) */
 	PF_SNMP,                /* SNMP v1/v2c: community strings in clear */
 	PF_COAP_CLEAR,          /* CoAP without DTLS (udp/5683) */
@@ -47,6 +47,7 @@ enum posture_finding {
 	PF_EXPOSES_UPNP,        /* answers SSDP/UPnP to the Internet */
 	PF_EXPOSED_TO_INTERNET, /* answers a connection from the Internet */
 	PF_UNEXPECTED_RESOLVER, /* asks a DNS resolver outside network.dns_servers */
+	PF_WEAK_CREDENTIALS,    /* logs in with a default, empty or user-name password, in clear */
 	PF_COUNT
 };
 
@@ -81,6 +82,8 @@ struct posture_view {
 	bool app_guessed;             /* nDPI named it by its port alone: not evidence of use */
 	uint64_t risk;                /* nDPI risk bitmap */
 	bool answered;                /* the server accepted: a SYN+ACK for TCP, any reply otherwise */
+	bool login_clear;             /* the client sent a password in clear (an MQTT login) */
+	bool login_weak;              /* and it was a default, empty or its user name */
 };
 
 /* nDPI risk bits the audit reads, by the caller (dpi.h: dpi_risk_from_name), -1 when unknown. */

@@ -15,6 +15,11 @@
 #    connection from a home address to one outside is http_clear for the
 #    client; a home server accepting a connection from outside is
 #    accepts_internet_connections.
+#  - MQTT and HTTP Basic logins from tshark's dissectors: a CONNECT with a
+#    password, or a request with Basic credentials, from a home client
+#    over an accepted connection is cleartext_credentials, and
+#    weak_credentials when the password is empty, the user name or a
+#    listed default;
 #  - the same protocols on other ports, and the TLS and credential risks,
 #    from nDPI's own reader (ndpiReader 4.2, Debian package libndpi-bin,
 #    -v 2): its application (MQTT, Telnet, FTP_CONTROL, SNMP, CoAP) of an
@@ -82,6 +87,32 @@ findings() {
 	BEGIN { while ((getline l < acc) > 0) { split(l, x, " "); ok[x[6]] = 1 } }
 	{ c = $1 != "" ? $1 : $2; s = $3 != "" ? $3 : $4
 	  if (($5 in ok) && home(c) && !home(s)) print c, "http_clear" }'
+	# MQTT logins (tshark's dissector): a CONNECT with the password flag,
+	# from a home client over an accepted connection, is
+	# cleartext_credentials; weak_credentials when the password is empty,
+	# the user name, or one of the defaults docs/policy.md lists.
+	tshark -r "$f" -Y 'mqtt.msgtype == 1 && mqtt.conflag.passwd == 1' -T fields \
+		-e ip.src -e ipv6.src -e tcp.stream -e mqtt.username -e mqtt.passwd 2>/dev/null |
+	awk -F"$tab" -v acc="$acc" "$HOME_AWK"'
+	BEGIN { while ((getline l < acc) > 0) { split(l, x, " "); ok[x[6]] = 1 }
+		n = split("admin password pass 1234 12345 123456 12345678 root mqtt guest public default test changeme user", w, " ")
+		for (i = 1; i <= n; i++) weak[w[i]] = 1 }
+	{ c = $1 != "" ? $1 : $2
+	  if (!($3 in ok) || !home(c)) next
+	  print c, "cleartext_credentials"
+	  if ($5 == "" || $5 == $4 || ($5 in weak)) print c, "weak_credentials" }'
+	# HTTP Basic logins (tshark's http.authbasic, "user:password"), the same way.
+	tshark -r "$f" -Y 'http.authbasic' -T fields -e ip.src -e ipv6.src -e tcp.stream \
+		-e http.authbasic 2>/dev/null |
+	awk -F"$tab" -v acc="$acc" "$HOME_AWK"'
+	BEGIN { while ((getline l < acc) > 0) { split(l, x, " "); ok[x[6]] = 1 }
+		n = split("admin password pass 1234 12345 123456 12345678 root mqtt guest public default test changeme user", w, " ")
+		for (i = 1; i <= n; i++) weak[w[i]] = 1 }
+	{ c = $1 != "" ? $1 : $2; k = index($4, ":")
+	  if (!($3 in ok) || !home(c) || k == 0) next
+	  u = substr($4, 1, k - 1); p = substr($4, k + 1)
+	  print c, "cleartext_credentials"
+	  if (p == "" || p == u || (p in weak)) print c, "weak_credentials" }'
 	# nDPI: the application of accepted connections (and of UDP flows with
 	# packets both ways) and the flow risks, for each home end of the flow.
 	ndpiReader -i "$f" -v 2 2>/dev/null |
