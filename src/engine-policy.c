@@ -219,17 +219,11 @@ static void violation(struct engine *e, const struct flow *f, const struct polic
  * router, whose MAC carries every packet bound for another subnet.
  */
 static const struct device *server_at_start(const struct engine *e, const struct flow *f,
-					    const struct ew_packet *pkt, const struct ew_addr *server)
+					    const struct ew_packet *pkt)
 {
 	const struct device *d = scorer_flow_device(e->scorer, f, FLOW_TOCLIENT);
 
-	if (d != NULL || pkt == NULL || !pkt->has_mac || !device_table_is_home(e->devices, server))
-		return d;
-	d = device_table_find(e->devices, pkt->dst_mac);
-	if (d == NULL || d->routed_pkts > 0 || d->outside_srcs > 0 ||
-	    strcmp(d->class_name, "router") == 0)
-		return NULL;
-	return d;
+	return d != NULL || pkt == NULL ? d : scorer_packet_receiver(e->scorer, pkt);
 }
 
 void engine_policy_flow(struct engine *e, const struct flow *f, const struct ew_packet *pkt)
@@ -256,7 +250,7 @@ void engine_policy_flow(struct engine *e, const struct flow *f, const struct ew_
 	memcpy(v.server.bytes, f->key.addr[si], sizeof(v.server.bytes));
 	v.client.family = v.server.family = f->key.family;
 	client = scorer_flow_device(e->scorer, f, FLOW_TOSERVER);
-	server = server_at_start(e, f, pkt, &v.server);
+	server = server_at_start(e, f, pkt);
 	/* The innermost tag is the LAN's own (QinQ puts the carrier's outside). */
 	v.vlan = f->key.vlan[1] != 0 ? f->key.vlan[1] : f->key.vlan[0];
 	v.proto = f->key.proto;

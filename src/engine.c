@@ -162,7 +162,7 @@ static void detect_view_of(const struct engine *e, const struct flow *f, enum de
  * client's, else the server's.
  */
 static void detect_flow(struct engine *e, const struct flow *f, enum detect_stage stage,
-			const struct ew_packet *syn, const char *app)
+			const struct ew_packet *pkt, const char *app)
 {
 	struct detect_hit hits[ENGINE_DETECT_HITS];
 	const struct device *client, *server, *d;
@@ -175,9 +175,15 @@ static void detect_flow(struct engine *e, const struct flow *f, enum detect_stag
 		return;
 	client = scorer_flow_device(e->scorer, f, FLOW_TOSERVER);
 	server = scorer_flow_device(e->scorer, f, FLOW_TOCLIENT);
+	/*
+	 * At the first packet the flow has not learnt the server's MAC (its
+	 * answer brings it): the packet's destination names the device.
+	 */
+	if (server == NULL && pkt != NULL)
+		server = scorer_packet_receiver(e->scorer, pkt);
 	detect_view_of(e, f, stage, client, server, &v);
-	if (syn != NULL)
-		v.tcp_seq = syn->tcp_seq;
+	if (stage == DETECT_SYN && pkt != NULL)
+		v.tcp_seq = pkt->tcp_seq;
 	if (stage == DETECT_FLOW_END) {
 		v.app = app;
 		v.ndpi_risk = f->risk;
@@ -457,7 +463,7 @@ void engine_packet(struct engine *e, int dlt, ew_usec_t ts_us, const uint8_t *da
 	    (pkt.tcp_flags & (EW_TH_SYN | EW_TH_ACK)) == EW_TH_SYN)
 		detect_flow(e, f, DETECT_SYN, &pkt, "");
 	if (new_flow) {
-		detect_flow(e, f, DETECT_FLOW_START, NULL, "");
+		detect_flow(e, f, DETECT_FLOW_START, &pkt, "");
 		engine_policy_flow(e, f, &pkt);
 	}
 	if (dir == FLOW_TOSERVER && pkt.l4_proto == EW_IPPROTO_TCP && pkt.payload_len > 0 &&

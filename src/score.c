@@ -509,6 +509,11 @@ bool scorer_summary(struct scorer *s, const struct device *d, ew_usec_t now,
 	return true;
 }
 
+struct device *scorer_packet_receiver(const struct scorer *s, const struct ew_packet *pkt)
+{
+	return end_device(s, pkt, false);
+}
+
 size_t scorer_destinations(struct scorer *s, const struct device *d, ew_usec_t now,
 			   struct baseline_dest *out, size_t max)
 {

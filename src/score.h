@@ -82,6 +82,14 @@ void scorer_tick(struct scorer *s, ew_usec_t now);
 struct device *scorer_flow_device(const struct scorer *s, const struct flow *f,
 				  enum flow_dir side);
 
+/*
+ * The device pkt is addressed to, as scoring finds a packet's receiver:
+ * by the frame's destination MAC, then by address, for a home address
+ * only and never a router.  At a flow's first packet this finds the
+ * server, whose MAC the flow learns only from its answer.
+ */
+struct device *scorer_packet_receiver(const struct scorer *s, const struct ew_packet *pkt);
+
 /* The identity of a device, as baselines and incidents key it. */
 uint64_t scorer_device_key(const struct device *d);
 
