@@ -200,12 +200,28 @@ static int join_addrs(const struct quarantine_device *dev, char *out, size_t siz
 	return n;
 }
 
+/* Whether the comma-separated list in out[0..at) holds entry d (len bytes) as a whole entry. */
+static bool list_has(const char *out, size_t at, const char *d, size_t len)
+{
+	for (size_t start = 0; start < at;) {
+		const char *comma = memchr(out + start, ',', at - start);
+		size_t end = comma != NULL ? (size_t)(comma - out) : at;
+
+		if (end - start == len && memcmp(out + start, d, len) == 0)
+			return true;
+		start = end + 1;
+	}
+	return false;
+}
+
 /*
  * The restrict allow list: the infrastructure isolate keeps (DNS and DHCP
  * to the configured servers, already in out) and then the caller's
  * destinations.  Each destination must be exactly one well-formed entry;
- * those that are not, or do not fit, are skipped and counted.  How many
- * destinations were kept.
+ * those that are not, or do not fit, are skipped and counted.  One the list
+ * already holds (the DNS server is often both infrastructure and baseline)
+ * is not repeated, so it takes none of the 64 entries.  How many
+ * destinations were appended.
  */
 static int join_dests(struct quarantine *q, const struct quarantine_incident *inc, char *out,
 		      size_t size)
@@ -221,8 +237,13 @@ static int join_dests(struct quarantine *q, const struct quarantine_incident *in
 		struct qreq_dest parsed;
 		size_t pos = 0, len = d != NULL ? strlen(d) : 0;
 
-		if (d == NULL || qreq_allow_next(d, &pos, &parsed) != 1 || pos != len ||
-		    entries >= QREQ_ALLOW_ENTRIES_MAX || at + (at > 0) + len + 1 > size) {
+		if (d == NULL || qreq_allow_next(d, &pos, &parsed) != 1 || pos != len) {
+			q->st.dests_skipped++;
+			continue;
+		}
+		if (list_has(out, at, d, len))
+			continue; /* kept open by the entry already there */
+		if (entries >= QREQ_ALLOW_ENTRIES_MAX || at + (at > 0) + len + 1 > size) {
 			q->st.dests_skipped++;
 			continue;
 		}
@@ -462,7 +483,7 @@ static int build_request(struct quarantine *q, const struct quarantine_incident 
 		/* No baseline to keep open: restrict would be isolate under another name. */
 		r->action = QREQ_ISOLATE;
 		memcpy(r->allow, q->isolate_allow, sizeof r->allow);
-		*fallback = "; no baseline destinations, isolate instead of restrict";
+		*fallback = "; no baseline destinations beyond isolate's, isolate instead of restrict";
 	}
 	if (strlen(inc->cause) > QREQ_CAUSE_MAX) {
 		decide(q, QD_DROPPED, dev->key, inc->incident_id, NULL,

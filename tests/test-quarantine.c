@@ -974,7 +974,10 @@ static void test_policy_restrict(void **state)
 		"tcp/1.2.3.4/99999",        /* port out of range */
 		"tcp/1.2.3.4/1,tcp/1.2.3.4/2", /* two entries in one string: smuggling */
 		"tcp/2001:db8::5/8883",
+		"udp/192.168.1.1/53",       /* the DNS server: in the isolate list already */
+		"tcp/198.51.100.20/443",    /* twice */
 	};
+	const char *dns_only[] = { "udp/192.168.1.1/53" };
 	struct quarantine_incident inc;
 
 	(void)state;
@@ -983,7 +986,7 @@ static void test_policy_restrict(void **state)
 	fixture_start(&fx);
 	inc = incident(&td, 1, QEV_OPENED, "anomaly", SEV_HIGH, T0);
 	inc.dests = dests;
-	inc.ndests = 6;
+	inc.ndests = 8;
 	quarantine_notify(fx.q, &inc);
 	assert_int_equal(fx.seen.kind[0], QD_SEND);
 	assert_int_equal(fx.seen.req[0].action, QREQ_RESTRICT);
@@ -999,6 +1002,16 @@ static void test_policy_restrict(void **state)
 	assert_int_equal(fx.seen.req[1].action, QREQ_ISOLATE);
 	assert_string_equal(fx.seen.req[1].allow, "udp/192.168.1.1/53,udp/192.168.1.1/67");
 	assert_non_null(strstr(fx.seen.reason[1], "isolate instead of restrict"));
+	/* Only a destination isolate keeps already: restrict would be isolate too. */
+	inc = incident(&td, 3, QEV_OPENED, "anomaly", SEV_HIGH, T0);
+	inc.dests = dns_only;
+	inc.ndests = 1;
+	quarantine_notify(fx.q, &inc);
+	assert_int_equal(fx.seen.kind[2], QD_SEND);
+	assert_int_equal(fx.seen.req[2].action, QREQ_ISOLATE);
+	assert_non_null(strstr(fx.seen.reason[2], "beyond isolate's"));
+	assert_string_equal(fx.seen.req[2].allow, "udp/192.168.1.1/53,udp/192.168.1.1/67");
+	assert_int_equal(quarantine_get_stats(fx.q)->dests_skipped, 3);
 	fixture_done(&fx);
 }
 
