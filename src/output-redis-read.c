@@ -14,8 +14,14 @@
 
 #define STREAM_ID_MAX 40 /* "18446744073709551615-18446744073709551615" is 41 with the NUL */
 
-/* One entry [id, [k, v, k, v, ...]] to fn; false when its shape is wrong. */
-static bool entry_to(const redisReply *en, redis_entry_fn fn, void *ctx, char *id, size_t idlen)
+/*
+ * One entry [id, [k, v, k, v, ...]] to fn.  -1 when even its id is unusable;
+ * otherwise the id is copied out (the next read starts after it) and fn gets
+ * the fields, or no fields at all when they are of the wrong shape, so that
+ * the caller counts the entry as malformed rather than meet it again and
+ * again.  Returns 1 when the fields were handed over, 0 when not.
+ */
+static int entry_to(const redisReply *en, redis_entry_fn fn, void *ctx, char *id, size_t idlen)
 {
 	const char *kv[2 * REDIS_OUT_FIELDS_MAX];
 	size_t lens[2 * REDIS_OUT_FIELDS_MAX];
@@ -24,21 +30,25 @@ static bool entry_to(const redisReply *en, redis_entry_fn fn, void *ctx, char *i
 	if (en->type != REDIS_REPLY_ARRAY || en->elements != 2 ||
 	    en->element[0]->type != REDIS_REPLY_STRING || en->element[0]->len == 0 ||
 	    en->element[0]->len >= idlen || en->element[0]->len > STREAM_ID_MAX)
-		return false;
+		return -1;
+	memcpy(id, en->element[0]->str, en->element[0]->len);
+	id[en->element[0]->len] = '\0';
 	f = en->element[1];
 	if (f->type != REDIS_REPLY_ARRAY || f->elements % 2 != 0 ||
-	    f->elements > 2 * REDIS_OUT_FIELDS_MAX)
-		return false;
+	    f->elements > 2 * REDIS_OUT_FIELDS_MAX) {
+		fn(ctx, id, NULL, NULL, 0);
+		return 0;
+	}
 	for (size_t i = 0; i < f->elements; i++) {
-		if (f->element[i]->type != REDIS_REPLY_STRING)
-			return false;
+		if (f->element[i]->type != REDIS_REPLY_STRING) {
+			fn(ctx, id, NULL, NULL, 0);
+			return 0;
+		}
 		kv[i] = f->element[i]->str;
 		lens[i] = f->element[i]->len;
 	}
-	memcpy(id, en->element[0]->str, en->element[0]->len);
-	id[en->element[0]->len] = '\0';
 	fn(ctx, id, kv, lens, f->elements);
-	return true;
+	return 1;
 }
 
 /* The entries of an XREAD reply for one stream; how many were handed over. */
@@ -58,10 +68,12 @@ static int entries_of(struct redis_sink *rs, const redisReply *r, redis_entry_fn
 		return -1;
 	}
 	for (size_t i = 0; i < list->elements; i++) {
-		/* An entry of the wrong shape is skipped; the next read starts after the last good one. */
-		if (!entry_to(list->element[i], fn, ctx, id, sizeof(id)))
+		int rc = entry_to(list->element[i], fn, ctx, id, sizeof(id));
+
+		/* Without a usable id an entry is skipped; the next read starts after the last id. */
+		if (rc < 0)
 			continue;
-		n++;
+		n += rc;
 		if (strlen(id) < last_id_size)
 			memcpy(last_id, id, strlen(id) + 1);
 	}

@@ -116,11 +116,13 @@ int output_redis_xadd(struct output_sink *s, const char *stream, const char *con
  * within one command timeout; while the sink backs off it does nothing.
  * Each entry goes to fn with its id and field/value pairs (kv[0] a name,
  * kv[1] its value, ...; n even; not NUL-terminated: use lens), with the
- * sink's lock held (fn must not call the sink).  last_id (last_id_size
- * bytes) moves to the last entry handed over.  The number of entries, or
- * -1 (not connected, no reply, an error reply, a reply of the wrong
- * shape: the message in the sink's error).  Entries of the wrong shape
- * are skipped.
+ * sink's lock held (fn must not call the sink).  An entry whose fields
+ * are of the wrong shape goes to fn with none (kv NULL, n 0), so that the
+ * caller counts it; one without a usable id is skipped.  last_id
+ * (last_id_size bytes) moves to the last entry given to fn, so no entry
+ * comes twice.  The number of entries given with their fields, or -1 (not
+ * connected, no reply, an error reply, a reply of the wrong shape: the
+ * message in the sink's error).
  */
 typedef void (*redis_entry_fn)(void *ctx, const char *id, const char *const *kv,
 			       const size_t *lens, size_t n);

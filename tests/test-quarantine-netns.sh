@@ -154,6 +154,22 @@ expect_eq "the sensor reads the enforcer's report back" \
 	--sensor-id operator >/dev/null 2>"$TMP/ctl.err" || fail "edgewatch-ctl release: $(cat "$TMP/ctl.err")"
 wait_for yes "after a release, the camera reaches the server again"
 
+# Hostile reports on the stream are counted and change nothing: an outcome
+# outside the contract and an enforcer id with a space, both naming our
+# request.  The sensor reads them within about a second; a stats event on
+# SIGUSR1 shows the count.
+redis-cli -s "$SOCK" XADD edgewatch:enforcement '*' request_id "$req_id" enforcer_id router \
+	outcome bogus detail '' at_us 1 >/dev/null
+redis-cli -s "$SOCK" XADD edgewatch:enforcement '*' request_id "$req_id" enforcer_id 'rou ter' \
+	outcome applied detail '' at_us 1 >/dev/null
+i=0
+until grep '"event_type":"stats"' "$TMP/events.json" | tail -n 1 | grep -q '"malformed":2' ||
+	[ $i -ge 50 ]; do
+	kill -USR1 "$EW_PID"
+	sleep 0.2
+	i=$((i + 1))
+done
+
 kill -TERM "$EW_PID"
 wait "$EW_PID"
 expect_eq "edgewatch: SIGTERM ends it with status 0" "$?" 0
@@ -163,10 +179,12 @@ expect_eq "the closing incident carries the enforcement outcome" \
 	"$(grep '"cause":"mirai-syn-seq"' "$TMP/events.json" | grep '"status":"closed"' | grep -o '"enforcement":{[^}]*}' | head -n 1)" \
 	'"enforcement":{"outcome":"applied","enforcer_id":"router"}'
 # Its exit stats: one report about its own request (the release by hand is
-# edgewatch-ctl's, not its own), nothing malformed.
+# edgewatch-ctl's, not its own), and the two hostile ones as malformed.
 expect_eq "stats: enforcement reports read back" \
 	"$(grep '"event_type":"stats"' "$TMP/events.json" | tail -n 1 | grep -o '"enforcement":{"reports":[0-9]*,"unmatched":[0-9]*,"malformed":[0-9]*' | sed 's/"unmatched":[0-9]*,//')" \
-	'"enforcement":{"reports":1,"malformed":0'
+	'"enforcement":{"reports":1,"malformed":2'
+expect_eq "the hostile reports made no event" \
+	"$(grep -c '"decision":"enforcement"' "$TMP/events.json")" 1
 
 # stop_sensor WHAT ERRFILE: SIGTERM to the running sensor, which must end with status 0.
 stop_sensor() {
