@@ -1,12 +1,13 @@
 /*
- * output-redis-private.h - the Redis sink's state, shared by its three
- * parts: output-redis-conn.c (connecting, the handshake, the backoff),
- * output-redis-deliver.c (entries: live XADD, the journal, replay) and
- * output-redis.c (the sink's operations and opening it).  Nothing else
- * includes it: everyone else goes through output-redis.h.
+ * output-redis-private.h - the Redis sink's state, shared by its parts:
+ * output-redis-conn.c (connecting, the handshake, the backoff),
+ * output-redis-deliver.c (entries: live XADD, the journal, replay),
+ * output-redis-read.c (reading a stream back) and output-redis.c (the
+ * sink's operations and opening it).  Nothing else includes it but the
+ * unit tests: everyone else goes through output-redis.h.
  *
- * Every function here expects the sink's mutex held (or the sink not yet
- * shared, while it is being opened).
+ * Every function here that takes the sink expects its mutex held (or the
+ * sink not yet shared, while it is being opened).
  */
 #ifndef EW_OUTPUT_REDIS_PRIVATE_H
 #define EW_OUTPUT_REDIS_PRIVATE_H
@@ -92,5 +93,15 @@ int redis_out_deliver(struct redis_sink *rs, const struct entry *e, const char *
 bool redis_out_replay(struct redis_sink *rs, uint64_t deadline);
 /* Reports unreported drops through the log hook, at most once a minute unless now_anyway. */
 void redis_out_report_drops(struct redis_sink *rs, bool now_anyway);
+
+/* ---- output-redis-read.c */
+
+/*
+ * The entries of one XREAD reply for one stream to fn, as
+ * output_redis_read() describes; -1 when the reply itself is of the wrong
+ * shape.  Apart so that tests can feed it hand-made replies.
+ */
+int redis_out_xread_entries(const redisReply *r, redis_entry_fn fn, void *ctx, char *last_id,
+			    size_t last_id_size);
 
 #endif /* EW_OUTPUT_REDIS_PRIVATE_H */

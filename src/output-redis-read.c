@@ -51,9 +51,8 @@ static int entry_to(const redisReply *en, redis_entry_fn fn, void *ctx, char *id
 	return 1;
 }
 
-/* The entries of an XREAD reply for one stream; how many were handed over. */
-static int entries_of(struct redis_sink *rs, const redisReply *r, redis_entry_fn fn, void *ctx,
-		      char *last_id, size_t last_id_size)
+int redis_out_xread_entries(const redisReply *r, redis_entry_fn fn, void *ctx, char *last_id,
+			    size_t last_id_size)
 {
 	const redisReply *s, *list;
 	char id[STREAM_ID_MAX + 1];
@@ -63,10 +62,8 @@ static int entries_of(struct redis_sink *rs, const redisReply *r, redis_entry_fn
 		return 0; /* nothing new */
 	if (r->type != REDIS_REPLY_ARRAY || r->elements != 1 ||
 	    (s = r->element[0])->type != REDIS_REPLY_ARRAY || s->elements != 2 ||
-	    (list = s->element[1])->type != REDIS_REPLY_ARRAY) {
-		redis_out_set_error(rs, "XREAD: a reply of an unexpected shape");
+	    (list = s->element[1])->type != REDIS_REPLY_ARRAY)
 		return -1;
-	}
 	for (size_t i = 0; i < list->elements; i++) {
 		int rc = entry_to(list->element[i], fn, ctx, id, sizeof(id));
 
@@ -112,7 +109,9 @@ int output_redis_read(struct output_sink *s, const char *stream, char *last_id,
 		pthread_mutex_unlock(&rs->mu);
 		return -1;
 	}
-	n = entries_of(rs, r, fn, ctx, last_id, last_id_size);
+	n = redis_out_xread_entries(r, fn, ctx, last_id, last_id_size);
+	if (n < 0)
+		redis_out_set_error(rs, "XREAD: a reply of an unexpected shape");
 	redis_out_free_reply(r);
 	pthread_mutex_unlock(&rs->mu);
 	return n;

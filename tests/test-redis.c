@@ -6,7 +6,9 @@
  * hand-made damaged files whose surviving records and cut bytes are
  * worked out in the comments; the password reader; and the sink itself
  * against a server that is not there (everything spooled, or dropped and
- * counted without a journal).  tests/test-redis.sh covers a real server.
+ * counted without a journal); hostile XREAD replies, parsed from RESP by
+ * hiredis's own reader as a server's answer would be.  tests/test-redis.sh
+ * covers a real server.
  */
 #define _GNU_SOURCE /* memmem */
 
@@ -24,6 +26,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "output-redis-private.h"
 #include "output-redis.h"
 #include "spool.h"
 #include "util-hash.h"
@@ -745,6 +748,95 @@ static void test_sink_drops_without_spool(void **state)
 	assert_non_null(strstr(err, "redis: 2 entries dropped (connect: "));
 }
 
+/* What redis_out_xread_entries() handed over: one "id:n" per call, and the fields. */
+struct xread_seen {
+	char calls[256];
+	char fields[256];
+};
+
+static void xread_fn(void *ctx, const char *id, const char *const *kv, const size_t *lens,
+		     size_t n)
+{
+	struct xread_seen *seen = ctx;
+	size_t at = strlen(seen->calls);
+
+	snprintf(seen->calls + at, sizeof(seen->calls) - at, "%s%s:%zu", at > 0 ? " " : "", id, n);
+	for (size_t i = 0; i < n; i++) {
+		at = strlen(seen->fields);
+		snprintf(seen->fields + at, sizeof(seen->fields) - at, "%s%.*s", at > 0 ? "," : "",
+			 (int)lens[i], kv[i]);
+	}
+}
+
+/* A reply as hiredis parses it from the RESP text a server would send. */
+static redisReply *resp(const char *text)
+{
+	redisReader *rd = redisReaderCreate();
+	void *reply = NULL;
+
+	assert_non_null(rd);
+	assert_int_equal(redisReaderFeed(rd, text, strlen(text)), REDIS_OK);
+	assert_int_equal(redisReaderGetReply(rd, &reply), REDIS_OK);
+	assert_non_null(reply);
+	redisReaderFree(rd);
+	return reply;
+}
+
+static int xread(const char *text, struct xread_seen *seen, char *last_id, size_t size)
+{
+	redisReply *r = resp(text);
+	int n;
+
+	memset(seen, 0, sizeof(*seen));
+	n = redis_out_xread_entries(r, xread_fn, seen, last_id, size);
+	freeReplyObject(r);
+	return n;
+}
+
+#define STREAM_HEAD "*1\r\n*2\r\n$1\r\ns\r\n" /* one stream, named "s" */
+
+static void test_xread_reply_shapes(void **state)
+{
+	struct xread_seen seen;
+	char last[48] = "0-0";
+	char small[4] = "0-0";
+
+	(void)state;
+	/* Nothing new (a nil array): no entry, the position kept. */
+	assert_int_equal(xread("*-1\r\n", &seen, last, sizeof(last)), 0);
+	assert_string_equal(last, "0-0");
+	/* Replies of the wrong shape: an integer, two streams, entries not an array. */
+	assert_int_equal(xread(":1\r\n", &seen, last, sizeof(last)), -1);
+	assert_int_equal(xread("*2\r\n*0\r\n*0\r\n", &seen, last, sizeof(last)), -1);
+	assert_int_equal(xread(STREAM_HEAD ":3\r\n", &seen, last, sizeof(last)), -1);
+	assert_string_equal(seen.calls, "");
+	assert_string_equal(last, "0-0");
+	/*
+	 * Five entries: a good one; one with an integer value; one whose id is
+	 * 41 bytes (longer than any stream id); one with an odd number of
+	 * fields; one that is not an array.  The good one comes with its
+	 * fields, the second and fourth with none (so the caller counts them),
+	 * the others not at all; the position moves to the fourth.
+	 */
+	assert_int_equal(xread(STREAM_HEAD "*5\r\n"
+			       "*2\r\n$3\r\n1-0\r\n*2\r\n$7\r\noutcome\r\n$7\r\napplied\r\n"
+			       "*2\r\n$3\r\n2-0\r\n*2\r\n$1\r\na\r\n:5\r\n"
+			       "*2\r\n$41\r\n11111111111111111111-11111111111111111111\r\n*0\r\n"
+			       "*2\r\n$3\r\n3-0\r\n*1\r\n$1\r\na\r\n"
+			       ":7\r\n",
+			       &seen, last, sizeof(last)),
+			 1);
+	assert_string_equal(seen.calls, "1-0:2 2-0:0 3-0:0");
+	assert_string_equal(seen.fields, "outcome,applied");
+	assert_string_equal(last, "3-0");
+	/* A position that does not fit the caller's buffer is not cut: it stays. */
+	assert_int_equal(xread(STREAM_HEAD "*1\r\n*2\r\n$5\r\n12-34\r\n*0\r\n", &seen, small,
+			       sizeof(small)),
+			 1);
+	assert_string_equal(seen.calls, "12-34:0");
+	assert_string_equal(small, "0-0");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -760,6 +852,7 @@ int main(void)
 		cmocka_unit_test(test_sink_config),
 		cmocka_unit_test(test_sink_spools_when_down),
 		cmocka_unit_test(test_sink_drops_without_spool),
+		cmocka_unit_test(test_xread_reply_shapes),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
