@@ -14,12 +14,41 @@
 
 #define STREAM_ID_MAX 40 /* "18446744073709551615-18446744073709551615" is 41 with the NUL */
 
+/* Decimal digits from p[*at] on that make a uint64_t; false when none or too large. */
+static bool u64_digits(const char *p, size_t len, size_t *at)
+{
+	size_t start = *at;
+	uint64_t x = 0;
+
+	while (*at < len && p[*at] >= '0' && p[*at] <= '9') {
+		uint64_t d = (uint64_t)(p[*at] - '0');
+
+		if (x > (UINT64_MAX - d) / 10)
+			return false;
+		x = x * 10 + d;
+		(*at)++;
+	}
+	return *at > start;
+}
+
+/* A stream id as XREAD takes it back: two uint64_t in decimal joined by '-'. */
+static bool stream_id_ok(const char *p, size_t len)
+{
+	size_t at = 0;
+
+	if (!u64_digits(p, len, &at) || at == len || p[at++] != '-')
+		return false;
+	return u64_digits(p, len, &at) && at == len;
+}
+
 /*
- * One entry [id, [k, v, k, v, ...]] to fn.  -1 when even its id is unusable;
- * otherwise the id is copied out (the next read starts after it) and fn gets
- * the fields, or no fields at all when they are of the wrong shape, so that
- * the caller counts the entry as malformed rather than meet it again and
- * again.  Returns 1 when the fields were handed over, 0 when not.
+ * One entry [id, [k, v, k, v, ...]] to fn.  -1 when even its id is
+ * unusable: not one the next XREAD could start after.  Otherwise the id is
+ * copied out (the next read starts after it) and fn gets the fields, or
+ * none when they are of the wrong shape or absent (XADD never makes an
+ * entry without), so that the caller counts the entry as malformed rather
+ * than meet it again and again.  Returns 1 when the fields were handed
+ * over, 0 when not.
  */
 static int entry_to(const redisReply *en, redis_entry_fn fn, void *ctx, char *id, size_t idlen)
 {
@@ -29,12 +58,13 @@ static int entry_to(const redisReply *en, redis_entry_fn fn, void *ctx, char *id
 
 	if (en->type != REDIS_REPLY_ARRAY || en->elements != 2 ||
 	    en->element[0]->type != REDIS_REPLY_STRING || en->element[0]->len == 0 ||
-	    en->element[0]->len >= idlen || en->element[0]->len > STREAM_ID_MAX)
+	    en->element[0]->len >= idlen || en->element[0]->len > STREAM_ID_MAX ||
+	    !stream_id_ok(en->element[0]->str, en->element[0]->len))
 		return -1;
 	memcpy(id, en->element[0]->str, en->element[0]->len);
 	id[en->element[0]->len] = '\0';
 	f = en->element[1];
-	if (f->type != REDIS_REPLY_ARRAY || f->elements % 2 != 0 ||
+	if (f->type != REDIS_REPLY_ARRAY || f->elements == 0 || f->elements % 2 != 0 ||
 	    f->elements > 2 * REDIS_OUT_FIELDS_MAX) {
 		fn(ctx, id, NULL, NULL, 0);
 		return 0;

@@ -769,22 +769,23 @@ static void xread_fn(void *ctx, const char *id, const char *const *kv, const siz
 }
 
 /* A reply as hiredis parses it from the RESP text a server would send. */
-static redisReply *resp(const char *text)
+static redisReply *resp(const char *text, size_t len)
 {
 	redisReader *rd = redisReaderCreate();
 	void *reply = NULL;
 
 	assert_non_null(rd);
-	assert_int_equal(redisReaderFeed(rd, text, strlen(text)), REDIS_OK);
+	assert_int_equal(redisReaderFeed(rd, text, len), REDIS_OK);
 	assert_int_equal(redisReaderGetReply(rd, &reply), REDIS_OK);
 	assert_non_null(reply);
 	redisReaderFree(rd);
 	return reply;
 }
 
-static int xread(const char *text, struct xread_seen *seen, char *last_id, size_t size)
+static int xread_n(const char *text, size_t len, struct xread_seen *seen, char *last_id,
+		   size_t size)
 {
-	redisReply *r = resp(text);
+	redisReply *r = resp(text, len);
 	int n;
 
 	memset(seen, 0, sizeof(*seen));
@@ -792,6 +793,9 @@ static int xread(const char *text, struct xread_seen *seen, char *last_id, size_
 	freeReplyObject(r);
 	return n;
 }
+
+/* A reply from a string literal, NUL bytes inside included. */
+#define xread(lit, seen, last_id, size) xread_n(lit, sizeof(lit) - 1, seen, last_id, size)
 
 #define STREAM_HEAD "*1\r\n*2\r\n$1\r\ns\r\n" /* one stream, named "s" */
 
@@ -830,11 +834,33 @@ static void test_xread_reply_shapes(void **state)
 	assert_string_equal(seen.fields, "outcome,applied");
 	assert_string_equal(last, "3-0");
 	/* A position that does not fit the caller's buffer is not cut: it stays. */
-	assert_int_equal(xread(STREAM_HEAD "*1\r\n*2\r\n$5\r\n12-34\r\n*0\r\n", &seen, small,
-			       sizeof(small)),
+	assert_int_equal(xread(STREAM_HEAD "*1\r\n*2\r\n$5\r\n12-34\r\n*2\r\n$1\r\na\r\n$0\r\n\r\n",
+			       &seen, small, sizeof(small)),
 			 1);
-	assert_string_equal(seen.calls, "12-34:0");
+	assert_string_equal(seen.calls, "12-34:2");
+	assert_string_equal(seen.fields, "a,");
 	assert_string_equal(small, "0-0");
+	/* An entry without fields (XADD never makes one) is malformed too. */
+	assert_int_equal(xread(STREAM_HEAD "*1\r\n*2\r\n$3\r\n4-0\r\n*0\r\n", &seen, last,
+			       sizeof(last)),
+			 0);
+	assert_string_equal(seen.calls, "4-0:0");
+	assert_string_equal(last, "4-0");
+	/*
+	 * Ids the next XREAD could not start after are skipped, so the reads
+	 * do not fail for ever: a name, a NUL inside, a number past 2^64 - 1,
+	 * a missing sequence; then 2^64 - 1 itself, which is good.
+	 */
+	assert_int_equal(xread(STREAM_HEAD "*5\r\n"
+			       "*2\r\n$1\r\ns\r\n*2\r\n$1\r\na\r\n$1\r\nb\r\n"
+			       "*2\r\n$3\r\n5\0000\r\n*2\r\n$1\r\na\r\n$1\r\nb\r\n"
+			       "*2\r\n$22\r\n18446744073709551616-0\r\n*2\r\n$1\r\na\r\n$1\r\nb\r\n"
+			       "*2\r\n$2\r\n6-\r\n*2\r\n$1\r\na\r\n$1\r\nb\r\n"
+			       "*2\r\n$22\r\n18446744073709551615-1\r\n*2\r\n$1\r\na\r\n$1\r\nb\r\n",
+			       &seen, last, sizeof(last)),
+			 1);
+	assert_string_equal(seen.calls, "18446744073709551615-1:2");
+	assert_string_equal(last, "18446744073709551615-1");
 }
 
 int main(void)
