@@ -65,6 +65,7 @@ static void observe_dhcp(struct device_table *dt, const struct ew_packet *pkt)
 					    strlen(info.prl_text), ts);
 		if (info.has_fqdn)
 			device_table_signal(dt, d, SIG_DHCP_FQDN, info.fqdn, info.fqdn_len, ts);
+		device_table_signal(dt, d, SIG_DHCP_MUD_URL, info.mud_url, info.mud_url_len, ts);
 	} else if (info.msg_type == DHCP_MSG_ACK) {
 		ew_addr_set_v4(&a, info.yiaddr);
 		if (!addr_is_unspecified(&a))

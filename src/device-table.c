@@ -51,6 +51,7 @@ struct device_table {
 static const char *const kind_names[SIG_KIND_MAX] = {
 	[SIG_DHCP_HOSTNAME] = "dhcp_hostname", [SIG_DHCP_VENDOR] = "dhcp_vendor_class",
 	[SIG_DHCP_PRL] = "dhcp_fingerprint",   [SIG_DHCP_FQDN] = "dhcp_fqdn",
+	[SIG_DHCP_MUD_URL] = "dhcp_mud_url",
 	[SIG_MDNS_SERVICE] = "mdns_service",   [SIG_MDNS_NAME] = "mdns_name",
 	[SIG_MDNS_TXT] = "mdns_txt",           [SIG_NETBIOS_NAME] = "netbios_name",
 	[SIG_LLMNR_NAME] = "llmnr_name",       [SIG_SSDP_SERVER] = "ssdp_server",
@@ -85,7 +86,7 @@ int device_signal_kind_from_name(const char *name)
 bool device_signal_is_firmware(enum device_signal_kind k)
 {
 	return k == SIG_TLS_JA3 || k == SIG_DHCP_PRL || k == SIG_HTTP_USER_AGENT ||
-	       k == SIG_SERVICE_PORT;
+	       k == SIG_SERVICE_PORT || k == SIG_DHCP_MUD_URL;
 }
 
 /* Kinds whose new value on a settled device suggests new firmware or a spoofed MAC. */

@@ -42,6 +42,7 @@ enum device_signal_kind {
 	SIG_DHCP_VENDOR,       /* option 60 */
 	SIG_DHCP_PRL,          /* option 55, "1,3,6,15" */
 	SIG_DHCP_FQDN,         /* option 81 */
+	SIG_DHCP_MUD_URL,      /* option 161: its RFC 8520 MUD URL */
 	SIG_MDNS_SERVICE,      /* "_hue._tcp.local" */
 	SIG_MDNS_NAME,         /* instance and host names */
 	SIG_MDNS_TXT,          /* model/maker TXT strings: "md=BSB002" */

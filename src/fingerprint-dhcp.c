@@ -44,6 +44,7 @@
 #define OPT_MAX_MSG_SIZE 57
 #define OPT_VENDOR_CLASS 60
 #define OPT_FQDN 81
+#define OPT_MUD_URL 161
 #define OPT_END 255
 
 /* Option 52's value: which of the two fields carry options. */
@@ -226,6 +227,10 @@ static void handle_option(struct parse_state *st, uint8_t code, struct ew_cursor
 		break;
 	case OPT_FQDN:
 		fqdn_append(st, val);
+		break;
+	case OPT_MUD_URL:
+		append_bytes(val, (uint8_t *)out->mud_url, DHCP_MUD_URL_MAX, &out->mud_url_len,
+			     &out->truncated_field);
 		break;
 	case OPT_MSG_TYPE:
 		fixed_append(&st->msg_type, val);

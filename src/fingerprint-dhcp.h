@@ -24,7 +24,7 @@
  *   - Pad (0) is skipped; end (255) ends the field it is in.  A field
  *     without an end option is fine when every option in it is whole.
  *
- * Strings (host name, vendor class, FQDN) are the bytes as sent: they may
+ * Strings (host name, vendor class, FQDN, MUD URL) are the bytes as sent: they may
  * hold NUL, control or non-UTF-8 bytes, so use the _len fields, not
  * strlen(); each also has a NUL after its last byte.  Escaping is the
  * output stage's job.
@@ -40,6 +40,7 @@
 #define DHCP_VENDOR_MAX 128 /* vendor class id (60) kept, bytes */
 #define DHCP_PRL_MAX 255    /* parameter request list (55) kept, option codes */
 #define DHCP_FQDN_MAX 255   /* client FQDN (81) kept, bytes of text */
+#define DHCP_MUD_URL_MAX 255 /* MUD URL (161) kept, bytes */
 #define DHCP_ORDER_MAX 255  /* option codes listed in options_order */
 
 /* Room for n codes as text: up to three digits and a ',' each, and the NUL. */
@@ -117,6 +118,14 @@ struct dhcp_info {
 	size_t fqdn_len;
 
 	/*
+	 * Option 161 (RFC 8520): the URL of the manufacturer's usage
+	 * description for this device, bytes as sent.  It names the maker
+	 * and often the model and firmware: "https://mud.example.com/cam-1.2".
+	 */
+	char mud_url[DHCP_MUD_URL_MAX + 1];
+	size_t mud_url_len;
+
+	/*
 	 * Every option code present, in the order sent, repeats included,
 	 * pad and end left out: "53,61,57,55" (another fingerprint).  Codes
 	 * from an overloaded file or sname field follow those of the options
@@ -126,7 +135,7 @@ struct dhcp_info {
 
 	/*
 	 * Something was longer than kept and was cut: host name, vendor
-	 * class, FQDN text, a (concatenated) request list over DHCP_PRL_MAX
+	 * class, FQDN text, MUD URL, a (concatenated) request list over DHCP_PRL_MAX
 	 * codes, or more than DHCP_ORDER_MAX options.
 	 */
 	bool truncated_field;

@@ -184,6 +184,8 @@ static void check_invariants(const struct dhcp_info *d, enum dhcp_result r)
 	assert_true(d->fqdn_len <= DHCP_FQDN_MAX);
 	assert_int_equal(d->fqdn[d->fqdn_len], '\0');
 	assert_true(d->has_fqdn || (d->fqdn_len == 0 && d->fqdn_flags == 0));
+	assert_true(d->mud_url_len <= DHCP_MUD_URL_MAX);
+	assert_int_equal(d->mud_url[d->mud_url_len], '\0');
 	assert_true(d->prl_len <= DHCP_PRL_MAX);
 	assert_non_null(memchr(d->options_order, '\0', sizeof(d->options_order)));
 	codes_text(d->prl, d->prl_len, prl, sizeof(prl));
@@ -313,8 +315,21 @@ static const struct msg fqdn_ascii = {
 	.opts = "35 01 03" "51 0d 01 00 00 'laptop.lan'" "ff",
 };
 
+/*
+ * Option 161 (a1), RFC 8520: 'https://mud.example.com/cam-1.2' is 8 + 15 +
+ * 8 = 31 (0x1f) bytes; sent whole, then in two pieces of 16 and 15 that
+ * RFC 3396 joins.
+ */
+static const struct msg mud_url = {
+	.opts = "35 01 03" "a1 1f 'https://mud.example.com/cam-1.2'" "ff",
+};
+static const struct msg mud_url_split = {
+	.opts = "35 01 03" "a1 10 'https://mud.exam'" "a1 0f 'ple.com/cam-1.2'" "ff",
+};
+
 static const struct msg *const good_msgs[] = {
 	&discover, &android_request, &esp_request, &ack, &prl60, &fqdn_wire, &fqdn_ascii,
+	&mud_url, &mud_url_split,
 };
 
 #define N_GOOD (sizeof(good_msgs) / sizeof(good_msgs[0]))
@@ -443,6 +458,25 @@ static void test_fqdn(void **state)
 	assert_string_equal(d.fqdn, "laptop.lan");
 }
 
+static void test_mud_url(void **state)
+{
+	struct dhcp_info d;
+
+	(void)state;
+	assert_int_equal(run(&mud_url, &d), DHCP_OK);
+	assert_int_equal(d.mud_url_len, 31);
+	assert_string_equal(d.mud_url, "https://mud.example.com/cam-1.2");
+	assert_string_equal(d.options_order, "53,161");
+	assert_int_equal(run(&mud_url_split, &d), DHCP_OK);
+	assert_int_equal(d.mud_url_len, 31);
+	assert_string_equal(d.mud_url, "https://mud.example.com/cam-1.2");
+	assert_string_equal(d.options_order, "53,161,161");
+	assert_false(d.truncated_field);
+	/* A DISCOVER without it has none. */
+	assert_int_equal(run(&discover, &d), DHCP_OK);
+	assert_int_equal(d.mud_url_len, 0);
+}
+
 static void test_result_names(void **state)
 {
 	struct dhcp_info d;
@@ -542,6 +576,13 @@ static void gen_fqdn_ascii_262(struct buf *m)
 {
 	put_hex(m, "51 ff 00 00 00 78*252");
 	put_hex(m, "51 0a 79*10");
+}
+
+/* A MUD URL of 255 + 5 = 260 bytes in two pieces of option 161: cut to 255. */
+static void gen_mud_url_260(struct buf *m)
+{
+	put_hex(m, "a1 ff 'https://' 61*247");
+	put_hex(m, "a1 05 62*5");
 }
 
 /*
@@ -725,6 +766,18 @@ static void check_fqdn_ascii_cut(const char *name, const struct dhcp_info *d)
 	EXPECT_EQ(name, d->fqdn[252], 'y');
 }
 
+static void check_mud_url_cut(const char *name, const struct dhcp_info *d)
+{
+	EXPECT_EQ(name, d->mud_url_len, DHCP_MUD_URL_MAX);
+	EXPECT_EQ(name, memcmp(d->mud_url, "https://", 8), 0);
+	EXPECT_EQ(name, d->mud_url[254], 'a');
+}
+
+static void check_no_mud_url(const char *name, const struct dhcp_info *d)
+{
+	EXPECT_EQ(name, d->mud_url_len, 0);
+}
+
 static void check_fqdn_dots_cut(const char *name, const struct dhcp_info *d)
 {
 	EXPECT_EQ(name, d->has_fqdn, 1);
@@ -897,6 +950,10 @@ static const struct hostile_case hostile[] = {
 	  check_fqdn_ascii_cut },
 	{ "fqdn escapes past 255", { .gen = gen_fqdn_dots }, OK, true, "81",
 	  check_fqdn_dots_cut },
+	/* Option 161. */
+	{ "mud url 260", { .gen = gen_mud_url_260 }, OK, true, "161,161", check_mud_url_cut },
+	/* Its length byte says 9 and 4 bytes follow: nothing of it is kept. */
+	{ "mud url past end", { .opts = "a1 09 'http'" }, BADOPT, false, "", check_no_mud_url },
 	/* Fixed header. */
 	{ "htype 6 hlen 16", { .fixed = "01 06 10 00 00000000 0000 0000 00*16 " MAC_PC "00*10",
 			       .opts = "35 01 01 ff" }, OK, false, "53", check_not_ethernet },
@@ -967,6 +1024,7 @@ int main(void)
 		cmocka_unit_test(test_ack),
 		cmocka_unit_test(test_prl_longer_than_ndpi),
 		cmocka_unit_test(test_fqdn),
+		cmocka_unit_test(test_mud_url),
 		cmocka_unit_test(test_result_names),
 		cmocka_unit_test(test_fixed_header_truncation),
 		cmocka_unit_test(test_hostile_table),

@@ -175,4 +175,27 @@ for name in smart-home smart-home-v6; do
 	expect_same "$name: $(lines "$TMP/$name.macs") devices = tshark's source MACs" "$TMP/$name.macs" "$EW_SRCDIR/tests/expected/$name.macs"
 done
 
+# A DHCP REQUEST carrying a MUD URL (option 161, RFC 8520), made by hand:
+# Ethernet broadcast from 44:19:b6:3a:7c:99; IPv4 0.0.0.0 -> 255.255.255.255
+# (20 + 8 + 277 = 305 = 0x131 bytes); UDP 68 -> 67 (285 = 0x11d); BOOTP
+# fixed header (236) and cookie (4); options 53 REQUEST (3), 161 of 31
+# bytes (33), end (1): 277.  The inventory keeps the URL as sent, and
+# tshark's dissector reads the same URL from the frame.
+url='https://mud.example.com/cam-1.2'
+url_hex=$(printf '%s' "$url" | od -An -tx1 | tr -d ' \n')
+zeros() { printf '00%.0s' $(seq 1 "$1"); }
+frame="ffffffffffff 4419b63a7c99 0800 4500 0131 0000 0000 4011 0000 00000000 ffffffff"
+frame="$frame 0044 0043 011d 0000 01 01 06 00 12345678 0000 0000 $(zeros 16)"
+frame="$frame 4419b63a7c99 $(zeros 10) $(zeros 192) 63825363 350103 a11f $url_hex ff"
+pcap_from_hex "$TMP/mud.pcap" "$frame"
+run_ew -q -r "$TMP/mud.pcap" -o /dev/null --inventory-json "$TMP/mud-inv.json"
+expect_eq "MUD URL: exit status" "$RC" 0
+expect_eq "MUD URL in the inventory" \
+	"$(sed -n 's/.*"mac":"44:19:b6:3a:7c:99".*"dhcp_mud_url":\[{"value":"\([^"]*\)".*/\1/p' "$TMP/mud-inv.json")" \
+	"$url"
+if command -v tshark >/dev/null 2>&1; then
+	expect_eq "MUD URL: tshark reads the same from the frame" \
+		"$(tshark -r "$TMP/mud.pcap" -T fields -e dhcp.option.mudurl 2>/dev/null)" "$url"
+fi
+
 finish

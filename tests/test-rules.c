@@ -643,6 +643,8 @@ static void test_evidence_names(void **state)
 		{ "dhcp_vendor_class", "udhcp*", SIG_DHCP_VENDOR, "udhcp 1.20.2" },
 		{ "dhcp_fingerprint", "1,3,6", SIG_DHCP_PRL, "1,3,6" },
 		{ "dhcp_fqdn", "h*", SIG_DHCP_FQDN, "host.lan" },
+		{ "dhcp_mud_url", "https://mud.example.com/cam-*", SIG_DHCP_MUD_URL,
+		  "https://mud.example.com/cam-1.2" },
 		{ "mdns_service", "_hue._tcp.local", SIG_MDNS_SERVICE, "_hue._tcp.local" },
 		{ "mdns_name", "Philips*", SIG_MDNS_NAME, "Philips-hue.local" },
 		{ "ssdp_server", "*IpBridge*", SIG_SSDP_SERVER, "Hue/1.0 UPnP/1.0 IpBridge/1.65.0" },

@@ -105,6 +105,7 @@ static void check_info(const struct dhcp_info *d, enum dhcp_result r)
 	      d->vendor_class[d->vendor_class_len] == '\0');
 	check(d->fqdn_len <= DHCP_FQDN_MAX && d->fqdn[d->fqdn_len] == '\0');
 	check(d->has_fqdn || (d->fqdn_len == 0 && d->fqdn_flags == 0));
+	check(d->mud_url_len <= DHCP_MUD_URL_MAX && d->mud_url[d->mud_url_len] == '\0');
 	if (d->fqdn_flags & DHCP_FQDN_FLAG_E)
 		check_wire_text(d);
 	check(d->prl_len <= DHCP_PRL_MAX);
