@@ -89,6 +89,18 @@ bool device_signal_is_firmware(enum device_signal_kind k)
 	       k == SIG_SERVICE_PORT || k == SIG_DHCP_MUD_URL;
 }
 
+const char *device_signal_latest(const struct device *d, enum device_signal_kind k)
+{
+	const struct device_signal *best = NULL;
+
+	if (k >= SIG_KIND_MAX)
+		return NULL;
+	for (unsigned i = 0; i < d->sig[k].n; i++)
+		if (best == NULL || d->sig[k].slot[i].last_ts > best->last_ts)
+			best = &d->sig[k].slot[i];
+	return best != NULL ? best->value : NULL;
+}
+
 /* Kinds whose new value on a settled device suggests new firmware or a spoofed MAC. */
 static bool kind_change_matters(enum device_signal_kind k)
 {

@@ -164,9 +164,13 @@ int device_signal_kind_from_name(const char *name);
 
 /*
  * True for the kinds the device's software writes (tls_ja3,
- * dhcp_fingerprint, http_user_agent, service_port): a new value of one on
- * a settled device is reported as a probable firmware change.
+ * dhcp_fingerprint, http_user_agent, service_port, dhcp_mud_url): a new
+ * value of one on a settled device is reported as a probable firmware
+ * change.
  */
 bool device_signal_is_firmware(enum device_signal_kind k);
+
+/* The value of kind k that d sent last (NUL-terminated, owned by d); NULL: none. */
+const char *device_signal_latest(const struct device *d, enum device_signal_kind k);
 
 #endif /* EW_DEVICE_H */

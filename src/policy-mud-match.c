@@ -100,6 +100,11 @@ bool policy_mud_allows(const struct policy_mud *m, enum policy_mud_dir dir,
 	return false;
 }
 
+const char *policy_mud_url(const struct policy_mud *m)
+{
+	return m->url;
+}
+
 size_t policy_mud_ace_count(const struct policy_mud *m, enum policy_mud_dir dir)
 {
 	return m->side[dir].nace;

@@ -41,6 +41,7 @@ struct mud_side {
 
 struct policy_mud {
 	struct mud_side side[POLICY_MUD_DIRS];
+	char url[POLICY_MUD_URL_MAX + 1]; /* its `mud-url`; "" when the file has none */
 };
 
 #endif /* EW_POLICY_MUD_PRIVATE_H */

@@ -609,6 +609,34 @@ static int read_side(struct mload *ld, const struct ejson_value *refs,
 }
 
 /*
+ * The optional mud-url: printable ASCII without spaces, at most
+ * POLICY_MUD_URL_MAX bytes, as a device could announce it (DHCP option
+ * 161 holds 255).  RFC 8520 requires https; the scheme is not checked, as
+ * the URL only names the file here and nothing is fetched.
+ */
+static int read_url(struct mload *ld, const struct ejson_value *mud)
+{
+	const struct ejson_value *u = ejson_get(ld->j, mud, "mud-url");
+	const char *s;
+	size_t n;
+
+	if (u == NULL)
+		return 0;
+	if (u->type != EJSON_STRING)
+		return merr(ld, u, "ietf-mud:mud: mud-url: expected a string, found %s", kind(u));
+	s = ejson_string(ld->j, u, &n);
+	if (n == 0 || n > POLICY_MUD_URL_MAX)
+		return merr(ld, u, "ietf-mud:mud: mud-url must be 1..%d bytes", POLICY_MUD_URL_MAX);
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] <= ' ' || (unsigned char)s[i] >= 0x7f)
+			return merr(ld, u, "ietf-mud:mud: mud-url has a space, control or "
+					   "non-ASCII byte");
+	memcpy(ld->m->url, s, n);
+	ld->m->url[n] = '\0';
+	return 0;
+}
+
+/*
  * The from-device-policy is required; without a to-device-policy the
  * file says nothing of flows opened to the device, and they are not
  * judged.  Both containers' shapes are checked before any ACE is read,
@@ -625,6 +653,8 @@ static int read_mud(struct mload *ld)
 	    require(ld, root, "ietf-access-control-list:acls", EJSON_OBJECT, "MUD file", &top) < 0 ||
 	    require(ld, top, "acl", EJSON_ARRAY, "ietf-access-control-list:acls", &acls) < 0 ||
 	    check_acls(ld, acls) < 0)
+		return -1;
+	if (read_url(ld, mud) < 0)
 		return -1;
 	if ((from = ejson_get(ld->j, mud, "from-device-policy")) == NULL)
 		return merr(ld, mud, "ietf-mud:mud: no 'from-device-policy'");

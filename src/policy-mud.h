@@ -6,8 +6,9 @@
  * flow opened to it is one its to-device-policy accepts.  Only policy*.c
  * and the unit tests include this header.
  *
- * What is read: the `ietf-mud:mud` container's from-device-policy and
- * to-device-policy, and the `ietf-access-control-list:acls` ACLs they
+ * What is read: the `ietf-mud:mud` container's mud-url (which a device
+ * may announce in DHCP option 161 to name this file), from-device-policy
+ * and to-device-policy, and the `ietf-access-control-list:acls` ACLs they
  * name.  Of each ACE: ipv4/ipv6 `protocol`, the remote end's block and
  * name (`destination-ipv4-network` / `destination-ipv6-network` /
  * `ietf-acldns:dst-dnsname` in a from-device ACE, the `source-` /
@@ -42,6 +43,7 @@
 #define POLICY_MUD_ACLS_MAX 32             /* ACLs of a file */
 #define POLICY_MUD_NAME_MAX 63             /* bytes of an ACL or ACE name */
 #define POLICY_MUD_DNSNAME_MAX 253         /* bytes of a DNS name (RFC 1035 2.3.4) */
+#define POLICY_MUD_URL_MAX 255             /* bytes of its mud-url (DHCP option 161's limit) */
 
 struct policy_mud;
 
@@ -69,6 +71,11 @@ bool policy_mud_allows(const struct policy_mud *m, enum policy_mud_dir dir,
 		       size_t whylen);
 
 size_t policy_mud_ace_count(const struct policy_mud *m, enum policy_mud_dir dir);
+/*
+ * The file's `mud-url` (RFC 8520 2: where it is published, and what a
+ * device announcing it in DHCP option 161 points to); "" when it has none.
+ */
+const char *policy_mud_url(const struct policy_mud *m);
 uint32_t policy_mud_unsupported(const struct policy_mud *m); /* ACEs skipped, both directions */
 
 #endif /* EW_POLICY_MUD_H */

@@ -125,32 +125,49 @@ static bool port_matches(const struct policy_rule *r, uint8_t proto, uint16_t po
 }
 
 /*
- * The MUD profile of a class, if it has one, on the flow: the client's
+ * The profile of one end of the flow: the one whose mud-url the device
+ * announced (RFC 8520's own way of naming a device's profile, and more
+ * precise than a class guessed from its traffic), else its class's.
+ */
+static const struct policy_mud_entry *mud_entry_of(const struct policy *p, const char *url,
+						   const char *cls, bool *by_url)
+{
+	*by_url = false;
+	if (url != NULL && url[0] != '\0')
+		for (size_t i = 0; i < p->nmud; i++)
+			if (strcmp(policy_mud_url(p->mud[i].mud), url) == 0) {
+				*by_url = true;
+				return &p->mud[i];
+			}
+	if (cls[0] == '\0')
+		return NULL;
+	for (size_t i = 0; i < p->nmud; i++)
+		if (strcmp(p->mud[i].cls, cls) == 0)
+			return &p->mud[i];
+	return NULL;
+}
+
+/*
+ * The MUD profile of one end, if it has one, on the flow: the client's
  * from-device side (a flow it opened) or the server's to-device side (a
  * flow opened to it).  A profile without a to-device side does not judge.
  */
 static void mud_check(const struct policy *p, const struct policy_view *v,
 		      enum policy_mud_dir dir, struct policy_mud_verdict *out)
 {
-	const char *cls = class_of(dir == POLICY_MUD_FROM_DEVICE ? v->client_class :
-								   v->server_class);
+	bool from = dir == POLICY_MUD_FROM_DEVICE, by_url;
+	const struct policy_mud_entry *me =
+		mud_entry_of(p, from ? v->client_mud_url : v->server_mud_url,
+			     class_of(from ? v->client_class : v->server_class), &by_url);
 
-	if (cls[0] == '\0')
+	if (me == NULL || !policy_mud_judges(me->mud, dir))
 		return;
-	for (size_t i = 0; i < p->nmud; i++) {
-		const struct policy_mud_entry *me = &p->mud[i];
-
-		if (strcmp(me->cls, cls) != 0)
-			continue;
-		if (!policy_mud_judges(me->mud, dir))
-			return;
-		out->cls = me->cls;
-		out->file = me->file;
-		if (!policy_mud_allows(me->mud, dir, &p->home, v, out->why, sizeof(out->why))) {
-			out->violation = true;
-			out->severity = me->severity;
-		}
-		return;
+	out->cls = me->cls;
+	out->file = me->file;
+	out->by_url = by_url;
+	if (!policy_mud_allows(me->mud, dir, &p->home, v, out->why, sizeof(out->why))) {
+		out->violation = true;
+		out->severity = me->severity;
 	}
 }
 

@@ -75,6 +75,8 @@ struct policy_view {
 	const char *server_class; /* the server device's, likewise */
 	const char *client_name;  /* the DNS name that resolved to client; NULL: none known */
 	const char *server_name;  /* the DNS name that resolved to server; NULL: none known */
+	const char *client_mud_url; /* the MUD URL the client device announced; NULL: none */
+	const char *server_mud_url; /* the server device's, likewise */
 };
 
 enum policy_result {
@@ -95,6 +97,7 @@ struct policy_mud_verdict {
 	bool violation;                   /* the profile does not accept the flow */
 	const char *cls;                  /* the class whose profile judged it; NULL: none did */
 	const char *file;                 /* its MUD file, as resolved */
+	bool by_url;                      /* chosen by the MUD URL the device announced */
 	uint8_t severity;                 /* enum ew_severity of a violation */
 	char why[192];                    /* what did not match */
 };
@@ -118,8 +121,9 @@ const char *policy_zone_of(const struct policy *p, const struct ew_addr *a, uint
 
 /*
  * The verdict on a flow: first matching rule, else the default; and,
- * beside it, the MUD profiles of the client's class (its from-device
- * side) and of the server's class (its to-device side).
+ * beside it, the MUD profiles of the client (its from-device side) and
+ * of the server (its to-device side): the profile whose mud-url the
+ * device announced, else its class's.
  */
 void policy_check(const struct policy *p, const struct policy_view *v,
 		  struct policy_verdict *out);

@@ -151,6 +151,7 @@ static void test_plug(void **state)
 	assert_int_equal(policy_mud_ace_count(m, POLICY_MUD_TO_DEVICE), 0);
 	assert_int_equal(policy_mud_unsupported(m), 0);
 	assert_true(policy_mud_judges(m, POLICY_MUD_TO_DEVICE));
+	assert_string_equal(policy_mud_url(m), ""); /* it names no mud-url */
 	/* Must pass: the cloud by name (any case, a final dot), NTP to anywhere. */
 	assert_true(allows(m, "203.0.113.5", 6, 443, "cloud.example.com", why, sizeof(why)));
 	assert_true(allows(m, "203.0.113.5", 6, 443, "CLOUD.Example.COM.", why, sizeof(why)));
@@ -314,7 +315,9 @@ static void test_to_device(void **state)
 /* Through a policy file: `mud:` relative to it, the verdict beside the rule's. */
 static void test_policy_file(void **state)
 {
-	char dir[] = "/tmp/test-mud.XXXXXX", path[64], pol[128], err[512];
+	static const char url[] = "https://mud.example.com/plug-2.json";
+	static const char head[] = "{\"ietf-mud:mud\": {";
+	char dir[] = "/tmp/test-mud.XXXXXX", path[64], upath[64], pol[128], err[512];
 	struct policy_verdict vd;
 	struct policy_view v;
 	struct policy *p;
@@ -326,14 +329,20 @@ static void test_policy_file(void **state)
 	assert_non_null(f = fopen(path, "w"));
 	fputs(plug, f);
 	fclose(f);
+	/* The same profile published at url, for the hub class. */
+	snprintf(upath, sizeof(upath), "%s/url.json", dir);
+	assert_non_null(f = fopen(upath, "w"));
+	assert_int_equal(strncmp(plug, head, strlen(head)), 0);
+	fprintf(f, "%s\"mud-url\": \"%s\", %s", head, url, plug + strlen(head));
+	fclose(f);
 	snprintf(pol, sizeof(pol), "%s/p.yaml", dir);
 	assert_non_null(f = fopen(pol, "w"));
 	fputs("default: allow\nmud:\n  smart-plug: {file: plug.json, severity: high}\n"
-	      "  camera: plug.json\n", f);
+	      "  camera: plug.json\n  hub: url.json\n", f);
 	fclose(f);
 	p = policy_load_file(pol, &home, err, sizeof(err));
 	assert_non_null(p);
-	assert_int_equal(policy_mud_count(p), 2);
+	assert_int_equal(policy_mud_count(p), 3);
 	assert_int_equal(policy_mud_unsupported_count(p), 0);
 
 	view(&v, "192.168.1.1", 17, 53, NULL);
@@ -382,7 +391,35 @@ static void test_policy_file(void **state)
 	v.client_class = "";
 	policy_check(p, &v, &vd);
 	assert_false(vd.mud[POLICY_MUD_FROM_DEVICE].violation);
+
+	/*
+	 * A device announcing url is judged by the file published there,
+	 * whatever its class (a printer has no entry; a smart plug's entry
+	 * gives way), on both sides; an unknown URL falls back to the class.
+	 */
+	v.client_class = "printer";
+	v.client_mud_url = url;
+	policy_check(p, &v, &vd);
+	assert_true(vd.mud[POLICY_MUD_FROM_DEVICE].violation);
+	assert_true(vd.mud[POLICY_MUD_FROM_DEVICE].by_url);
+	assert_string_equal(vd.mud[POLICY_MUD_FROM_DEVICE].cls, "hub");
+	assert_string_equal(vd.mud[POLICY_MUD_FROM_DEVICE].file, upath);
+	assert_int_equal(vd.mud[POLICY_MUD_FROM_DEVICE].severity, SEV_MEDIUM);
+	v.client_class = "smart-plug";
+	policy_check(p, &v, &vd);
+	assert_string_equal(vd.mud[POLICY_MUD_FROM_DEVICE].cls, "hub");
+	v.client_mud_url = "https://mud.example.com/other.json";
+	policy_check(p, &v, &vd);
+	assert_false(vd.mud[POLICY_MUD_FROM_DEVICE].by_url);
+	assert_string_equal(vd.mud[POLICY_MUD_FROM_DEVICE].cls, "smart-plug");
+	v.server_class = "";
+	v.server_mud_url = url;
+	policy_check(p, &v, &vd);
+	assert_true(vd.mud[POLICY_MUD_TO_DEVICE].violation);
+	assert_true(vd.mud[POLICY_MUD_TO_DEVICE].by_url);
+	assert_string_equal(vd.mud[POLICY_MUD_TO_DEVICE].cls, "hub");
 	policy_free(p);
+	unlink(upath);
 
 	/* A MUD file that does not load: its own FILE:LINE:COL is the policy's error. */
 	assert_non_null(f = fopen(path, "w"));
@@ -449,6 +486,17 @@ static void test_malformed(void **state)
 		  NAME ":1:33: nesting deeper than 32" },
 		{ "[]", NAME ":1:1: expected an object, found an array" },
 		{ "{}", NAME ":1:1: MUD file: no 'ietf-mud:mud'" },
+		/*
+		 * mud-url: '{' 1, "\"ietf-mud:mud\"" 2-15, ": " 16-17, '{' 18,
+		 * "\"mud-url\"" 19-27, ": " 28-29: the value at col 30.
+		 */
+		{ "{\"ietf-mud:mud\": {\"mud-url\": 5}, \"ietf-access-control-list:acls\": {\"acl\": []}}",
+		  NAME ":1:30: ietf-mud:mud: mud-url: expected a string, found a number" },
+		{ "{\"ietf-mud:mud\": {\"mud-url\": \"\"}, \"ietf-access-control-list:acls\": {\"acl\": []}}",
+		  NAME ":1:30: ietf-mud:mud: mud-url must be 1..255 bytes" },
+		{ "{\"ietf-mud:mud\": {\"mud-url\": \"https://a b\"}, "
+		  "\"ietf-access-control-list:acls\": {\"acl\": []}}",
+		  NAME ":1:30: ietf-mud:mud: mud-url has a space, control or non-ASCII byte" },
 		/* '{' 1, "\"ietf-mud:mud\"" 2-15, ':' 16, ' ' 17: 5 at col 18. */
 		{ "{\"ietf-mud:mud\": 5}", NAME ":1:18: 'ietf-mud:mud': expected an object, found a number" },
 		/* The mud object at col 18 has no from-device-policy. */

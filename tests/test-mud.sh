@@ -13,7 +13,8 @@
 # capture written by hand where the Internet opens a connection to a
 # camera.  Then the stats event's policy and privacy counters against
 # tshark's counts, and a bad MUD file: FILE:LINE:COL of the MUD file,
-# exit 3.
+# exit 3.  And a device that names its profile by the MUD URL in its
+# DHCP requests (option 161), with no class to choose one by.
 . "${EW_SRCDIR:?}/tests/lib.sh"
 
 CAP="$PCAPS/smart-home.pcap"
@@ -254,6 +255,37 @@ expect_eq "stats: the privacy filter's lines" "$(printf '%s' "$stats" | grep -o 
 run_ew -q -r "$CAP" -o "$TMP/plain.json"
 expect_eq "stats: no policy or privacy object when they are off" \
 	"$(grep '"event_type":"stats"' "$TMP/plain.json" | grep -c '"policy":\|"privacy":')" 0
+
+# ---- A device that names its profile (frames by hand, 1 s apart): a DHCP
+# REQUEST from 44:19:b6:3a:7c:99 with option 161, the MUD URL of
+# tests/mud/kasa-plug.json; then, from 192.168.1.77 behind that MAC, UDP
+# to 203.0.113.5 port 53 (the profile accepts only TCP 443 to the cloud
+# and UDP 123: a violation) and port 123 (accepted).  No rule classes the
+# device, so only the URL can choose the profile: by hand, one violation.
+MUD_URL=https://plug.example.com/kasa-plug.json
+DEV=4419b63a7c99 DEV_IP=c0a8014d
+url_hex=$(printf '%s' "$MUD_URL" | od -An -tx1 | tr -d ' \n')
+dhcp_len=$((236 + 4 + 3 + 2 + ${#MUD_URL} + 1))
+zeros() { printf '00%.0s' $(seq 1 "$1"); }
+req="ffffffffffff $DEV 0800 4500 $(printf %04x $((dhcp_len + 28))) 0000 0000 4011 0000"
+req="$req 00000000 ffffffff 0044 0043 $(printf %04x $((dhcp_len + 8))) 0000"
+req="$req 01 01 06 00 12345678 0000 0000 $(zeros 16) $DEV $(zeros 10) $(zeros 192)"
+req="$req 63825363 350103 a1 $(printf %02x ${#MUD_URL}) $url_hex ff"
+pcap_from_hex "$TMP/named.pcap" "$req" \
+	"$RTR $DEV 0800 45000020 0001 0000 4011 0000 $DEV_IP $NET_IP 9c40 0035 000c 0000 deadbeef" \
+	"$RTR $DEV 0800 45000020 0002 0000 4011 0000 $DEV_IP $NET_IP 9c41 007b 000c 0000 deadbeef"
+expect_eq "tshark: the hand-made REQUEST carries the MUD URL" \
+	"$(tshark -r "$TMP/named.pcap" -Y 'frame.number == 1' -T fields -e dhcp.option.mudurl 2>/dev/null)" \
+	"$MUD_URL"
+printf 'rules:\n  - {id: never, class: nas, weight: 1, when: {dhcp_hostname: "no-such-host"}}\n' \
+	> "$TMP/none.yaml"
+run_ew -q -r "$TMP/named.pcap" --rules "$TMP/none.yaml" --policy "$TMP/p.yaml" -o "$TMP/named.json"
+expect_eq "named: status" "$RC" 0
+expect_eq "named: violations, by the profile its MUD URL names" "$(mud_hits "$TMP/named.json")" \
+	"44:19:b6:3a:7c:99 1"
+grep '"status":"opened"' "$TMP/named.json" | grep -q '"explanation":"unknown 44:19:b6:3a:7c:99 192.168.1.77 in zone unzoned opened UDP to 203.0.113.5 port 53 in zone internet: outside the MUD profile [^"]*mud/kasa-plug.json, the one its DHCP MUD URL names: no ACE of the from-device-policy accepts it' &&
+	pass "named: the explanation says the MUD URL chose the profile" ||
+	fail "named: $(grep -m1 '"status":"opened"' "$TMP/named.json")"
 
 # ---- A bad MUD file: its own FILE:LINE:COL, exit 3, at start and with -n.
 cat > "$TMP/mud/bad.json" <<'EOF'
