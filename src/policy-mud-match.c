@@ -6,7 +6,9 @@
  * source is always the flow's client and its destination the server;
  * what changes with the direction is which end is the remote one (the
  * end a MUD file can name): the server for from-device ACEs, the client
- * for to-device ones.
+ * for to-device ones.  The MUD matches manufacturer, same-manufacturer and
+ * model look at the MUD URL the remote end announced, when it is a device
+ * edgewatch has seen in DHCP.
  */
 #include <stdio.h>
 #include <string.h>
@@ -38,6 +40,33 @@ static bool name_matches(const char *want, const char *name)
 	return n > 0 && n == strlen(want) && strncasecmp(name, want, n) == 0;
 }
 
+size_t mud_url_authority(const char *url, const char **start)
+{
+	const char *p = url != NULL ? strstr(url, "://") : NULL;
+	size_t n;
+
+	if (p == NULL || p == url)
+		return 0;
+	p += 3;
+	n = strcspn(p, "/?#");
+	*start = p;
+	return n;
+}
+
+/* The MUD matches on the remote end's own MUD URL (NULL: it announced none). */
+static bool mud_url_matches(const struct mud_ace *a, const char *url)
+{
+	const char *auth;
+	size_t n;
+
+	if (a->model[0] != '\0' && (url == NULL || strcmp(url, a->model) != 0))
+		return false;
+	if (a->manufacturer[0] == '\0')
+		return true;
+	n = mud_url_authority(url, &auth);
+	return n > 0 && n == strlen(a->manufacturer) && strncasecmp(auth, a->manufacturer, n) == 0;
+}
+
 /* Whether ACE a holds for flow v judged in direction dir (see the top of this file). */
 static bool ace_matches_flow(const struct mud_ace *a, enum policy_mud_dir dir,
 			     const struct ew_cidr_list *home, const struct policy_view *v)
@@ -58,6 +87,8 @@ static bool ace_matches_flow(const struct mud_ace *a, enum policy_mud_dir dir,
 	if (a->local && (home == NULL || !ew_cidr_list_contains(home, remote)))
 		return false;
 	if (a->dnsname[0] != '\0' && !name_matches(a->dnsname, remote_name))
+		return false;
+	if (!mud_url_matches(a, to ? v->client_mud_url : v->server_mud_url))
 		return false;
 	if ((a->src_port.set || a->dst_port.set) &&
 	    ((v->proto != EW_IPPROTO_TCP && v->proto != EW_IPPROTO_UDP) ||

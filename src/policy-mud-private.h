@@ -28,6 +28,13 @@ struct mud_ace {
 	bool local;           /* ietf-mud local-networks: the remote end in the home networks */
 	struct mud_ports src_port, dst_port; /* of the first packet: client's, server's */
 	int initiated;        /* direction-initiated: -1 either, else enum policy_mud_dir */
+	/*
+	 * The remote end is a device that announced a MUD URL (DHCP option
+	 * 161) of this authority (manufacturer, or same-manufacturer: the
+	 * file's own mud-url's), or exactly this URL (model); "": no such match.
+	 */
+	char manufacturer[POLICY_MUD_DNSNAME_MAX + 1];
+	char model[POLICY_MUD_URL_MAX + 1];
 	bool unsupported;     /* holds a match we cannot evaluate: never matches */
 };
 
@@ -38,6 +45,13 @@ struct mud_side {
 	size_t nace, cap;
 	uint32_t unsupported;
 };
+
+/*
+ * The authority of a URL ("mud.example.com" of "https://mud.example.com/x"):
+ * its length, with *start pointing at it inside url; 0 when url has no
+ * "scheme://" or an empty authority.
+ */
+size_t mud_url_authority(const char *url, const char **start);
 
 struct policy_mud {
 	struct mud_side side[POLICY_MUD_DIRS];

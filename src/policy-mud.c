@@ -400,25 +400,75 @@ static int ace_l4(struct mload *ld, struct mud_ace *a, const struct ejson_value 
 }
 
 /* The ietf-mud:mud container: local-networks, or a match we cannot judge. */
+/* A YANG `empty` leaf as RFC 7951 writes it, [null] (a bare null is taken too). */
+static bool is_empty_leaf(struct mload *ld, const struct ejson_value *v)
+{
+	const struct ejson_value *e = ejson_first(ld->j, v);
+
+	return v->type == EJSON_NULL ||
+	       (v->type == EJSON_ARRAY && v->count == 1 && e != NULL && e->type == EJSON_NULL);
+}
+
+/* A string of 1..max printable ASCII bytes without spaces into out; -1 with the error. */
+static int mud_text(struct mload *ld, const struct ejson_value *v, const char *key, size_t max,
+		    char *out)
+{
+	const char *s;
+	size_t n;
+
+	if (v->type != EJSON_STRING)
+		return merr(ld, v, "ietf-mud:mud: %s: expected a string, found %s", key, kind(v));
+	s = ejson_string(ld->j, v, &n);
+	if (n == 0 || n > max)
+		return merr(ld, v, "ietf-mud:mud: %s must be 1..%zu bytes", key, max);
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] <= ' ' || (unsigned char)s[i] >= 0x7f)
+			return merr(ld, v, "ietf-mud:mud: %s has a space, control or non-ASCII byte",
+				    key);
+	memcpy(out, s, n);
+	out[n] = '\0';
+	return 0;
+}
+
+/*
+ * The ietf-mud:mud matches: local-networks; manufacturer (an authority),
+ * same-manufacturer (the authority of this file's own mud-url: without
+ * one the ACE cannot be judged) and model (a MUD URL), judged on the MUD
+ * URL the remote end announced; controller and my-controller need a
+ * controller edgewatch does not know, and are skipped.
+ */
 static int ace_mud(struct mload *ld, struct mud_ace *a, const struct ejson_value *c)
 {
-	static const char *const other[] = { "same-manufacturer", "manufacturer", "controller",
-					     "my-controller", "model" };
-
 	for (const struct ejson_value *m = ejson_first(ld->j, c); m != NULL;
 	     m = ejson_next(ld->j, m)) {
-		const char *k = ejson_key(ld->j, m, NULL);
-		bool known = strcmp(k, "local-networks") == 0;
+		const char *k = ejson_key(ld->j, m, NULL), *auth;
+		size_t n;
 
-		for (size_t i = 0; !known && i < sizeof(other) / sizeof(other[0]); i++)
-			if (strcmp(k, other[i]) == 0) {
-				a->unsupported = true;
-				known = true;
-			}
-		if (!known)
-			return merr(ld, m, "ietf-mud:mud: unknown match '%.40s'", k);
-		if (strcmp(k, "local-networks") == 0)
+		if (strcmp(k, "local-networks") == 0) {
+			if (!is_empty_leaf(ld, m))
+				return merr(ld, m, "ietf-mud:mud: local-networks: expected [null]");
 			a->local = true;
+		} else if (strcmp(k, "manufacturer") == 0) {
+			if (mud_text(ld, m, k, POLICY_MUD_DNSNAME_MAX, a->manufacturer) < 0)
+				return -1;
+		} else if (strcmp(k, "model") == 0) {
+			if (mud_text(ld, m, k, POLICY_MUD_URL_MAX, a->model) < 0)
+				return -1;
+		} else if (strcmp(k, "same-manufacturer") == 0) {
+			if (!is_empty_leaf(ld, m))
+				return merr(ld, m, "ietf-mud:mud: same-manufacturer: expected [null]");
+			n = mud_url_authority(ld->m->url, &auth);
+			if (n == 0 || n > POLICY_MUD_DNSNAME_MAX) {
+				a->unsupported = true; /* no mud-url of its own to compare with */
+				continue;
+			}
+			memcpy(a->manufacturer, auth, n);
+			a->manufacturer[n] = '\0';
+		} else if (strcmp(k, "controller") == 0 || strcmp(k, "my-controller") == 0) {
+			a->unsupported = true;
+		} else {
+			return merr(ld, m, "ietf-mud:mud: unknown match '%.40s'", k);
+		}
 	}
 	return 0;
 }
@@ -617,23 +667,8 @@ static int read_side(struct mload *ld, const struct ejson_value *refs,
 static int read_url(struct mload *ld, const struct ejson_value *mud)
 {
 	const struct ejson_value *u = ejson_get(ld->j, mud, "mud-url");
-	const char *s;
-	size_t n;
 
-	if (u == NULL)
-		return 0;
-	if (u->type != EJSON_STRING)
-		return merr(ld, u, "ietf-mud:mud: mud-url: expected a string, found %s", kind(u));
-	s = ejson_string(ld->j, u, &n);
-	if (n == 0 || n > POLICY_MUD_URL_MAX)
-		return merr(ld, u, "ietf-mud:mud: mud-url must be 1..%d bytes", POLICY_MUD_URL_MAX);
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)s[i] <= ' ' || (unsigned char)s[i] >= 0x7f)
-			return merr(ld, u, "ietf-mud:mud: mud-url has a space, control or "
-					   "non-ASCII byte");
-	memcpy(ld->m->url, s, n);
-	ld->m->url[n] = '\0';
-	return 0;
+	return u == NULL ? 0 : mud_text(ld, u, "mud-url", POLICY_MUD_URL_MAX, ld->m->url);
 }
 
 /*

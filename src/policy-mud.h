@@ -14,12 +14,13 @@
  * `ietf-acldns:dst-dnsname` in a from-device ACE, the `source-` /
  * `src-` ones in a to-device ACE), tcp/udp `source-port` and
  * `destination-port` (lower-port/upper-port, or operator lte, gte, eq or
- * neq and port), `ietf-mud:direction-initiated`, the MUD match
- * `local-networks` (the remote end in the home networks), and
- * `actions.forwarding` accept or drop.  Matches on the device's own end,
- * the other MUD matches (same-manufacturer, manufacturer, controller,
- * my-controller, model) and other headers need facts edgewatch does not
- * have: an ACE holding one is skipped - it never matches, so a flow only
+ * neq and port), `ietf-mud:direction-initiated`, the MUD matches
+ * `local-networks` (the remote end in the home networks) and
+ * manufacturer, same-manufacturer and model (on the MUD URL the remote
+ * end announced in DHCP), and `actions.forwarding` accept or drop.
+ * Matches on the device's own end, the MUD matches controller and
+ * my-controller, same-manufacturer in a file without a mud-url, and other
+ * headers need facts edgewatch does not have: an ACE holding one is skipped - it never matches, so a flow only
  * it would accept is reported - and counted (policy_mud_unsupported()).
  *
  * The file is hostile input: it goes through the JSON reader of

@@ -135,7 +135,7 @@ size_t policy_rule_count(const struct policy *p);
 /*
  * MUD profiles (docs/policy.md "MUD profiles"): how many classes have
  * one, and how many of their ACEs were skipped for holding a match
- * edgewatch cannot judge (same-manufacturer, controller ...).
+ * edgewatch cannot judge (controller, my-controller ...).
  */
 size_t policy_mud_count(const struct policy *p);
 uint32_t policy_mud_unsupported_count(const struct policy *p);

@@ -221,6 +221,75 @@ static void test_other_matches(void **state)
 	policy_mud_free(m);
 }
 
+/* A flow the plug opens to server:port, a device that announced the MUD URL url (NULL: none). */
+static bool allows_url(const struct policy_mud *m, const char *server, uint16_t port,
+		       const char *url, char *why, size_t whylen)
+{
+	struct policy_view v;
+
+	view(&v, server, 6, port, NULL);
+	v.client_port = 40000;
+	v.server_mud_url = url;
+	return policy_mud_allows(m, POLICY_MUD_FROM_DEVICE, &home, &v, why, whylen);
+}
+
+/*
+ * The MUD matches on the remote end's announced MUD URL: same-manufacturer
+ * (the authority of the file's own mud-url), manufacturer (an authority,
+ * any case), model (the exact URL).  A file without a mud-url cannot say
+ * who its own manufacturer is: its same-manufacturer ACE is skipped.
+ */
+static void test_manufacturer_matches(void **state)
+{
+#define ACES                                                                                  \
+	"{\"name\": \"same\", \"matches\": {\"ietf-mud:mud\": {\"same-manufacturer\": [null]}}, " \
+	"\"actions\": {\"forwarding\": \"accept\"}}, "                                           \
+	"{\"name\": \"partner\", \"matches\": {\"ietf-mud:mud\": {\"manufacturer\": "           \
+	"\"hub.partner.example\"}, \"tcp\": {\"destination-port\": {\"operator\": \"eq\", "        \
+	"\"port\": 8883}}}, \"actions\": {\"forwarding\": \"accept\"}}, "                          \
+	"{\"name\": \"nvr\", \"matches\": {\"ietf-mud:mud\": {\"model\": "                       \
+	"\"https://mud.other.example/nvr-1.json\"}}, \"actions\": {\"forwarding\": \"accept\"}}"
+	static const char head[] = "{\"ietf-mud:mud\": {";
+	static const char without[] = MUD(ACES);
+	char text[sizeof(without) + 64], err[256], why[192];
+	struct policy_mud *m;
+
+	(void)state;
+	snprintf(text, sizeof(text), "%s\"mud-url\": \"https://MUD.acme.example/cam-2.json\", %s",
+		 head, without + strlen(head));
+	m = load(text, err, sizeof(err));
+	assert_non_null(m);
+	assert_int_equal(policy_mud_unsupported(m), 0);
+	/* Same maker (authority without case, any path), any port. */
+	assert_true(allows_url(m, "192.168.1.30", 554, "https://mud.acme.example/nvr.json", why,
+			       sizeof(why)));
+	assert_false(allows_url(m, "192.168.1.30", 554, "https://mud.acme.example.evil/x", why,
+				sizeof(why)));
+	assert_false(allows_url(m, "192.168.1.30", 554, NULL, why, sizeof(why)));
+	assert_false(allows_url(m, "192.168.1.30", 554, "mud.acme.example", why, sizeof(why)));
+	/* The partner's hub, on 8883 only. */
+	assert_true(allows_url(m, "192.168.1.31", 8883, "https://hub.partner.example/h.json", why,
+			       sizeof(why)));
+	assert_false(allows_url(m, "192.168.1.31", 8884, "https://hub.partner.example/h.json", why,
+				sizeof(why)));
+	/* The one model, exactly. */
+	assert_true(allows_url(m, "192.168.1.32", 80, "https://mud.other.example/nvr-1.json", why,
+			       sizeof(why)));
+	assert_false(allows_url(m, "192.168.1.32", 80, "https://mud.other.example/nvr-2.json", why,
+				sizeof(why)));
+	policy_mud_free(m);
+	/* No mud-url of its own: "same" is skipped, the others still judge. */
+	m = load(without, err, sizeof(err));
+	assert_non_null(m);
+	assert_int_equal(policy_mud_unsupported(m), 1);
+	assert_false(allows_url(m, "192.168.1.30", 554, "https://mud.acme.example/nvr.json", why,
+				sizeof(why)));
+	assert_true(allows_url(m, "192.168.1.31", 8883, "https://hub.partner.example/h.json", why,
+			       sizeof(why)));
+	policy_mud_free(m);
+#undef ACES
+}
+
 /*
  * The to-device side: the flow's client is the remote end.  Web from the
  * LAN only (direction-initiated to-device), the cloud's flows from its
@@ -513,6 +582,25 @@ static void test_malformed(void **state)
 		{ "{\"ietf-mud:mud\": {\"from-device-policy\": {\"access-lists\": {\"access-list\": "
 		  "[{\"name\": \"z\"}]}}}, \"ietf-access-control-list:acls\": {\"acl\": []}}",
 		  NAME ":1:84: no ACL named 'z'" },
+		/*
+		 * The MUD matches, line 3: '{' 1, "\"name\"" 2-7, ": " 8-9, "\"x\"" 10-12,
+		 * ", " 13-14, "\"matches\"" 15-23, ": " 24-25, '{' 26, "\"ietf-mud:mud\""
+		 * 27-40, ": " 41-42, '{' 43, the key from 44: "\"manufacturer\"" 44-57
+		 * puts its value at 60, "\"same-manufacturer\"" 44-62 at 65,
+		 * "\"local-networks\"" 44-59 at 62, "\"model\"" 44-50 at 53.
+		 */
+		{ MUD("{\"name\": \"x\", \"matches\": {\"ietf-mud:mud\": {\"manufacturer\": 5}}, "
+		      "\"actions\": {\"forwarding\": \"accept\"}}"),
+		  NAME ":3:60: ietf-mud:mud: manufacturer: expected a string, found a number" },
+		{ MUD("{\"name\": \"x\", \"matches\": {\"ietf-mud:mud\": {\"same-manufacturer\": true}}, "
+		      "\"actions\": {\"forwarding\": \"accept\"}}"),
+		  NAME ":3:65: ietf-mud:mud: same-manufacturer: expected [null]" },
+		{ MUD("{\"name\": \"x\", \"matches\": {\"ietf-mud:mud\": {\"local-networks\": true}}, "
+		      "\"actions\": {\"forwarding\": \"accept\"}}"),
+		  NAME ":3:62: ietf-mud:mud: local-networks: expected [null]" },
+		{ MUD("{\"name\": \"x\", \"matches\": {\"ietf-mud:mud\": {\"model\": \"a b\"}}, "
+		      "\"actions\": {\"forwarding\": \"accept\"}}"),
+		  NAME ":3:53: ietf-mud:mud: model has a space, control or non-ASCII byte" },
 		/* Line 3: '{' 1, "\"name\"" 2-7, ": " 8-9: 5 at col 10. */
 		{ MUD("{\"name\": 5, \"actions\": {\"forwarding\": \"accept\"}}"),
 		  NAME ":3:10: 'name': expected a string, found a number" },
@@ -714,6 +802,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_plug),
 		cmocka_unit_test(test_other_matches),
+		cmocka_unit_test(test_manufacturer_matches),
 		cmocka_unit_test(test_to_device),
 		cmocka_unit_test(test_policy_file),
 		cmocka_unit_test(test_policy_key_errors),

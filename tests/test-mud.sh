@@ -287,6 +287,47 @@ grep '"status":"opened"' "$TMP/named.json" | grep -q '"explanation":"unknown 44:
 	pass "named: the explanation says the MUD URL chose the profile" ||
 	fail "named: $(grep -m1 '"status":"opened"' "$TMP/named.json")"
 
+# ---- same-manufacturer, end to end (frames by hand, 1 s apart): three
+# devices of one OUI; .77 (the ...99 above) and .78 (...98) announce MUD
+# URLs on mud.acme.example, .79 (...97) none.  .77's profile (listed for
+# cameras, chosen by its URL) accepts only flows to devices of its own
+# maker: its SYN to .78 port 554 passes, the one to .79 does not.  By
+# hand: one violation, the SYN to .79 (the REQUESTs come from 0.0.0.0,
+# no device's address, and the broadcasts from devices with no profile).
+dhcp_req() { # MAC URL: a DHCP REQUEST from MAC with option 161
+	uh=$(printf '%s' "$2" | od -An -tx1 | tr -d ' \n')
+	dl=$((236 + 4 + 3 + 2 + ${#2} + 1))
+	printf '%s' "ffffffffffff $1 0800 4500 $(printf %04x $((dl + 28))) 0000 0000 4011 0000"
+	printf '%s' " 00000000 ffffffff 0044 0043 $(printf %04x $((dl + 8))) 0000 01 01 06 00"
+	printf '%s' " 12345678 0000 0000 $(zeros 16) $1 $(zeros 10) $(zeros 192) 63825363 350103"
+	printf '%s' " a1 $(printf %02x ${#2}) $uh ff"
+}
+DEV2=4419b63a7c98 DEV2_IP=c0a8014e DEV3=4419b63a7c97 DEV3_IP=c0a8014f
+cat > "$TMP/mud/acme.json" <<'END'
+{"ietf-mud:mud": {"mud-url": "https://mud.acme.example/cam.json",
+  "from-device-policy": {"access-lists": {"access-list": [{"name": "fr"}]}}},
+ "ietf-access-control-list:acls": {"acl": [{"name": "fr", "aces": {"ace": [
+  {"name": "own-maker", "matches": {"ietf-mud:mud": {"same-manufacturer": [null]}},
+   "actions": {"forwarding": "accept"}}]}}]}}
+END
+printf 'mud:\n  camera: mud/acme.json\n' > "$TMP/acme.yaml"
+pcap_from_hex "$TMP/maker.pcap" \
+	"$(dhcp_req $DEV https://mud.acme.example/cam.json)" \
+	"$(dhcp_req $DEV2 https://mud.acme.example/nvr.json)" \
+	"ffffffffffff $DEV2 0800 45000020 0001 0000 4011 0000 $DEV2_IP c0a801ff 1388 1388 000c 0000 deadbeef" \
+	"ffffffffffff $DEV3 0800 45000020 0002 0000 4011 0000 $DEV3_IP c0a801ff 1388 1388 000c 0000 deadbeef" \
+	"$DEV2 $DEV 0800 45000028 0003 0000 4006 0000 $DEV_IP $DEV2_IP $(syn 9c40 022a)" \
+	"$DEV3 $DEV 0800 45000028 0004 0000 4006 0000 $DEV_IP $DEV3_IP $(syn 9c41 022a)"
+expect_eq "tshark: the two REQUESTs' MUD URLs" \
+	"$(tshark -r "$TMP/maker.pcap" -T fields -e dhcp.option.mudurl 2>/dev/null | grep . | tr '\n' ' ')" \
+	"https://mud.acme.example/cam.json https://mud.acme.example/nvr.json "
+run_ew -q -r "$TMP/maker.pcap" --rules "$TMP/none.yaml" --policy "$TMP/acme.yaml" -o "$TMP/maker.json"
+expect_eq "same-manufacturer: status" "$RC" 0
+expect_eq "same-manufacturer: violations" "$(mud_hits "$TMP/maker.json")" "44:19:b6:3a:7c:99 1"
+grep '"status":"opened"' "$TMP/maker.json" | grep -q '"explanation":"unknown 44:19:b6:3a:7c:99 192.168.1.77 in zone unzoned opened TCP to unknown 44:19:b6:3a:7c:97 192.168.1.79 port 554 in zone unzoned: outside the MUD profile [^"]*mud/acme.json, the one its DHCP MUD URL names' &&
+	pass "same-manufacturer: the violation is the SYN to the device of no known maker" ||
+	fail "same-manufacturer: $(grep -m1 '"status":"opened"' "$TMP/maker.json")"
+
 # ---- A bad MUD file: its own FILE:LINE:COL, exit 3, at start and with -n.
 cat > "$TMP/mud/bad.json" <<'EOF'
 {"ietf-mud:mud": {"from-device-policy": {"access-lists": {"access-list": [{"name": "a"}]}}},
