@@ -25,6 +25,7 @@
 
 /* PPPoE session stage (RFC 2516), as ISP uplinks and some gateways send it. */
 #define ETHERTYPE_PPPOE_SESSION 0x8864
+#define ETHERTYPE_LLDP 0x88cc
 #define PPPOE_VER_TYPE 0x11
 #define PPP_PROTO_IPV4 0x0021
 #define PPP_PROTO_IPV6 0x0057
@@ -106,6 +107,12 @@ static enum decode_event decode_network(struct ew_packet *pkt, struct decode_sta
 		return decode_arp(pkt, stats, p, len);
 	case ETHERTYPE_PPPOE_SESSION:
 		return decode_pppoe(pkt, stats, p, len);
+	case ETHERTYPE_LLDP:
+		/* Read by the device stage (fingerprint-lldp.h), which checks every length. */
+		pkt->kind = EW_PKT_LLDP;
+		pkt->payload = p;
+		pkt->payload_len = (uint32_t)len;
+		return DE_NONE;
 	default:
 		decode_note(stats, DE_ETHERTYPE_OTHER);
 		return DE_NONE;

@@ -8,6 +8,7 @@
 #include "flow-key.h"
 #include "fingerprint-dhcp.h"
 #include "fingerprint-dns.h"
+#include "fingerprint-lldp.h"
 #include "fingerprint-netbios.h"
 #include "fingerprint-ssdp.h"
 #include "fingerprint-tcp.h"
@@ -19,6 +20,32 @@ static bool addr_is_unspecified(const struct ew_addr *a)
 	if (a->family == EW_AF_INET)
 		return memcmp(a->bytes + 12, zero, 4) == 0;
 	return memcmp(a->bytes, zero, 16) == 0;
+}
+
+/*
+ * LLDP is link-local by rule (bridges never forward it), so the frame's
+ * source MAC is the announcing machine's own.  What was read before a
+ * cut-off TLV still counts.
+ */
+static void observe_lldp(struct device_table *dt, const struct ew_packet *pkt)
+{
+	struct lldp_info info;
+	char caps[LLDP_CAPS_TEXT_SIZE];
+	struct device *d;
+	ew_usec_t ts = pkt->ts_us;
+
+	(void)lldp_parse(pkt->payload, pkt->payload_len, &info);
+	if ((d = device_table_touch(dt, pkt->src_mac, ts, true)) == NULL)
+		return;
+	device_table_signal(dt, d, SIG_LLDP_NAME, info.name, info.name_len, ts);
+	device_table_signal(dt, d, SIG_LLDP_DESCRIPTION, info.description, info.description_len,
+			    ts);
+	device_table_signal(dt, d, SIG_MUD_URL, info.mud_url, info.mud_url_len, ts);
+	if (info.has_caps) {
+		lldp_caps_text(info.enabled, caps, sizeof(caps));
+		device_table_signal(dt, d, SIG_LLDP_CAPABILITIES, caps, strlen(caps), ts);
+	}
+	device_table_announce(dt, d);
 }
 
 static void observe_arp(struct device_table *dt, const struct ew_packet *pkt)
@@ -65,7 +92,7 @@ static void observe_dhcp(struct device_table *dt, const struct ew_packet *pkt)
 					    strlen(info.prl_text), ts);
 		if (info.has_fqdn)
 			device_table_signal(dt, d, SIG_DHCP_FQDN, info.fqdn, info.fqdn_len, ts);
-		device_table_signal(dt, d, SIG_DHCP_MUD_URL, info.mud_url, info.mud_url_len, ts);
+		device_table_signal(dt, d, SIG_MUD_URL, info.mud_url, info.mud_url_len, ts);
 	} else if (info.msg_type == DHCP_MSG_ACK) {
 		ew_addr_set_v4(&a, info.yiaddr);
 		if (!addr_is_unspecified(&a))
@@ -270,6 +297,11 @@ void device_observe_packet(struct device_table *dt, const struct ew_packet *pkt)
 	if (pkt->kind == EW_PKT_ARP) {
 		if (pkt->has_mac)
 			observe_arp(dt, pkt);
+		return;
+	}
+	if (pkt->kind == EW_PKT_LLDP) {
+		if (pkt->has_mac)
+			observe_lldp(dt, pkt);
 		return;
 	}
 	if (pkt->kind != EW_PKT_IP)

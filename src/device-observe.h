@@ -2,7 +2,7 @@
  * device-observe.h - feed the device table from packets and ended flows.
  *
  * Per packet, but only where it can tell something (device_packet_wanted:
- * ARP, a flow's first packet each way, the ports that carry identity
+ * ARP, LLDP, a flow's first packet each way, the ports that carry identity
  * (DHCP, mDNS, SSDP), and once a minute per flow end to keep last_seen
  * fresh): refresh the sending device, bind its local addresses and record
  * the signals it announces.  Per ended flow: packet and byte counts, the

@@ -81,7 +81,12 @@ static const struct rule_cond_def cond_defs[] = {
 	SIGNAL("netbios_name", "netbios_name", SIG_NETBIOS_NAME, RULE_MATCH_GLOB, CHECK_GLOB, 24),
 	SIGNAL("llmnr_name", "llmnr_name", SIG_LLMNR_NAME, RULE_MATCH_GLOB, CHECK_GLOB, 25),
 	SIGNAL("ssdp_search", "ssdp_search", SIG_SSDP_SEARCH, RULE_MATCH_GLOB, CHECK_GLOB, 26),
-	SIGNAL("dhcp_mud_url", "dhcp_mud_url", SIG_DHCP_MUD_URL, RULE_MATCH_GLOB, CHECK_GLOB, 27),
+	SIGNAL("mud_url", "mud_url", SIG_MUD_URL, RULE_MATCH_GLOB, CHECK_GLOB, 27),
+	SIGNAL("lldp_name", "lldp_name", SIG_LLDP_NAME, RULE_MATCH_GLOB, CHECK_GLOB, 28),
+	SIGNAL("lldp_description", "lldp_description", SIG_LLDP_DESCRIPTION, RULE_MATCH_GLOB,
+	       CHECK_GLOB, 29),
+	SIGNAL("lldp_capabilities", "lldp_capabilities", SIG_LLDP_CAPABILITIES, RULE_MATCH_GLOB,
+	       CHECK_GLOB, 30),
 };
 
 _Static_assert(sizeof(cond_defs) / sizeof(cond_defs[0]) == RULES_NCONDS,

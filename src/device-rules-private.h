@@ -99,7 +99,7 @@ struct rule_cond_def {
 	uint8_t index;    /* its place in the table, for "seen" bits */
 };
 
-#define RULES_NCONDS 28
+#define RULES_NCONDS 31
 
 /* The condition called key (n bytes), or NULL. */
 const struct rule_cond_def *rules_cond_def(const char *key, size_t n);

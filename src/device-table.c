@@ -51,7 +51,7 @@ struct device_table {
 static const char *const kind_names[SIG_KIND_MAX] = {
 	[SIG_DHCP_HOSTNAME] = "dhcp_hostname", [SIG_DHCP_VENDOR] = "dhcp_vendor_class",
 	[SIG_DHCP_PRL] = "dhcp_fingerprint",   [SIG_DHCP_FQDN] = "dhcp_fqdn",
-	[SIG_DHCP_MUD_URL] = "dhcp_mud_url",
+	[SIG_MUD_URL] = "mud_url",
 	[SIG_MDNS_SERVICE] = "mdns_service",   [SIG_MDNS_NAME] = "mdns_name",
 	[SIG_MDNS_TXT] = "mdns_txt",           [SIG_NETBIOS_NAME] = "netbios_name",
 	[SIG_LLMNR_NAME] = "llmnr_name",       [SIG_SSDP_SERVER] = "ssdp_server",
@@ -61,7 +61,9 @@ static const char *const kind_names[SIG_KIND_MAX] = {
 	[SIG_DNS_QUERY] = "dns_query",         [SIG_HTTP_USER_AGENT] = "http_user_agent",
 	[SIG_NTP_SERVER] = "ntp_server",       [SIG_APP_PROTO] = "app_proto",
 	[SIG_SERVICE_PORT] = "service_port",   [SIG_TCP_SYN] = "tcp_syn",
-	[SIG_OS_GUESS] = "os_guess",
+	[SIG_OS_GUESS] = "os_guess",           [SIG_LLDP_NAME] = "lldp_name",
+	[SIG_LLDP_DESCRIPTION] = "lldp_description",
+	[SIG_LLDP_CAPABILITIES] = "lldp_capabilities",
 };
 
 const char *device_signal_kind_name(enum device_signal_kind k)
@@ -86,7 +88,7 @@ int device_signal_kind_from_name(const char *name)
 bool device_signal_is_firmware(enum device_signal_kind k)
 {
 	return k == SIG_TLS_JA3 || k == SIG_DHCP_PRL || k == SIG_HTTP_USER_AGENT ||
-	       k == SIG_SERVICE_PORT || k == SIG_DHCP_MUD_URL;
+	       k == SIG_SERVICE_PORT || k == SIG_MUD_URL;
 }
 
 const char *device_signal_latest(const struct device *d, enum device_signal_kind k)

@@ -42,7 +42,7 @@ enum device_signal_kind {
 	SIG_DHCP_VENDOR,       /* option 60 */
 	SIG_DHCP_PRL,          /* option 55, "1,3,6,15" */
 	SIG_DHCP_FQDN,         /* option 81 */
-	SIG_DHCP_MUD_URL,      /* option 161: its RFC 8520 MUD URL */
+	SIG_MUD_URL,           /* its RFC 8520 MUD URL: DHCP option 161, LLDP */
 	SIG_MDNS_SERVICE,      /* "_hue._tcp.local" */
 	SIG_MDNS_NAME,         /* instance and host names */
 	SIG_MDNS_TXT,          /* model/maker TXT strings: "md=BSB002" */
@@ -61,6 +61,9 @@ enum device_signal_kind {
 	SIG_SERVICE_PORT,      /* "tcp/80": ports on which it answered */
 	SIG_TCP_SYN,           /* "64:65535:1460:7:M,S,T,N,W" of its SYNs */
 	SIG_OS_GUESS,          /* OS family its SYNs suggest */
+	SIG_LLDP_NAME,         /* LLDP system name */
+	SIG_LLDP_DESCRIPTION,  /* LLDP system description: maker, model, firmware */
+	SIG_LLDP_CAPABILITIES, /* LLDP enabled capabilities: "bridge,router" */
 	SIG_KIND_MAX
 };
 
@@ -164,7 +167,7 @@ int device_signal_kind_from_name(const char *name);
 
 /*
  * True for the kinds the device's software writes (tls_ja3,
- * dhcp_fingerprint, http_user_agent, service_port, dhcp_mud_url): a new
+ * dhcp_fingerprint, http_user_agent, service_port, mud_url): a new
  * value of one on a settled device is reported as a probable firmware
  * change.
  */

@@ -132,7 +132,8 @@ static enum ew_severity violation_why(const struct policy_verdict *vd, enum viol
 	mv = &vd->mud[k == VK_MUD_TO ? POLICY_MUD_TO_DEVICE : POLICY_MUD_FROM_DEVICE];
 	snprintf(cause, causelen, "policy:mud:%s", mv->cls);
 	if (mv->by_url)
-		snprintf(why, whylen, "outside the MUD profile %s, the one its DHCP MUD URL names: %s",
+		snprintf(why, whylen,
+			 "outside the MUD profile %s, the one its announced MUD URL names: %s",
 			 mv->file, mv->why);
 	else
 		snprintf(why, whylen, "outside the MUD profile %s of class %s: %s", mv->file,
@@ -264,8 +265,8 @@ void engine_policy_flow(struct engine *e, const struct flow *f, const struct ew_
 	v.server_class = server != NULL ? server->class_name : "";
 	v.client_name = scorer_name_of(e->scorer, &v.client);
 	v.server_name = scorer_name_of(e->scorer, &v.server);
-	v.client_mud_url = client != NULL ? device_signal_latest(client, SIG_DHCP_MUD_URL) : NULL;
-	v.server_mud_url = server != NULL ? device_signal_latest(server, SIG_DHCP_MUD_URL) : NULL;
+	v.client_mud_url = client != NULL ? device_signal_latest(client, SIG_MUD_URL) : NULL;
+	v.server_mud_url = server != NULL ? device_signal_latest(server, SIG_MUD_URL) : NULL;
 	if (ep->learn != NULL)
 		(void)policy_learn_flow(ep->learn, ep->policy != NULL ? ep->policy : ep->home_zoning,
 					&v); /* a full set is counted in its stats */

@@ -444,6 +444,8 @@ void engine_packet(struct engine *e, int dlt, ew_usec_t ts_us, const uint8_t *da
 		return;
 	}
 	if (pkt.kind != EW_PKT_IP) {
+		if (pkt.kind == EW_PKT_LLDP)
+			device_observe_packet(e->devices, &pkt);
 		e->c.other_packets++;
 		return;
 	}

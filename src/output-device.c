@@ -281,11 +281,14 @@ static const char *first_value(const struct device *d, enum device_signal_kind k
 	return d->sig[k].n ? d->sig[k].slot[0].value : "";
 }
 
-/* The name an operator knows the device by: DHCP, NetBIOS, LLMNR, then mDNS names. */
+/*
+ * The name an operator knows the device by: DHCP, NetBIOS, LLMNR, mDNS,
+ * then LLDP system names (last: switches often keep a factory default).
+ */
 const char *output_device_name(const struct device *d)
 {
 	static const enum device_signal_kind order[] = {
-		SIG_DHCP_HOSTNAME, SIG_NETBIOS_NAME, SIG_LLMNR_NAME, SIG_MDNS_NAME,
+		SIG_DHCP_HOSTNAME, SIG_NETBIOS_NAME, SIG_LLMNR_NAME, SIG_MDNS_NAME, SIG_LLDP_NAME,
 	};
 
 	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)

@@ -46,7 +46,7 @@ void output_mac_text(const uint8_t mac[6], char buf[18]);
 /* The device's identity members (key, vendor, addresses, class) into the open object. */
 void output_device_identity(struct json_buf *jb, const struct device *d);
 
-/* The name an operator knows the device by (DHCP, NetBIOS, LLMNR, mDNS), or "". */
+/* The name an operator knows the device by (DHCP, NetBIOS, LLMNR, mDNS, LLDP), or "". */
 const char *output_device_name(const struct device *d);
 
 #endif /* EW_OUTPUT_DEVICE_H */

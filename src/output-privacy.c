@@ -85,20 +85,20 @@ static bool in_list(const char *s, const char *const *list)
 
 /* Signal kinds (output-device.c) whose values are a device's own host names. */
 static const char *const host_name_signals[] = {
-	"dhcp_hostname", "dhcp_fqdn", "mdns_name", "netbios_name", "llmnr_name", NULL,
+	"dhcp_hostname", "dhcp_fqdn", "mdns_name", "netbios_name", "llmnr_name", "lldp_name", NULL,
 };
 /* Signal kinds whose values are names or free text: all dropped by minimal. */
 static const char *const text_signals[] = {
 	"dhcp_hostname", "dhcp_vendor_class", "dhcp_fqdn",  "mdns_service",  "mdns_name",
 	"mdns_txt",      "netbios_name",      "llmnr_name", "ssdp_server",   "ssdp_type",
 	"ssdp_search",   "ssdp_user_agent",   "tls_sni",    "dns_query",     "http_user_agent",
-	"dhcp_mud_url",  NULL,
+	"mud_url",       "lldp_name",         "lldp_description", NULL,
 };
 /* Signal kinds holding DNS names that may be an inside host's. */
 static const char *const dns_name_signals[] = { "tls_sni", "dns_query", NULL };
 /* change.field values whose before/after are names or free text. */
 static const char *const text_change_fields[] = {
-	"dhcp_hostname", "dhcp_vendor_class", "ssdp_server", "dhcp_mud_url", NULL,
+	"dhcp_hostname", "dhcp_vendor_class", "ssdp_server", "mud_url", NULL,
 };
 
 static bool parse_addr(const char *s, size_t n, struct ew_addr *a);

@@ -57,9 +57,10 @@ void ew_addr_format(const struct ew_addr *a, char *buf, size_t len);
 
 /* What the decoder found at the top of the stack it understood. */
 enum ew_pkt_kind {
-	EW_PKT_OTHER = 0, /* decoded link layer, payload not IP or ARP */
+	EW_PKT_OTHER = 0, /* decoded link layer, payload not IP, ARP or LLDP */
 	EW_PKT_ARP,
 	EW_PKT_IP,
+	EW_PKT_LLDP,      /* payload/payload_len: the LLDPDU; src_mac: its sender */
 };
 
 /* IANA protocol numbers the pipeline treats specially. */

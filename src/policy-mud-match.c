@@ -8,7 +8,7 @@
  * end a MUD file can name): the server for from-device ACEs, the client
  * for to-device ones.  The MUD matches manufacturer, same-manufacturer and
  * model look at the MUD URL the remote end announced, when it is a device
- * edgewatch has seen in DHCP.
+ * edgewatch has seen announce one (DHCP option 161, LLDP).
  */
 #include <stdio.h>
 #include <string.h>

@@ -7,7 +7,7 @@
  * and the unit tests include this header.
  *
  * What is read: the `ietf-mud:mud` container's mud-url (which a device
- * may announce in DHCP option 161 to name this file), from-device-policy
+ * may announce in DHCP option 161 or LLDP to name this file), from-device-policy
  * and to-device-policy, and the `ietf-access-control-list:acls` ACLs they
  * name.  Of each ACE: ipv4/ipv6 `protocol`, the remote end's block and
  * name (`destination-ipv4-network` / `destination-ipv6-network` /
@@ -17,7 +17,7 @@
  * neq and port), `ietf-mud:direction-initiated`, the MUD matches
  * `local-networks` (the remote end in the home networks) and
  * manufacturer, same-manufacturer and model (on the MUD URL the remote
- * end announced in DHCP), and `actions.forwarding` accept or drop.
+ * end announced in DHCP or LLDP), and `actions.forwarding` accept or drop.
  * Matches on the device's own end, the MUD matches controller and
  * my-controller, same-manufacturer in a file without a mud-url, and other
  * headers need facts edgewatch does not have: an ACE holding one is skipped - it never matches, so a flow only
@@ -74,7 +74,7 @@ bool policy_mud_allows(const struct policy_mud *m, enum policy_mud_dir dir,
 size_t policy_mud_ace_count(const struct policy_mud *m, enum policy_mud_dir dir);
 /*
  * The file's `mud-url` (RFC 8520 2: where it is published, and what a
- * device announcing it in DHCP option 161 points to); "" when it has none.
+ * device announcing it in DHCP option 161 or LLDP points to); "" when it has none.
  */
 const char *policy_mud_url(const struct policy_mud *m);
 uint32_t policy_mud_unsupported(const struct policy_mud *m); /* ACEs skipped, both directions */

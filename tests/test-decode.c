@@ -548,6 +548,36 @@ static void test_arp(void **state)
 	done(&d);
 }
 
+/*
+ * LLDP (0x88cc), untagged and behind a VLAN tag: no event, the LLDPDU as
+ * payload for the device stage, which checks its lengths itself.
+ */
+static const char eth_lldp[] = "0180c200000e" MAC_B "88cc" "0206 04" MAC_B "0000";
+static const char eth_vlan_lldp[] = "0180c200000e" MAC_B "8100 0064 88cc" "0206 04" MAC_B
+				    "0000";
+
+static void test_lldp(void **state)
+{
+	struct decoded d;
+
+	(void)state;
+	run(&d, EN, eth_lldp);
+	assert_int_equal(d.ev, DE_NONE);
+	assert_int_equal(events_total(&d.stats), 0);
+	assert_int_equal(d.pkt.kind, EW_PKT_LLDP);
+	assert_int_equal(d.pkt.ethertype, 0x88cc);
+	assert_int_equal(d.pkt.payload_len, 11);     /* 2 + 7 + 2: chassis id TLV and End */
+	assert_ptr_equal(d.pkt.payload, d.buf + 14); /* right after the ethertype */
+	assert_bytes(d.pkt.src_mac, MAC_B);
+	done(&d);
+	run(&d, EN, eth_vlan_lldp);
+	assert_int_equal(d.ev, DE_NONE);
+	assert_int_equal(d.pkt.kind, EW_PKT_LLDP);
+	assert_int_equal(d.pkt.payload_len, 11);
+	assert_ptr_equal(d.pkt.payload, d.buf + 18);
+	done(&d);
+}
+
 /* --------------------------------------------- odd and hostile packets */
 
 /*
@@ -603,7 +633,8 @@ static const struct hostile_case hostile[] = {
 	H("loop family 2 << 24", LOOP, ALL(loop_ipv4), P({ 0, 2 }, { 3, 0 }),
 	  ERR(DE_NULL_UNKNOWN_FAMILY)),
 	H("dlt 147", 147, ALL(eth_ipv4_tcp), NOP, ERR(DE_LINK_UNSUPPORTED)),
-	H("lldp", EN, ALL(eth_ipv4_tcp), P({ 12, 0x88 }, { 13, 0xcc }), NOTE(DE_ETHERTYPE_OTHER)),
+	H("ethertype 88cd", EN, ALL(eth_ipv4_tcp), P({ 12, 0x88 }, { 13, 0xcd }),
+	  NOTE(DE_ETHERTYPE_OTHER)),
 	H("802.3", EN, ALL(eth_ipv4_tcp), P({ 12, 0 }, { 13, 0x30 }), NOTE(DE_ETHERTYPE_OTHER)),
 	H("arp hrd 6", EN, ALL(eth_arp), P({ 15, 6 }), NOTE(DE_ARP_UNSUPPORTED)),
 	H("arp hln 8", EN, ALL(eth_arp), P({ 18, 8 }), NOTE(DE_ARP_UNSUPPORTED)),
@@ -783,6 +814,7 @@ int main(void)
 		cmocka_unit_test(test_ethernet_tcp_fields),
 		cmocka_unit_test(test_cooked_macs_and_icmp),
 		cmocka_unit_test(test_arp),
+		cmocka_unit_test(test_lldp),
 		cmocka_unit_test(test_hostile_table),
 		cmocka_unit_test(test_prefix_sweep),
 		cmocka_unit_test(test_event_names_and_kinds),

@@ -856,13 +856,13 @@ static void test_firmware_change_by_flows(void **state)
 	assert_string_equal(s.field[5], "dhcp_hostname");
 	assert_null(strstr(change_json(&jb, dt, &s, SIG_DHCP_HOSTNAME), "firmware"));
 	/* A new MUD URL: makers version the usage description with the firmware. */
-	device_table_signal(dt, d, SIG_DHCP_MUD_URL, "https://mud.example.com/cam-1.2", 31,
+	device_table_signal(dt, d, SIG_MUD_URL, "https://mud.example.com/cam-1.2", 31,
 			    970 * SEC);
-	device_table_signal(dt, d, SIG_DHCP_MUD_URL, "https://mud.example.com/cam-1.3", 31,
+	device_table_signal(dt, d, SIG_MUD_URL, "https://mud.example.com/cam-1.3", 31,
 			    980 * SEC);
 	assert_int_equal(s.n, 7);
-	assert_string_equal(s.field[6], "dhcp_mud_url");
-	assert_non_null(strstr(change_json(&jb, dt, &s, SIG_DHCP_MUD_URL),
+	assert_string_equal(s.field[6], "mud_url");
+	assert_non_null(strstr(change_json(&jb, dt, &s, SIG_MUD_URL),
 			       "\"before\":[\"https://mud.example.com/cam-1.2\"],"
 			       "\"after\":\"https://mud.example.com/cam-1.3\","
 			       "\"probable_firmware_change\":true}"));

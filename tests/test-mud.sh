@@ -283,7 +283,7 @@ run_ew -q -r "$TMP/named.pcap" --rules "$TMP/none.yaml" --policy "$TMP/p.yaml" -
 expect_eq "named: status" "$RC" 0
 expect_eq "named: violations, by the profile its MUD URL names" "$(mud_hits "$TMP/named.json")" \
 	"44:19:b6:3a:7c:99 1"
-grep '"status":"opened"' "$TMP/named.json" | grep -q '"explanation":"unknown 44:19:b6:3a:7c:99 192.168.1.77 in zone unzoned opened UDP to 203.0.113.5 port 53 in zone internet: outside the MUD profile [^"]*mud/kasa-plug.json, the one its DHCP MUD URL names: no ACE of the from-device-policy accepts it' &&
+grep '"status":"opened"' "$TMP/named.json" | grep -q '"explanation":"unknown 44:19:b6:3a:7c:99 192.168.1.77 in zone unzoned opened UDP to 203.0.113.5 port 53 in zone internet: outside the MUD profile [^"]*mud/kasa-plug.json, the one its announced MUD URL names: no ACE of the from-device-policy accepts it' &&
 	pass "named: the explanation says the MUD URL chose the profile" ||
 	fail "named: $(grep -m1 '"status":"opened"' "$TMP/named.json")"
 
@@ -324,7 +324,7 @@ expect_eq "tshark: the two REQUESTs' MUD URLs" \
 run_ew -q -r "$TMP/maker.pcap" --rules "$TMP/none.yaml" --policy "$TMP/acme.yaml" -o "$TMP/maker.json"
 expect_eq "same-manufacturer: status" "$RC" 0
 expect_eq "same-manufacturer: violations" "$(mud_hits "$TMP/maker.json")" "44:19:b6:3a:7c:99 1"
-grep '"status":"opened"' "$TMP/maker.json" | grep -q '"explanation":"unknown 44:19:b6:3a:7c:99 192.168.1.77 in zone unzoned opened TCP to unknown 44:19:b6:3a:7c:97 192.168.1.79 port 554 in zone unzoned: outside the MUD profile [^"]*mud/acme.json, the one its DHCP MUD URL names' &&
+grep '"status":"opened"' "$TMP/maker.json" | grep -q '"explanation":"unknown 44:19:b6:3a:7c:99 192.168.1.77 in zone unzoned opened TCP to unknown 44:19:b6:3a:7c:97 192.168.1.79 port 554 in zone unzoned: outside the MUD profile [^"]*mud/acme.json, the one its announced MUD URL names' &&
 	pass "same-manufacturer: the violation is the SYN to the device of no known maker" ||
 	fail "same-manufacturer: $(grep -m1 '"status":"opened"' "$TMP/maker.json")"
 

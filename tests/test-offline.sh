@@ -191,11 +191,39 @@ pcap_from_hex "$TMP/mud.pcap" "$frame"
 run_ew -q -r "$TMP/mud.pcap" -o /dev/null --inventory-json "$TMP/mud-inv.json"
 expect_eq "MUD URL: exit status" "$RC" 0
 expect_eq "MUD URL in the inventory" \
-	"$(sed -n 's/.*"mac":"44:19:b6:3a:7c:99".*"dhcp_mud_url":\[{"value":"\([^"]*\)".*/\1/p' "$TMP/mud-inv.json")" \
+	"$(sed -n 's/.*"mac":"44:19:b6:3a:7c:99".*"mud_url":\[{"value":"\([^"]*\)".*/\1/p' "$TMP/mud-inv.json")" \
 	"$url"
 if command -v tshark >/dev/null 2>&1; then
 	expect_eq "MUD URL: tshark reads the same from the frame" \
 		"$(tshark -r "$TMP/mud.pcap" -T fields -e dhcp.option.mudurl 2>/dev/null)" "$url"
 fi
 
+# An LLDP frame made by hand, as a PLC sends it: from 00:1b:1b:12:34:56 to
+# 01:80:c2:00:00:0e, TLVs chassis id, port id, TTL, system name, system
+# description, capabilities (has bridge + station-only 0x0084, enables
+# station-only 0x0080), IANA's MUD URL (OUI 00-00-5e, subtype 1), End.
+# The inventory keeps name, description, enabled capabilities and URL; tshark's
+# dissector reads the same name, description, URL and enabled bits.
+hexs() { printf '%s' "$1" | od -An -tx1 | tr -d ' \n'; }
+lldp_tlv() { # TYPE TEXT: one TLV of a text value
+	printf '%04x%s' $(( ($1 << 9) | ${#2} )) "$(hexs "$2")"
+}
+name=plc-line-3 desc='Siemens, SIMATIC S7, CPU 1516-3 PN/DP, FW: V2.9.4'
+lurl=https://mud.example.com/s7-1500.json
+frame="0180c200000e 001b1b123456 88cc 0207 04001b1b123456 0409 07706f72742d303031 0602 0078"
+frame="$frame $(lldp_tlv 5 "$name") $(lldp_tlv 6 "$desc") 0e04 00840080"
+frame="$frame $(printf '%04x' $(( (127 << 9) | (${#lurl} + 4) ))) 00005e01 $(hexs "$lurl") 0000"
+pcap_from_hex "$TMP/lldp.pcap" "$frame"
+run_ew -q -r "$TMP/lldp.pcap" -o /dev/null --inventory-json "$TMP/lldp-inv.json"
+expect_eq "LLDP: exit status" "$RC" 0
+sig() { sed -n "s/.*\"$1\":\[{\"value\":\"\([^\"]*\)\".*/\1/p" "$TMP/lldp-inv.json"; }
+expect_eq "LLDP: the inventory's name, description, capabilities and MUD URL" \
+	"$(sig lldp_name)|$(sig lldp_description)|$(sig lldp_capabilities)|$(sig mud_url)" \
+	"$name|$desc|station-only|$lurl"
+if command -v tshark >/dev/null 2>&1; then
+	expect_eq "LLDP: tshark reads the same name, description, enabled bits and URL" \
+		"$(tshark -r "$TMP/lldp.pcap" -T fields -E separator='|' -e lldp.tlv.system.name \
+			-e lldp.tlv.system.desc -e lldp.tlv.enable_system_cap -e lldp.iana.mudurl 2>/dev/null)" \
+		"$name|$desc|0x0080|$lurl"
+fi
 finish
