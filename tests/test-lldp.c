@@ -28,7 +28,8 @@ static void tlv(struct pdu *p, unsigned type, const void *v, size_t n)
 	assert_true(n <= 511 && p->n + 2 + n <= sizeof(p->b));
 	p->b[p->n++] = (uint8_t)(type << 1 | n >> 8);
 	p->b[p->n++] = (uint8_t)n;
-	memcpy(p->b + p->n, v, n);
+	if (n > 0) /* End has no value: v may be NULL */
+		memcpy(p->b + p->n, v, n);
 	p->n += n;
 }
 
