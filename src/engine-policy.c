@@ -171,8 +171,6 @@ static void violation(struct engine *e, const struct flow *f, const struct polic
 	const struct device *d = k == VK_MUD_TO || client == NULL ? server : client;
 	uint64_t key = d != NULL ? scorer_device_key(d) : 0;
 	struct alert_hit_view hv;
-	struct incident *inc;
-	enum incident_action act;
 	const char *proto;
 
 	ew_addr_format(&v->client, ctext, sizeof(ctext));
@@ -201,19 +199,8 @@ static void violation(struct engine *e, const struct flow *f, const struct polic
 	hv.app = "";
 	count_violation(&e->policy->st, vd, k);
 	e->c.rule_hits++;
-	if (hv.severity < e->alert_min)
-		return;
-	act = incident_hit(e->incidents, key, cause, hv.severity, 0, e->now_us, &inc);
-	if (inc == NULL || act == INCIDENT_SUPPRESSED)
-		return;
-	if (output_alert_event(&e->jb, e->now_us, d, key, inc,
-			       act == INCIDENT_OPENED ? ALERT_OPENED : ALERT_ESCALATED, &hv) != 0)
-		e->c.events_dropped++;
-	else {
-		e->c.incident_events++;
-		engine_emit(e);
-	}
-	engine_quarantine_notify(e, d, inc, act == INCIDENT_OPENED ? QEV_OPENED : QEV_ESCALATED);
+	if (hv.severity >= e->alert_min)
+		engine_raise_alert(e, d, key, &hv); /* the incident's cause is hv.rule_id */
 }
 
 /*

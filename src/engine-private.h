@@ -53,6 +53,17 @@ struct engine {
 void engine_emit(struct engine *e);
 
 /*
+ * A rule's hit hv on device d (d may be NULL; key is its incident key) into
+ * the incident of its rule (hv->rule_id): the alert event when the incident
+ * opens or escalates, and the quarantine policy told; a repeat is only
+ * counted in the incident.  The caller counts the hit and applies
+ * alert_min.
+ */
+struct alert_hit_view;
+void engine_raise_alert(struct engine *e, const struct device *d, uint64_t key,
+			const struct alert_hit_view *hv);
+
+/*
  * An incident's event was written (or it closed): tell the quarantine
  * policy.  d may be NULL (the device record is gone); no-op when off.
  */

@@ -130,6 +130,25 @@ static void on_score_report(void *ctx, const struct device *d, uint64_t key,
 	engine_quarantine_notify(e, d, inc, act == INCIDENT_OPENED ? QEV_OPENED : QEV_ESCALATED);
 }
 
+void engine_raise_alert(struct engine *e, const struct device *d, uint64_t key,
+			const struct alert_hit_view *hv)
+{
+	struct incident *inc;
+	enum incident_action act;
+
+	act = incident_hit(e->incidents, key, hv->rule_id, hv->severity, 0, e->now_us, &inc);
+	if (inc == NULL || act == INCIDENT_SUPPRESSED)
+		return;
+	if (output_alert_event(&e->jb, e->now_us, d, key, inc,
+			       act == INCIDENT_OPENED ? ALERT_OPENED : ALERT_ESCALATED, hv) != 0)
+		e->c.events_dropped++;
+	else {
+		e->c.incident_events++;
+		engine_emit(e);
+	}
+	engine_quarantine_notify(e, d, inc, act == INCIDENT_OPENED ? QEV_OPENED : QEV_ESCALATED);
+}
+
 /* The view of flow f that the detection rules judge at a stage. */
 static void detect_view_of(const struct engine *e, const struct flow *f, enum detect_stage stage,
 			   const struct device *client, const struct device *server,
@@ -210,27 +229,10 @@ static void detect_flow(struct engine *e, const struct flow *f, enum detect_stag
 			.client_port = v.client_port, .server_port = v.server_port,
 			.app = v.app,
 		};
-		uint64_t key = d != NULL ? scorer_device_key(d) : 0;
-		struct incident *inc;
-		enum incident_action act;
-
 		e->c.rule_hits++;
 		if (hv.severity < e->alert_min)
 			continue;
-		act = incident_hit(e->incidents, key, hits[i].rule_id, hv.severity, 0, e->now_us,
-				   &inc);
-		if (inc == NULL || act == INCIDENT_SUPPRESSED)
-			continue;
-		if (output_alert_event(&e->jb, e->now_us, d, key, inc,
-				       act == INCIDENT_OPENED ? ALERT_OPENED : ALERT_ESCALATED,
-				       &hv) != 0)
-			e->c.events_dropped++;
-		else {
-			e->c.incident_events++;
-			engine_emit(e);
-		}
-		engine_quarantine_notify(e, d, inc,
-					 act == INCIDENT_OPENED ? QEV_OPENED : QEV_ESCALATED);
+		engine_raise_alert(e, d, d != NULL ? scorer_device_key(d) : 0, &hv);
 	}
 }
 
@@ -267,8 +269,6 @@ static void arp_conflict_alert(struct engine *e, const struct arp_conflict *c)
 		.severity = SEV_HIGH, .explanation = text,
 	};
 	uint64_t key;
-	struct incident *inc;
-	enum incident_action act;
 
 	ew_addr_set_v4(&a, c->ip);
 	ew_addr_format(&a, ip, sizeof(ip));
@@ -288,17 +288,7 @@ static void arp_conflict_alert(struct engine *e, const struct arp_conflict *c)
 			key = key << 8 | c->claimant_mac[i];
 	}
 	e->c.rule_hits++;
-	act = incident_hit(e->incidents, key, hv.rule_id, hv.severity, 0, e->now_us, &inc);
-	if (inc == NULL || act == INCIDENT_SUPPRESSED)
-		return;
-	if (output_alert_event(&e->jb, e->now_us, d, key, inc,
-			       act == INCIDENT_OPENED ? ALERT_OPENED : ALERT_ESCALATED, &hv) != 0)
-		e->c.events_dropped++;
-	else {
-		e->c.incident_events++;
-		engine_emit(e);
-	}
-	engine_quarantine_notify(e, d, inc, act == INCIDENT_OPENED ? QEV_OPENED : QEV_ESCALATED);
+	engine_raise_alert(e, d, key, &hv);
 }
 
 /* Flow-table callback: finish detection, feed the devices, log the flow. */
