@@ -32,6 +32,7 @@
 #include "output-queue.h"
 #include "output-redis.h"
 #include "output-stats.h"
+#include "util-bytes.h"
 #include "util-time.h"
 
 #define FEED_RING 256         /* reports waiting for the packet thread */
@@ -96,20 +97,6 @@ static bool field_text(const char *v, size_t len, size_t max, const char *allowe
 	return true;
 }
 
-static bool parse_u64(const char *v, size_t len, uint64_t *out)
-{
-	uint64_t x = 0;
-
-	if (len == 0 || len > QREQ_U64_DEC_MAX)
-		return false;
-	for (size_t i = 0; i < len; i++) {
-		if (v[i] < '0' || v[i] > '9' || x > (UINT64_MAX - (uint64_t)(v[i] - '0')) / 10)
-			return false;
-		x = x * 10 + (uint64_t)(v[i] - '0');
-	}
-	*out = x;
-	return true;
-}
 
 #define HEX_LOWER "0123456789abcdef"
 #define ID_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-"
@@ -146,7 +133,7 @@ static bool report_of(const char *const *kv, const size_t *lens, size_t n,
 						  rep->detail))
 				return false;
 		} else if (IS("at_us")) {
-			if (!parse_u64(v, vl, &rep->at_us))
+			if (vl > QREQ_U64_DEC_MAX || !ew_dec_u64(v, vl, &rep->at_us))
 				return false;
 		}
 #undef IS

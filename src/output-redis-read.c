@@ -11,34 +11,18 @@
 #include <string.h>
 
 #include "output-redis-private.h"
+#include "util-bytes.h"
 
 #define STREAM_ID_MAX 40 /* "18446744073709551615-18446744073709551615" is 41 with the NUL */
-
-/* Decimal digits from p[*at] on that make a uint64_t; false when none or too large. */
-static bool u64_digits(const char *p, size_t len, size_t *at)
-{
-	size_t start = *at;
-	uint64_t x = 0;
-
-	while (*at < len && p[*at] >= '0' && p[*at] <= '9') {
-		uint64_t d = (uint64_t)(p[*at] - '0');
-
-		if (x > (UINT64_MAX - d) / 10)
-			return false;
-		x = x * 10 + d;
-		(*at)++;
-	}
-	return *at > start;
-}
 
 /* A stream id as XREAD takes it back: two uint64_t in decimal joined by '-'. */
 static bool stream_id_ok(const char *p, size_t len)
 {
-	size_t at = 0;
+	const char *dash = memchr(p, '-', len);
+	uint64_t ms, seq;
 
-	if (!u64_digits(p, len, &at) || at == len || p[at++] != '-')
-		return false;
-	return u64_digits(p, len, &at) && at == len;
+	return dash != NULL && ew_dec_u64(p, (size_t)(dash - p), &ms) &&
+	       ew_dec_u64(dash + 1, len - (size_t)(dash - p) - 1, &seq);
 }
 
 /*

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "output-redis-private.h"
+#include "util-bytes.h"
 
 #define NAME_MAX_BYTES 256 /* stream and channel names */
 #define TOKEN_MAX 32       /* event_type and severity values */
@@ -217,12 +218,10 @@ static int check_name(const char *what, const char *v, bool may_be_empty, char *
 		snprintf(err, errlen, "redis: %s must be 1..%d bytes", what, NAME_MAX_BYTES);
 		return -1;
 	}
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)v[i] <= 0x20 || (unsigned char)v[i] >= 0x7f) {
-			snprintf(err, errlen, "redis: %s has a space, control or non-ASCII byte",
-				 what);
-			return -1;
-		}
+	if (!ew_graph_ascii(v, n)) {
+		snprintf(err, errlen, "redis: %s has a space, control or non-ASCII byte", what);
+		return -1;
+	}
 	return 0;
 }
 

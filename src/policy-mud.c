@@ -24,6 +24,7 @@
 
 #include "eval-json.h"
 #include "policy-mud-private.h"
+#include "util-bytes.h"
 #include "util-yaml.h"
 
 struct mload {
@@ -421,10 +422,8 @@ static int mud_text(struct mload *ld, const struct ejson_value *v, const char *k
 	s = ejson_string(ld->j, v, &n);
 	if (n == 0 || n > max)
 		return merr(ld, v, "ietf-mud:mud: %s must be 1..%zu bytes", key, max);
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)s[i] <= ' ' || (unsigned char)s[i] >= 0x7f)
-			return merr(ld, v, "ietf-mud:mud: %s has a space, control or non-ASCII byte",
-				    key);
+	if (!ew_graph_ascii(s, n))
+		return merr(ld, v, "ietf-mud:mud: %s has a space, control or non-ASCII byte", key);
 	memcpy(out, s, n);
 	out[n] = '\0';
 	return 0;

@@ -27,6 +27,7 @@
 #include <openssl/hmac.h>
 
 #include "quarantine-sign.h"
+#include "util-bytes.h"
 
 static const char *const field_names[QF_COUNT] = {
 	"v",      "request_id",  "sensor_id", "action",    "mac",        "addrs", "allow",
@@ -163,22 +164,7 @@ bool qreq_mac_valid(const char *s, size_t n)
  */
 static bool parse_u64(const char *s, size_t n, uint64_t *out)
 {
-	uint64_t v = 0;
-
-	if (n == 0 || n > QREQ_U64_DEC_MAX || (n > 1 && s[0] == '0'))
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		unsigned d;
-
-		if (s[i] < '0' || s[i] > '9')
-			return false;
-		d = (unsigned)(s[i] - '0');
-		if (v > (UINT64_MAX - d) / 10)
-			return false;
-		v = v * 10 + d;
-	}
-	*out = v;
-	return true;
+	return n <= QREQ_U64_DEC_MAX && !(n > 1 && s[0] == '0') && ew_dec_u64(s, n, out);
 }
 
 /* An address (n bytes, not NUL-terminated) into *a. */

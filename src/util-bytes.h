@@ -108,4 +108,37 @@ static inline bool ew_skip(struct ew_cursor *c, size_t n)
 	return true;
 }
 
+/*
+ * The n bytes as a decimal uint64_t into *out: 1 or more digits (leading
+ * zeros allowed), nothing else, no overflow; false otherwise (*out untouched).
+ */
+static inline bool ew_dec_u64(const char *s, size_t n, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (n == 0)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t d = (uint64_t)(unsigned char)s[i] - '0';
+
+		if (d > 9 || v > (UINT64_MAX - d) / 10)
+			return false;
+		v = v * 10 + d;
+	}
+	*out = v;
+	return true;
+}
+
+/*
+ * Whether each of the n bytes is printable ASCII other than the space
+ * (0x21..0x7e): a name or URL that needs no quoting or escaping anywhere.
+ */
+static inline bool ew_graph_ascii(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] <= 0x20 || (unsigned char)s[i] >= 0x7f)
+			return false;
+	return true;
+}
+
 #endif /* EW_UTIL_BYTES_H */
